@@ -1,0 +1,44 @@
+import type { PublishResult, RollbackInfo } from '../model';
+
+/** What a destination is asked to write. */
+export interface SaveRequest {
+  filename: string;
+  content: string;
+  /** Human summary for commit messages, PR titles, row titles. */
+  title: string;
+  metadata: Record<string, unknown>;
+  jobId: string;
+}
+
+export interface ExistingContent {
+  location: string;
+  content: string;
+}
+
+export interface ImpactDescription {
+  /** e.g. `exports/demo.md`, `owner/repo@main:docs/demo.md`. */
+  resource: string;
+  action: 'CREATE' | 'UPDATE';
+  /** e.g. "file will be publicly visible". */
+  warnings: string[];
+}
+
+export interface ConnectionCheck {
+  ok: boolean;
+  message: string;
+  latencyMs: number;
+}
+
+/** DESIGN.md §6: one interface for every destination type. */
+export interface Destination {
+  readonly id: string;
+  readonly type: DestinationType;
+  validateConfig(): void;
+  testConnection(): Promise<ConnectionCheck>;
+  fetchExisting(filename: string): Promise<ExistingContent | undefined>;
+  describeImpact(filename: string): Promise<ImpactDescription>;
+  save(request: SaveRequest): Promise<PublishResult>;
+  rollback(info: RollbackInfo): Promise<void>;
+}
+
+export type DestinationType = 'local' | 'github' | 'tidb' | 'drive';

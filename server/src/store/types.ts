@@ -1,0 +1,96 @@
+import type { ErrorInfo } from '../errors';
+
+export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'rolled_back';
+
+/** An export job in the seed API's snake_case shape (§10.1). */
+export interface JobRecord {
+  job_id: string;
+  status: JobStatus;
+  source: string;
+  session_id: string;
+  message_ids: string[];
+  block_ids?: string[];
+  template_id: string;
+  destination_id: string;
+  filename: string;
+  title: string;
+  content_hash?: string;
+  token_count?: number;
+  output_location?: string;
+  output_url?: string;
+  action?: 'CREATE' | 'UPDATE';
+  /** Data the destination needs to undo this export (locations, never content). */
+  rollback?: { location: string; action: 'CREATE' | 'UPDATE'; previous?: string; extra?: Record<string, string> };
+  transaction_id?: string;
+  batch_id?: string;
+  risk_level?: string;
+  error_code?: string;
+  error_message?: string;
+  retry_count: number;
+  created_at: string;
+  started_at?: string;
+  completed_at?: string;
+  duration_ms?: number;
+  stages_ms?: Record<string, number>;
+}
+
+export type AuditStatus = 'success' | 'failure' | 'pending' | 'blocked';
+
+/** Seed §7.3: who did what to which resource, and how it ended. No content, no secrets. */
+export interface AuditEvent {
+  event_id: string;
+  timestamp: string;
+  action: string;
+  resource: string;
+  status: AuditStatus;
+  job_id?: string;
+  transaction_id?: string;
+  actor: string;
+  metadata: Record<string, unknown>;
+}
+
+/** Seed §9.5 security events. */
+export type SecurityEventType =
+  | 'destination_created'
+  | 'destination_updated'
+  | 'credential_accessed'
+  | 'export_to_external'
+  | 'template_executed'
+  | 'access_denied'
+  | 'secret_detected';
+
+export interface SecurityEvent {
+  event_id: string;
+  timestamp: string;
+  type: SecurityEventType;
+  severity: 'info' | 'warning' | 'critical';
+  actor: string;
+  resource: string;
+  metadata: Record<string, unknown>;
+}
+
+export interface JobQuery {
+  status?: JobStatus;
+  destinationId?: string;
+  limit?: number;
+  offset?: number;
+}
+
+/** The job + audit store (DESIGN.md §8). Embedded file store by default, TiDB in team mode. */
+export interface Store {
+  createJob(job: JobRecord): Promise<void>;
+  /** Applies a partial update; returns the new record. Throws JOB_NOT_FOUND. */
+  updateJob(jobId: string, patch: Partial<Omit<JobRecord, 'job_id'>>): Promise<JobRecord>;
+  getJob(jobId: string): Promise<JobRecord | undefined>;
+  /** Newest first. */
+  listJobs(query?: JobQuery): Promise<JobRecord[]>;
+  appendAudit(event: AuditEvent): Promise<void>;
+  listAudit(filter?: { jobId?: string; transactionId?: string }): Promise<AuditEvent[]>;
+  appendSecurity(event: SecurityEvent): Promise<void>;
+  listSecurity(): Promise<SecurityEvent[]>;
+  /** Marks jobs left `running`/`queued` by a crashed process as failed (INTERRUPTED). Returns how many. */
+  recoverInterrupted(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export type { ErrorInfo };
