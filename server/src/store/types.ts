@@ -32,6 +32,15 @@ export interface JobRecord {
   completed_at?: string;
   duration_ms?: number;
   stages_ms?: Record<string, number>;
+  /** The process that queued or ran the job, so a crashed one can be told apart from a live one. */
+  owner?: JobOwner;
+}
+
+export interface JobOwner {
+  pid: number;
+  host: string;
+  /** When that process started (ISO 8601 UTC); tells a reused pid from the original. */
+  started_at: string;
 }
 
 export type AuditStatus = 'success' | 'failure' | 'pending' | 'blocked';

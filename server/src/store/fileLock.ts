@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+import { isProcessAlive } from './processOwner';
+
+/**
+ * A cross-process lock held only for the length of one append: a file
+ * created with O_EXCL (`wx`) holding `{pid, host, at, token}`.
+ *
+ * A lock is stale when its holder is a dead pid on this host, or when it is
+ * older than `staleMs` (a holder that hung, or one on another host). Taking
+ * over renames the stale file aside and checks that what was moved is the
+ * lock judged stale; if another process had just taken the slot, its lock is
+ * put back. Releasing removes the file only if it still holds our token.
+ */
+
+export interface FileLockOptions {
+  /** Age after which a lock counts as abandoned even if its pid is alive. */
+  staleMs?: number;
+  /** How long to wait for a busy lock before giving up. */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_LOCK_STALE_MS = 10_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 15_000;
+
+const lockContentSchema = z.object({
+  pid: z.number().int(),
+  host: z.string(),
+  at: z.number(),
+  token: z.string(),
+});
+
+export type LockContent = z.infer<typeof lockContentSchema>;
+
+export class LockTimeoutError extends Error {
+  constructor(
+    readonly lockPath: string,
+    readonly holder: LockContent | undefined,
+  ) {
+    super(
+      holder === undefined
+        ? `timed out waiting for the lock ${lockPath}`
+        : `timed out waiting for the lock ${lockPath} held by process ${holder.pid} on ${holder.host}`,
+    );
+    this.name = 'LockTimeoutError';
+  }
+}
+
+export async function withFileLock<T>(lockPath: string, options: FileLockOptions, body: () => Promise<T>): Promise<T> {
+  const token = await acquire(lockPath, options);
+  try {
+    return await body();
+  } finally {
+    await release(lockPath, token);
+  }
+}
+
+async function acquire(lockPath: string, options: FileLockOptions): Promise<string> {
+  const staleMs = options.staleMs ?? DEFAULT_LOCK_STALE_MS;
+  const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS);
+  const token = randomUUID();
+  let delayMs = 1;
+  for (;;) {
+    if (await tryCreate(lockPath, token)) return token;
+    // Undefined: released between our two calls, so try again at once.
+    const observed = await readLock(lockPath);
+    if (observed === undefined) continue;
+    if (Date.now() >= deadline) throw new LockTimeoutError(lockPath, observed.content);
+    if (isStale(observed, staleMs)) {
+      await removeIfUnchanged(lockPath, observed.raw);
+    } else {
+      await delay(delayMs + Math.random() * delayMs);
+      delayMs = Math.min(delayMs * 2, 10);
+    }
+  }
+}
+
+async function tryCreate(lockPath: string, token: string): Promise<boolean> {
+  let handle: fs.FileHandle;
+  try {
+    handle = await fs.open(lockPath, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    const content: LockContent = { pid: process.pid, host: hostname(), at: Date.now(), token };
+    await handle.writeFile(JSON.stringify(content));
+  } finally {
+    await handle.close();
+  }
+  return true;
+}
+
+interface ObservedLock {
+  raw: string;
+  /** Undefined while the holder has created the file but not yet written it, or if it crashed in between. */
+  content: LockContent | undefined;
+  modifiedAt: number;
+}
+
+async function readLock(lockPath: string): Promise<ObservedLock | undefined> {
+  try {
+    const [raw, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
+    return { raw, content: parseLock(raw), modifiedAt: stat.mtimeMs };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+function parseLock(raw: string): LockContent | undefined {
+  try {
+    const parsed = lockContentSchema.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isStale(observed: ObservedLock, staleMs: number, now = Date.now()): boolean {
+  const { content } = observed;
+  if (content !== undefined && content.host === hostname() && content.pid !== process.pid && !isProcessAlive(content.pid)) {
+    return true;
+  }
+  const since = content?.at ?? observed.modifiedAt;
+  return now - since > staleMs;
+}
+
+async function removeIfUnchanged(lockPath: string, judgedRaw: string): Promise<void> {
+  const aside = `${lockPath}.${process.pid}.${randomUUID()}.stale`;
+  try {
+    await fs.rename(lockPath, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // someone else removed it first
+    throw error;
+  }
+  const moved = await fs.readFile(aside, 'utf8').catch(() => judgedRaw);
+  if (moved !== judgedRaw) {
+    // We moved a lock another process had just taken: give it back unless the slot is taken again.
+    await fs.link(aside, lockPath).catch(() => undefined);
+  }
+  await fs.rm(aside, { force: true });
+}
+
+async function release(lockPath: string, token: string): Promise<void> {
+  const raw = await fs.readFile(lockPath, 'utf8').catch(() => '');
+  if (parseLock(raw)?.token === token) await fs.rm(lockPath, { force: true });
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

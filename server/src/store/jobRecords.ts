@@ -1,0 +1,85 @@
+import { isoUtc } from '../clock';
+import { CLEARABLE_JOB_FIELDS, type ClearableJobField, type JobPatch } from './recordSchemas';
+import type { AuditEvent, JobQuery, JobRecord } from './types';
+
+/**
+ * The record logic both stores share: applying a patch, listing jobs, and
+ * filtering the audit trail. Pure functions over plain records.
+ */
+
+const clearable: ReadonlySet<string> = new Set(CLEARABLE_JOB_FIELDS);
+
+/**
+ * Splits a patch into the values it sets and the optional fields it clears
+ * (keys present with the value `undefined`). `undefined` for a required
+ * field means "leave as is".
+ */
+export function splitPatch(patch: JobPatch): { set: JobPatch; unset: ClearableJobField[] } {
+  const set: Record<string, unknown> = {};
+  const unset: ClearableJobField[] = [];
+  for (const [key, value] of Object.entries(patch)) {
+    if (key === 'job_id') continue;
+    if (value !== undefined) set[key] = value;
+    else if (clearable.has(key)) unset.push(key as ClearableJobField);
+  }
+  return { set: set as JobPatch, unset };
+}
+
+export function applyJobPatch(job: JobRecord, set: JobPatch, unset: readonly ClearableJobField[] = []): JobRecord {
+  const next: JobRecord = { ...job, ...set, job_id: job.job_id };
+  for (const key of unset) delete next[key];
+  return next;
+}
+
+/** Newest first by created_at; among equal times, the later-created first. */
+export function queryJobs(jobsInCreationOrder: readonly JobRecord[], query: JobQuery = {}): JobRecord[] {
+  const matching = jobsInCreationOrder
+    .map((job, order) => ({ job, order, time: Date.parse(job.created_at) }))
+    .filter(({ job }) => query.status === undefined || job.status === query.status)
+    .filter(({ job }) => query.destinationId === undefined || job.destination_id === query.destinationId)
+    .sort((a, b) => b.time - a.time || b.order - a.order)
+    .map(({ job }) => job);
+  const offset = Math.max(0, Math.floor(query.offset ?? 0));
+  const end = query.limit === undefined ? undefined : offset + Math.max(0, Math.floor(query.limit));
+  return matching.slice(offset, end);
+}
+
+/** In time order (stable: events with equal timestamps keep their append order). */
+export function filterAudit(
+  events: readonly AuditEvent[],
+  filter: { jobId?: string; transactionId?: string } = {},
+): AuditEvent[] {
+  return sortByTimestamp(
+    events.filter(
+      (e) =>
+        (filter.jobId === undefined || e.job_id === filter.jobId) &&
+        (filter.transactionId === undefined || e.transaction_id === filter.transactionId),
+    ),
+  );
+}
+
+export function sortByTimestamp<T extends { timestamp: string }>(events: readonly T[]): T[] {
+  return events
+    .map((event, order) => ({ event, order, time: Date.parse(event.timestamp) }))
+    .sort((a, b) => a.time - b.time || a.order - b.order)
+    .map(({ event }) => event);
+}
+
+export const INTERRUPTED_MESSAGE = 'The export was interrupted before it finished (the process exited).';
+
+/** What recovery writes for a queued or running job whose process is gone. */
+export function interruptedPatch(job: JobRecord, now: Date): JobPatch {
+  const patch: JobPatch = {
+    status: 'failed',
+    error_code: 'INTERRUPTED',
+    error_message: INTERRUPTED_MESSAGE,
+    completed_at: isoUtc(now),
+  };
+  const started = job.started_at === undefined ? NaN : Date.parse(job.started_at);
+  if (Number.isFinite(started)) patch.duration_ms = Math.max(0, now.getTime() - started);
+  return patch;
+}
+
+export function isUnfinished(job: JobRecord): boolean {
+  return job.status === 'running' || job.status === 'queued';
+}

@@ -1,0 +1,134 @@
+import { z } from 'zod';
+import type { AuditEvent, JobOwner, JobRecord, SecurityEvent } from './types';
+
+/**
+ * The shapes of the records the embedded store writes and reads back.
+ * Objects are not strict: a line written by a newer version with extra
+ * fields is still read (the extra fields are dropped) rather than skipped.
+ */
+
+const timestamp = z.iso.datetime({ offset: true });
+const id = z.string().min(1).max(256);
+const action = z.enum(['CREATE', 'UPDATE']);
+
+export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'rolled_back']);
+
+export const jobOwnerSchema: z.ZodType<JobOwner> = z.object({
+  pid: z.number().int().positive(),
+  host: z.string().min(1),
+  started_at: timestamp,
+});
+
+const jobFields = {
+  status: jobStatusSchema,
+  source: z.string(),
+  session_id: z.string(),
+  message_ids: z.array(z.string()),
+  block_ids: z.array(z.string()).optional(),
+  template_id: z.string(),
+  destination_id: z.string(),
+  filename: z.string(),
+  title: z.string(),
+  content_hash: z.string().optional(),
+  token_count: z.number().int().nonnegative().optional(),
+  output_location: z.string().optional(),
+  output_url: z.string().optional(),
+  action: action.optional(),
+  rollback: z
+    .object({
+      location: z.string(),
+      action,
+      previous: z.string().optional(),
+      extra: z.record(z.string(), z.string()).optional(),
+    })
+    .optional(),
+  transaction_id: z.string().optional(),
+  batch_id: z.string().optional(),
+  risk_level: z.string().optional(),
+  error_code: z.string().optional(),
+  error_message: z.string().optional(),
+  retry_count: z.number().int().nonnegative(),
+  created_at: timestamp,
+  started_at: timestamp.optional(),
+  completed_at: timestamp.optional(),
+  duration_ms: z.number().nonnegative().optional(),
+  stages_ms: z.record(z.string(), z.number()).optional(),
+  owner: jobOwnerSchema.optional(),
+};
+
+export const jobRecordSchema: z.ZodType<JobRecord> = z.object({ job_id: id, ...jobFields });
+
+export type JobPatch = Partial<Omit<JobRecord, 'job_id'>>;
+
+export const jobPatchSchema: z.ZodType<JobPatch> = z.object(jobFields).partial();
+
+/** Fields a patch may clear (by passing them as `undefined`); required fields cannot be cleared. */
+export const CLEARABLE_JOB_FIELDS = [
+  'block_ids',
+  'content_hash',
+  'token_count',
+  'output_location',
+  'output_url',
+  'action',
+  'rollback',
+  'transaction_id',
+  'batch_id',
+  'risk_level',
+  'error_code',
+  'error_message',
+  'started_at',
+  'completed_at',
+  'duration_ms',
+  'stages_ms',
+  'owner',
+] as const satisfies readonly (keyof JobPatch)[];
+
+export type ClearableJobField = (typeof CLEARABLE_JOB_FIELDS)[number];
+
+const clearableFieldSchema = z.enum(CLEARABLE_JOB_FIELDS);
+
+/** One line of jobs.jsonl: a job's first full record, or a later change to it. */
+export const jobLogLineSchema = z.discriminatedUnion('op', [
+  z
+    .object({ op: z.literal('create'), job_id: id, at: timestamp, job: jobRecordSchema })
+    .refine((line) => line.job.job_id === line.job_id, { message: 'job_id differs from job.job_id' }),
+  z.object({
+    op: z.literal('update'),
+    job_id: id,
+    at: timestamp,
+    patch: jobPatchSchema,
+    unset: z.array(clearableFieldSchema).optional(),
+  }),
+]);
+
+export type JobLogLine = z.infer<typeof jobLogLineSchema>;
+
+export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
+  event_id: id,
+  timestamp,
+  action: z.string().min(1),
+  resource: z.string(),
+  status: z.enum(['success', 'failure', 'pending', 'blocked']),
+  job_id: z.string().optional(),
+  transaction_id: z.string().optional(),
+  actor: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
+
+export const securityEventSchema: z.ZodType<SecurityEvent> = z.object({
+  event_id: id,
+  timestamp,
+  type: z.enum([
+    'destination_created',
+    'destination_updated',
+    'credential_accessed',
+    'export_to_external',
+    'template_executed',
+    'access_denied',
+    'secret_detected',
+  ]),
+  severity: z.enum(['info', 'warning', 'critical']),
+  actor: z.string(),
+  resource: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
