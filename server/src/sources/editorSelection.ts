@@ -1,0 +1,61 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { ExportError } from '../errors';
+import type { Block, ChatMessage, ParsedTranscript } from '../model';
+import { isCodePath } from './codeFiles';
+import { parseRecord } from './schemaError';
+import { isoFromMillis } from './timestamps';
+
+/**
+ * An editor selection as a transcript: one session, one user message on the
+ * 'editor' surface, each selection range a block (code when the file's
+ * extension is a programming language, text otherwise).
+ * Line numbers are 1-based, as shown in the editor.
+ */
+
+const rangeSchema = z
+  .object({
+    startLine: z.number().int().min(1),
+    endLine: z.number().int().min(1),
+    text: z.string(),
+  })
+  .refine((r) => r.endLine >= r.startLine, { message: 'endLine is before startLine', path: ['endLine'] });
+
+const selectionSchema = z.object({
+  path: z.string().min(1),
+  ranges: z.array(rangeSchema),
+  now: z.date(),
+});
+
+export type EditorRange = z.infer<typeof rangeSchema>;
+export interface EditorSelectionInput {
+  path: string;
+  ranges: EditorRange[];
+  now: Date;
+}
+
+export function editorSelectionToMessages(input: EditorSelectionInput): ParsedTranscript {
+  const { path, ranges, now } = parseRecord(selectionSchema, input, { path: 'editor selection' });
+  const first = ranges[0];
+  if (first === undefined || ranges.every((r) => r.text.trim() === '')) {
+    throw new ExportError('EMPTY_SELECTION', `Nothing is selected in ${path}`, { details: { path }, recoverable: false });
+  }
+  const sessionId = `editor-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`;
+  const messageId = `${sessionId}:selection`;
+  const kind = isCodePath(path) ? 'code' : 'text';
+  const blocks: Block[] = ranges.map((range, i) => ({ id: `${messageId}#${i}`, kind, content: range.text }));
+  const message: ChatMessage = {
+    id: messageId,
+    sessionId,
+    surface: 'editor',
+    role: 'user',
+    content: ranges.map((r) => r.text).join('\n\n'),
+    blocks,
+    createdAt: isoFromMillis(now.getTime()) ?? new Date(0).toISOString(),
+    location: `${path}:${first.startLine}`,
+  };
+  const name = path.split(/[\\/]/).pop() ?? path;
+  const more = ranges.length > 1 ? ` (+${ranges.length - 1} more)` : '';
+  const title = `${name}:${first.startLine}-${first.endLine}${more}`;
+  return { format: 'editor', sessions: [{ id: sessionId, title, messages: [message] }] };
+}

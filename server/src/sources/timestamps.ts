@@ -1,0 +1,35 @@
+/**
+ * Timestamp normalisation: every source's times become ISO 8601 UTC
+ * (`Date.toISOString()`), or undefined when they are not a valid time.
+ */
+
+/** A date-time without a zone (e.g. MySQL's `2026-01-02 15:29:00`) is read as UTC. */
+const NO_ZONE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+/** Numbers below this are seconds since the epoch, above it milliseconds (1e11 s is the year 5138). */
+const SECONDS_LIMIT = 1e11;
+
+export function isoFromString(value: string): string | undefined {
+  const trimmed = value.trim();
+  if (trimmed === '') return undefined;
+  const normalised = NO_ZONE.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed;
+  return isoFromMillis(Date.parse(normalised));
+}
+
+export function isoFromMillis(ms: number): string | undefined {
+  if (!Number.isFinite(ms)) return undefined;
+  const date = new Date(Math.round(ms));
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+export function isoFromSeconds(seconds: number): string | undefined {
+  return isoFromMillis(seconds * 1000);
+}
+
+/** Epoch numbers: seconds or milliseconds, told apart by size. */
+export function isoFromEpoch(value: number): string | undefined {
+  return Math.abs(value) < SECONDS_LIMIT ? isoFromSeconds(value) : isoFromMillis(value);
+}
+
+export function isoFromUnknown(value: string | number): string | undefined {
+  return typeof value === 'number' ? isoFromEpoch(value) : isoFromString(value);
+}
