@@ -12,18 +12,23 @@ const destinationId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'ids are 1–64 letters, digits, "_", "." or "-", starting with a letter or digit');
 
-export const localDestinationSchema = z.object({
+/** Fields every destination has. `allowedUsers` limits who may export there (the Bin checks it). */
+const destinationBase = {
   id: destinationId,
-  type: z.literal('local'),
   name: z.string().optional(),
+  allowedUsers: z.array(z.string().min(1)).optional(),
+};
+
+export const localDestinationSchema = z.object({
+  ...destinationBase,
+  type: z.literal('local'),
   baseDir: z.string().min(1).default('./exports'),
   onExisting: z.enum(['update', 'rename']).default('update'),
 });
 
 export const githubDestinationSchema = z.object({
-  id: destinationId,
+  ...destinationBase,
   type: z.literal('github'),
-  name: z.string().optional(),
   owner: z.string().min(1),
   repo: z.string().min(1),
   branch: z.string().min(1).default('main'),
@@ -34,9 +39,8 @@ export const githubDestinationSchema = z.object({
 });
 
 export const tidbDestinationSchema = z.object({
-  id: destinationId,
+  ...destinationBase,
   type: z.literal('tidb'),
-  name: z.string().optional(),
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(4000),
   user: z.string().min(1),
@@ -46,9 +50,8 @@ export const tidbDestinationSchema = z.object({
 });
 
 export const driveDestinationSchema = z.object({
-  id: destinationId,
+  ...destinationBase,
   type: z.literal('drive'),
-  name: z.string().optional(),
   folderId: z.string().min(1),
   baseUrl: z.string().url().optional(),
 });

@@ -1,0 +1,209 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * The CLI's command line, checked with zod. The contract (issue 2) is kept
+ * stable because scripts and CI depend on it.
+ */
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+const idList = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0));
+
+const metaPair = z.string().transform((pair, ctx) => {
+  const eq = pair.indexOf('=');
+  if (eq <= 0) {
+    ctx.addIssue({ code: 'custom', message: `--meta expects KEY=VALUE, got "${pair}"` });
+    return z.NEVER;
+  }
+  return [pair.slice(0, eq).trim(), pair.slice(eq + 1)] as const;
+});
+
+/** Flags shared by export, preview and batch entries. */
+export const exportOptionsSchema = z.object({
+  session: z.string().min(1).optional(),
+  messages: idList.optional(),
+  blocks: idList.optional(),
+  template: z.string().min(1).optional(),
+  dest: z.string().min(1).optional(),
+  out: z.string().min(1).optional(),
+  filename: z.string().min(1).optional(),
+  title: z.string().optional(),
+  author: z.string().optional(),
+  tag: z.array(z.string().min(1)).default([]),
+  meta: z.array(metaPair).default([]),
+});
+
+export type ExportOptions = z.infer<typeof exportOptionsSchema>;
+
+export const globalOptionsSchema = z.object({
+  config: z.string().min(1).optional(),
+  store: z.string().min(1).optional(),
+  yes: z.boolean().default(false),
+  json: z.boolean().default(false),
+  redact: z.boolean().default(false),
+});
+
+export type GlobalOptions = z.infer<typeof globalOptionsSchema>;
+
+const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'rolled_back']);
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'version' }
+  | { name: 'sessions'; file: string; global: GlobalOptions }
+  | { name: 'export' | 'preview'; file: string; options: ExportOptions; global: GlobalOptions }
+  | { name: 'batch'; plan: string; concurrency: number; global: GlobalOptions }
+  | { name: 'templates-list'; global: GlobalOptions }
+  | { name: 'templates-check'; files: string[]; global: GlobalOptions }
+  | { name: 'jobs-list'; status?: z.infer<typeof jobStatus>; limit: number; offset: number; global: GlobalOptions }
+  | { name: 'jobs-show'; id: string; global: GlobalOptions }
+  | { name: 'jobs-rollback'; id: string; global: GlobalOptions };
+
+const globalFlags = {
+  config: { type: 'string' },
+  store: { type: 'string' },
+  yes: { type: 'boolean', short: 'y' },
+  json: { type: 'boolean' },
+  redact: { type: 'boolean' },
+} as const;
+
+const exportFlags = {
+  session: { type: 'string' },
+  messages: { type: 'string' },
+  blocks: { type: 'string' },
+  template: { type: 'string' },
+  dest: { type: 'string' },
+  out: { type: 'string' },
+  filename: { type: 'string' },
+  title: { type: 'string' },
+  author: { type: 'string' },
+  tag: { type: 'string', multiple: true },
+  meta: { type: 'string', multiple: true },
+} as const;
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    throw new UsageError(result.error.issues.map((i) => i.message).join('; '));
+  }
+  return result.data;
+}
+
+function parse(argv: string[], options: ParseArgsConfig['options']) {
+  try {
+    return parseArgs({ args: argv, options: options ?? {}, allowPositionals: true, strict: true });
+  } catch (error) {
+    // node's messages are already one readable line ("Unknown option '--x'")
+    throw new UsageError(error instanceof Error ? error.message.split('\n')[0] ?? 'invalid arguments' : 'invalid arguments');
+  }
+}
+
+function exactlyOne(positionals: string[], what: string): string {
+  if (positionals.length !== 1) throw new UsageError(`expected ${what}`);
+  return positionals[0] as string;
+}
+
+export function parseCommandLine(argv: string[]): Command {
+  const [first, second, ...rest] = argv;
+  if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help' };
+  if (first === '--version' || first === 'version') return { name: 'version' };
+
+  switch (first) {
+    case 'sessions': {
+      const { values, positionals } = parse(argv.slice(1), globalFlags);
+      return { name: 'sessions', file: exactlyOne(positionals, 'one transcript FILE'), global: check(globalOptionsSchema, values) };
+    }
+    case 'export':
+    case 'preview': {
+      const { values, positionals } = parse(argv.slice(1), { ...globalFlags, ...exportFlags });
+      const { config, store, yes, json, redact, ...exportValues } = values;
+      return {
+        name: first,
+        file: exactlyOne(positionals, 'one transcript FILE'),
+        options: check(exportOptionsSchema, exportValues),
+        global: check(globalOptionsSchema, { config, store, yes, json, redact }),
+      };
+    }
+    case 'batch': {
+      const { values, positionals } = parse(argv.slice(1), { ...globalFlags, concurrency: { type: 'string' } });
+      const { concurrency, ...global } = values;
+      return {
+        name: 'batch',
+        plan: exactlyOne(positionals, 'one PLAN file'),
+        concurrency: check(z.coerce.number().int().min(1).max(16).default(4), concurrency),
+        global: check(globalOptionsSchema, global),
+      };
+    }
+    case 'templates': {
+      if (second === 'list') {
+        const { values, positionals } = parse(rest, globalFlags);
+        if (positionals.length > 0) throw new UsageError('templates list takes no arguments');
+        return { name: 'templates-list', global: check(globalOptionsSchema, values) };
+      }
+      if (second === 'check') {
+        const { values, positionals } = parse(rest, globalFlags);
+        if (positionals.length === 0) throw new UsageError('templates check expects one or more FILEs');
+        return { name: 'templates-check', files: positionals, global: check(globalOptionsSchema, values) };
+      }
+      throw new UsageError('expected "templates list" or "templates check FILE..."');
+    }
+    case 'jobs': {
+      if (second === 'list') {
+        const { values, positionals } = parse(rest, {
+          ...globalFlags,
+          status: { type: 'string' },
+          limit: { type: 'string' },
+          offset: { type: 'string' },
+        });
+        if (positionals.length > 0) throw new UsageError('jobs list takes no arguments');
+        const { status, limit, offset, ...global } = values;
+        return {
+          name: 'jobs-list',
+          status: check(jobStatus.optional(), status),
+          limit: check(z.coerce.number().int().min(1).max(10_000).default(50), limit),
+          offset: check(z.coerce.number().int().min(0).default(0), offset),
+          global: check(globalOptionsSchema, global),
+        };
+      }
+      if (second === 'show' || second === 'rollback') {
+        const { values, positionals } = parse(rest, globalFlags);
+        return {
+          name: second === 'show' ? 'jobs-show' : 'jobs-rollback',
+          id: exactlyOne(positionals, 'one job ID'),
+          global: check(globalOptionsSchema, values),
+        };
+      }
+      throw new UsageError('expected "jobs list", "jobs show ID" or "jobs rollback ID"');
+    }
+    default:
+      throw new UsageError(`unknown command "${first}"`);
+  }
+}
+
+export const HELP_TEXT = `devguide-export — export AI reasoning sessions as reviewed, audited files
+
+Usage:
+  devguide-export sessions FILE [--json]
+  devguide-export export FILE [--session ID] [--messages ID,ID] [--blocks ID,ID]
+      [--template ID|PATH] [--dest ID] [--out DIR] [--filename NAME]
+      [--title T] [--author A] [--tag T]... [--meta KEY=VALUE]...
+      [--config FILE] [--store DIR] [--yes] [--redact] [--json]
+  devguide-export preview FILE <same selection/template/destination flags> [--json]
+  devguide-export batch PLAN [--concurrency N] [--yes] [--json]
+  devguide-export templates list [--json]
+  devguide-export templates check FILE... [--json]
+  devguide-export jobs list [--status S] [--limit N] [--offset N] [--json]
+  devguide-export jobs show ID [--json]
+  devguide-export jobs rollback ID [--yes] [--json]
+
+Exit codes: 0 done; 1 export failed; 2 usage or input error; 3 review required or blocked.
+Secrets come from the environment: DEVGUIDE_SECRET_<DESTINATION_ID>_<FIELD>.
+`;

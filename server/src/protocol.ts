@@ -1,0 +1,169 @@
+/**
+ * Every custom LSP message between the extension and the language server,
+ * declared once (DESIGN.md §9). Methods are `devguide/<verb><Noun>`; errors
+ * are ResponseErrors whose `data` is an ErrorInfo `{code, message, details,
+ * recoverable}`. Shared by client/ and server/: no `vscode` import here.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { ReviewJson } from './bin/review';
+import type { ErrorInfo } from './errors';
+import type { AuditEvent, JobRecord, JobStatus } from './store/types';
+import type { TemplateSummary } from './templates/types';
+
+/** Where the selection comes from. */
+export type ExportSourceParams =
+  | { kind: 'file'; path: string }
+  | { kind: 'editor'; path: string; languageId?: string; ranges: { startLine: number; endLine: number; text: string }[] };
+
+export interface ExportRequestParams {
+  source: ExportSourceParams;
+  sessionId?: string;
+  messageIds?: string[];
+  blockIds?: string[];
+  template?: string;
+  destination?: string;
+  filename?: string;
+  title?: string;
+  author?: string;
+  tags?: string[];
+  meta?: Record<string, string>;
+  redact?: boolean;
+}
+
+export interface PreviewStatistics {
+  file_size_bytes: number;
+  token_count: number;
+  line_count: number;
+  message_count: number;
+  block_count: number;
+  stages_ms: Record<string, number>;
+}
+
+export interface PreviewResult {
+  transaction_id: string;
+  filename: string;
+  template_id: string;
+  destination_id: string;
+  session_id: string;
+  output: string;
+  content: string;
+  existing_content: string | null;
+  preview_lines: string[];
+  more_lines: number;
+  statistics: PreviewStatistics;
+  metadata: Record<string, unknown>;
+  is_update: boolean;
+  diff: { unified: string; additions: number; deletions: number; truncated: boolean } | null;
+  validation: { valid: boolean; errors: { code: string; message: string; field?: string }[]; warnings: { code: string; message: string }[] };
+  review: ReviewJson;
+}
+
+export interface SessionsResult {
+  format: string;
+  sessions: {
+    id: string;
+    title: string | null;
+    messages: {
+      id: string;
+      role: string;
+      created_at: string;
+      agent_id: string | null;
+      surface: string;
+      line?: number;
+      preview: string;
+      blocks: { id: string; kind: string; preview: string }[];
+    }[];
+  }[];
+}
+
+export interface DestinationSummary {
+  id: string;
+  type: string;
+  name: string;
+  workspaceDefined: boolean;
+  /** Disabled in Restricted Mode; `reason` says why. */
+  enabled: boolean;
+  reason?: string;
+}
+
+export interface JobWithAudit {
+  job: JobRecord;
+  audit: AuditEvent[];
+}
+
+/** Server → client settings: the `devguideExport` section, plus trust and identity. */
+export interface ClientContext {
+  workspaceRoot: string;
+  trusted: boolean;
+  workspaceDestinationIds: string[];
+}
+
+export namespace ListTemplatesRequest {
+  export const method = 'devguide/listTemplates';
+  export const type = new RequestType<Record<string, never>, TemplateSummary[], ErrorInfo>(method);
+}
+
+export namespace ListDestinationsRequest {
+  export const method = 'devguide/listDestinations';
+  export const type = new RequestType<Record<string, never>, DestinationSummary[], ErrorInfo>(method);
+}
+
+export namespace TestDestinationRequest {
+  export const method = 'devguide/testDestination';
+  export const type = new RequestType<{ destinationId: string }, { ok: boolean; message: string; latencyMs: number }, ErrorInfo>(method);
+}
+
+export namespace ListSessionsRequest {
+  export const method = 'devguide/listSessions';
+  export const type = new RequestType<{ path: string }, SessionsResult, ErrorInfo>(method);
+}
+
+/** Stages 1–4 and the Bin's preflight; the review stays pending until accepted or rejected. */
+export namespace PreviewExportRequest {
+  export const method = 'devguide/previewExport';
+  export const type = new RequestType<ExportRequestParams, PreviewResult, ErrorInfo>(method);
+}
+
+/** Accept a pending review and run the job (work-done progress: the stages). */
+export namespace CreateJobRequest {
+  export const method = 'devguide/createJob';
+  export const type = new RequestType<{ transactionId: string; explicit: boolean }, { job: JobRecord; error?: ErrorInfo }, ErrorInfo>(method);
+}
+
+export namespace RejectReviewRequest {
+  export const method = 'devguide/rejectReview';
+  export const type = new RequestType<{ transactionId: string; reason?: string }, null, ErrorInfo>(method);
+}
+
+export namespace GetJobRequest {
+  export const method = 'devguide/getJob';
+  export const type = new RequestType<{ jobId: string }, JobWithAudit, ErrorInfo>(method);
+}
+
+export namespace ListJobsRequest {
+  export const method = 'devguide/listJobs';
+  export const type = new RequestType<{ status?: JobStatus; destinationId?: string; limit?: number; offset?: number }, JobRecord[], ErrorInfo>(method);
+}
+
+export namespace RollbackJobRequest {
+  export const method = 'devguide/rollbackJob';
+  export const type = new RequestType<{ jobId: string }, JobRecord, ErrorInfo>(method);
+}
+
+/** Re-run a failed job's request: returns a fresh preview + review. */
+export namespace RetryJobRequest {
+  export const method = 'devguide/retryJob';
+  export const type = new RequestType<{ jobId: string }, PreviewResult, ErrorInfo>(method);
+}
+
+/** Server → client: a credential for a destination, from SecretStorage. Never cached by the server beyond one job. */
+export namespace GetSecretRequest {
+  export const method = 'devguide/getSecret';
+  export const type = new RequestType<{ destinationId: string; field: string }, { value: string | null }, ErrorInfo>(method);
+}
+
+/** Server → client: the job store changed (live Export History). */
+export namespace JobsChangedNotification {
+  export const method = 'devguide/jobsChanged';
+  export const type = new NotificationType<{ jobId: string; status: JobStatus }>(method);
+}
