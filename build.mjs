@@ -36,5 +36,7 @@ const builds = [
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  const results = await Promise.allSettled(builds.map((b) => esbuild.build(b)));
+  // esbuild has already printed each error with its location.
+  if (results.some((r) => r.status === 'rejected')) process.exit(1);
 }

@@ -167,3 +167,19 @@ export namespace JobsChangedNotification {
   export const method = 'devguide/jobsChanged';
   export const type = new NotificationType<{ jobId: string; status: JobStatus }>(method);
 }
+
+/** Client → server: Workspace Trust was granted (or the workspace's destination ids changed). */
+export namespace DidChangeTrustNotification {
+  export const method = 'devguide/didChangeTrust';
+  export const type = new NotificationType<{ trusted: boolean; workspaceDestinationIds: string[] }>(method);
+}
+
+/** Sent by the client in `initialize`. */
+export interface InitializationOptions {
+  trusted: boolean;
+  workspaceDestinationIds: string[];
+  actor?: string;
+}
+
+/** The `code` of every ResponseError the server sends; `data` carries the ErrorInfo. */
+export const EXPORT_ERROR_RESPONSE_CODE = -32803; // LSP RequestFailed

@@ -22,7 +22,7 @@ import type {
 import { assemble } from './pipeline/assemble';
 import { buildPreview } from './pipeline/preview';
 import { createRateLimiter, type RateLimiter } from './pipeline/rateLimiter';
-import { contentHash, rollbackJob, runJob, type RunJobOutcome } from './pipeline/runJob';
+import { contentHash, rollbackJob, runJob, type RunJobDeps, type RunJobOutcome } from './pipeline/runJob';
 import { transform } from './pipeline/transform';
 import { validate } from './pipeline/validate';
 import { decodeTranscriptBytes, parseTranscript } from './sources';
@@ -133,6 +133,13 @@ export class ExportService {
     this.rateLimiter = createRateLimiter(deps.config.rateLimits, deps.sleep ? { sleep: deps.sleep } : {});
   }
 
+  /** Reads a destination credential and records the access (never the value) in the security log. */
+  async getSecretFor(destinationId: string, field: string): Promise<string | undefined> {
+    const value = await this.deps.getSecret(destinationId, field);
+    await this.bin.security('credential_accessed', 'info', destinationId, { field, found: value !== undefined });
+    return value;
+  }
+
   get config(): ExportConfig {
     return this.deps.config;
   }
@@ -173,7 +180,7 @@ export class ExportService {
     const destinationConfig = this.destinationConfig(request);
     const destination = await createDestination(destinationConfig, {
       workspaceRoot: this.deps.workspaceRoot,
-      getSecret: this.deps.getSecret,
+      getSecret: (id, field) => this.getSecretFor(id, field),
     });
 
     const assembled = await timed('assembly', () =>
@@ -288,14 +295,19 @@ export class ExportService {
   }
 
   /** Accepts a pending review and publishes it. `explicit` is a person's Accept or `--yes`. */
-  async accept(transactionId: string, explicit: boolean, signal?: AbortSignal): Promise<RunJobOutcome & { prepared: PreparedExport }> {
+  async accept(
+    transactionId: string,
+    explicit: boolean,
+    signal?: AbortSignal,
+    onStage?: RunJobDeps['onStage'],
+  ): Promise<RunJobOutcome & { prepared: PreparedExport }> {
     const prepared = this.pending.get(transactionId);
     if (!prepared) {
       throw new ExportError('INVALID_INPUT', `No pending export with transaction id ${transactionId}.`, { recoverable: false });
     }
     await this.bin.accept(transactionId, explicit);
     this.pending.delete(transactionId);
-    return { ...(await this.publish(prepared, transactionId, signal)), prepared };
+    return { ...(await this.publish(prepared, transactionId, signal, onStage)), prepared };
   }
 
   async reject(transactionId: string, reason?: string): Promise<void> {
@@ -342,7 +354,7 @@ export class ExportService {
       destinationFor: (id) =>
         createDestination(findDestinationConfig(this.deps.config, id), {
           workspaceRoot: this.deps.workspaceRoot,
-          getSecret: this.deps.getSecret,
+          getSecret: (destinationId, field) => this.getSecretFor(destinationId, field),
         }),
     });
   }
@@ -360,7 +372,12 @@ export class ExportService {
     return found;
   }
 
-  private async publish(prepared: PreparedExport, transactionId: string, signal?: AbortSignal): Promise<RunJobOutcome> {
+  private async publish(
+    prepared: PreparedExport,
+    transactionId: string,
+    signal?: AbortSignal,
+    onStage?: RunJobDeps['onStage'],
+  ): Promise<RunJobOutcome> {
     const { request, destinationConfig } = prepared;
     if (isRemote(destinationConfig.type)) {
       await this.bin.security('export_to_external', 'info', transactionId, {
@@ -400,6 +417,7 @@ export class ExportService {
         timeoutMs: this.deps.config.limits.defaultTimeoutMs,
         ...(this.deps.sleep ? { sleep: this.deps.sleep } : {}),
         ...(signal ? { signal } : {}),
+        ...(onStage ? { onStage } : {}),
       },
     );
     prepared.stagesMs.publish = outcome.publishMs;

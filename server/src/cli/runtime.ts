@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { homedir, userInfo } from 'node:os';
-import { extname } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { systemClock, type Clock } from '../clock';
 import { parseConfig, type ExportConfig } from '../config';
@@ -53,10 +53,12 @@ export function currentActor(env: NodeJS.ProcessEnv): string {
   }
 }
 
-export async function openStore(flag: string | undefined, config: ExportConfig, env: NodeJS.ProcessEnv): Promise<Store> {
+export async function openStore(flag: string | undefined, config: ExportConfig, environment: CliEnvironment): Promise<Store> {
+  const chosen = flag ?? config.storePath;
   const dir = resolveStoreDir({
-    ...(flag ?? config.storePath ? { flag: flag ?? config.storePath } : {}),
-    env,
+    ...(chosen ? { flag: chosen } : {}),
+    env: environment.env,
+    cwd: environment.cwd,
     platform: process.platform,
     homedir: homedir(),
   });
@@ -69,8 +71,8 @@ export async function createCliService(
   options: { config?: string; store?: string },
   environment: CliEnvironment,
 ): Promise<{ service: ExportService; store: Store }> {
-  const config = await loadConfigFile(options.config);
-  const store = await openStore(options.store, config, environment.env);
+  const config = await loadConfigFile(options.config === undefined ? undefined : resolve(environment.cwd, options.config));
+  const store = await openStore(options.store, config, environment);
   const service = new ExportService({
     config,
     store,

@@ -156,7 +156,11 @@ export async function runBatch(service: ExportService, entries: BatchEntry[], op
   let published = 0;
   await mapWithConcurrency(entries, options.concurrency, async (entry, index) => {
     const item = prepared[index];
-    if (!item) return;
+    if (!item) {
+      published += 1;
+      options.onProgress?.({ phase: 'publish', done: published, total, item: results[index] });
+      return;
+    }
     const { review } = item;
     const base = { index, source: entry.request.source, filename: item.prepared.filename, review: reviewToJson(review) };
     if (review.blocked) {
