@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join, relative, resolve, isAbsolute } from 'node:path';
+import { destinationChangeVerdict, templateChangeVerdict } from './bin/changeRules';
+import { atomicWriteFile } from './destinations/atomicWrite';
 import { Bin } from './bin/bin';
 import { evaluateExportRules } from './bin/exportRules';
 import { redactSecrets } from './bin/redact';
 import { reviewToJson, type BinReview } from './bin/review';
 import { isRemote, riskOfDestination } from './bin/risk';
 import type { Clock } from './clock';
-import type { DestinationConfig, ExportConfig } from './config';
+import { destinationsOf, type DestinationConfig, type ExportConfig } from './config';
 import { createDestination, findDestinationConfig, type DestinationContext } from './destinations/registry';
 import type { Destination, ImpactDescription } from './destinations/types';
 import { ExportError, toExportError } from './errors';
@@ -109,6 +111,16 @@ export interface ServiceDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+type PendingChange =
+  | { kind: 'template'; path: string; text: string; changeType: 'CreateTemplate' | 'UpdateTemplate'; id: string }
+  | { kind: 'destination'; config: DestinationConfig; changeType: 'CreateDestination' | 'UpdateDestination' };
+
+export type ChangeRequest =
+  | { kind: 'template'; type: 'CreateTemplate' | 'UpdateTemplate'; id: string; text: string }
+  | { kind: 'destination'; type: 'CreateDestination' | 'UpdateDestination'; config: unknown; workspaceDefined: boolean };
+
+export type AppliedChange = { kind: 'template'; path: string } | { kind: 'destination'; config: DestinationConfig };
+
 interface CachedTranscript {
   mtimeMs: number;
   size: number;
@@ -120,6 +132,7 @@ export class ExportService {
   readonly templates: TemplateRegistry;
   private readonly rateLimiter: RateLimiter;
   private readonly pending = new Map<string, PreparedExport>();
+  private readonly pendingChanges = new Map<string, PendingChange>();
   private readonly transcripts = new Map<string, CachedTranscript>();
 
   constructor(private readonly deps: ServiceDeps) {
@@ -330,6 +343,84 @@ export class ExportService {
     return { status: run.error ? 'failed' : 'completed', prepared, review, run, durationMs: elapsed() };
   }
 
+  /** The Bin's preflight for a template or destination change (seed §5.1). */
+  async reviewChange(change: ChangeRequest): Promise<BinReview> {
+    if (change.kind === 'template') {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(change.id)) {
+        throw new ExportError('INVALID_INPUT', `Template names are 1–64 letters, digits, "_", "." or "-": "${change.id}".`, { recoverable: false });
+      }
+      const templatesDir = resolve(this.deps.workspaceRoot, this.deps.config.templatesDir);
+      const path = join(templatesDir, `${change.id}.hbs`);
+      const existingIds = (await this.templates.list()).filter((t) => t.source === 'workspace').map((t) => t.id);
+      const review = await this.bin.preflight(
+        templateChangeVerdict({
+          type: change.type,
+          id: change.id,
+          path,
+          text: change.text,
+          shared: isInside(this.deps.workspaceRoot, path),
+          existingIds,
+          trusted: this.deps.trusted,
+        }),
+      );
+      if (!review.blocked) this.pendingChanges.set(review.transaction_id, { kind: 'template', path, text: change.text, changeType: change.type, id: change.id });
+      return review;
+    }
+    const verdict = destinationChangeVerdict({
+      type: change.type,
+      config: change.config,
+      existingIds: destinationsOf(this.deps.config).map((d) => d.id),
+      workspaceDefined: change.workspaceDefined,
+      trusted: this.deps.trusted,
+    });
+    const { config, ...rest } = verdict;
+    const review = await this.bin.preflight(rest);
+    if (!review.blocked && config) this.pendingChanges.set(review.transaction_id, { kind: 'destination', config, changeType: change.type });
+    return review;
+  }
+
+  /**
+   * Accepts a reviewed change. A template is written (atomically) and
+   * committed here; a destination's settings are written by the client, which
+   * then calls finishChange.
+   */
+  async applyChange(transactionId: string, explicit: boolean): Promise<AppliedChange> {
+    const change = this.pendingChanges.get(transactionId);
+    if (!change) throw new ExportError('INVALID_INPUT', `No pending change with transaction id ${transactionId}.`, { recoverable: false });
+    await this.bin.accept(transactionId, explicit);
+    if (change.kind === 'destination') return { kind: 'destination', config: change.config };
+    this.pendingChanges.delete(transactionId);
+    try {
+      await mkdir(dirname(change.path), { recursive: true });
+      await atomicWriteFile(change.path, change.text);
+      await this.bin.commit(transactionId, { path: change.path });
+    } catch (thrown) {
+      await this.bin.rollback(transactionId, { error_code: toExportError(thrown).code }).catch(() => undefined);
+      throw toExportError(thrown);
+    }
+    return { kind: 'template', path: change.path };
+  }
+
+  /** The client reports whether it saved an accepted destination change. */
+  async finishChange(transactionId: string, ok: boolean, message?: string): Promise<void> {
+    const change = this.pendingChanges.get(transactionId);
+    if (!change || change.kind !== 'destination') {
+      throw new ExportError('INVALID_INPUT', `No accepted destination change with transaction id ${transactionId}.`, { recoverable: false });
+    }
+    this.pendingChanges.delete(transactionId);
+    if (!ok) {
+      await this.bin.rollback(transactionId, { reason: message ?? 'settings not saved' });
+      return;
+    }
+    await this.bin.commit(transactionId, { destination: change.config.id });
+    await this.bin.security(
+      change.changeType === 'CreateDestination' ? 'destination_created' : 'destination_updated',
+      'info',
+      `destination:${change.config.id}`,
+      { destination_type: change.config.type },
+    );
+  }
+
   async listJobs(query?: JobQuery): Promise<JobRecord[]> {
     return this.deps.store.listJobs(query);
   }
@@ -435,6 +526,11 @@ export function roundStages(stages: Partial<Record<StageName, number>>): Record<
     out[name] = Math.round((stages[name] ?? 0) * 1000) / 1000;
   }
   return out;
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
 }
 
 function describeFsError(error: unknown): string {
