@@ -1,0 +1,145 @@
+/**
+ * `npm run bench`: the pipeline's per-stage cost on synthetic sessions of
+ * 10, 100, 1,000 and 5,000 messages (≈ 1 MB), median and p95 over repeated
+ * runs, beside the seed's targets. Our bar: every stage ≤ 1/10 of the seed's
+ * target at 1 MB, growing linearly with size. Also, when the language server
+ * and client are built: diagnostics latency and client bundle size.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { systemClock } from '../../server/src/clock';
+import { parseConfig } from '../../server/src/config';
+import { ExportService, type StageName } from '../../server/src/service';
+import { openFileStore } from '../../server/src/store/fileStore';
+
+const ROOT = resolve(__dirname, '..', '..');
+const SIZES = [10, 100, 1_000, 5_000];
+const STAGES: StageName[] = ['assembly', 'transformation', 'validation', 'preview', 'publish'];
+const SEED_TARGET_MS: Record<StageName, number> = { assembly: 50, transformation: 100, validation: 200, preview: 300, publish: 100 };
+
+/** A realistic-looking session: prose, code blocks, ~200 chars a message. */
+function syntheticTranscript(messages: number): string {
+  const rows: string[] = [];
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  for (let i = 0; i < messages; i += 1) {
+    const assistant = i % 2 === 1;
+    const content = assistant
+      ? `Step ${i}: keep a timer per document and reset it on change.\n\n\`\`\`ts\nconst t${i} = setTimeout(run, ${i % 97});\n\`\`\`\nThen validate when it fires.`
+      : `Question ${i}: how should the export of section ${i} handle retries and rate limits?`;
+    rows.push(
+      JSON.stringify({
+        id: `m${i}`,
+        session_id: 'bench',
+        surface: 'reasoning',
+        agent_id: assistant ? 'planner' : null,
+        role: assistant ? 'assistant' : 'user',
+        content,
+        metadata: {},
+        created_at: new Date(start + i * 1000).toISOString(),
+      }),
+    );
+  }
+  return rows.join('\n');
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return sorted[Math.max(0, index)] as number;
+}
+
+const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
+
+async function benchPipeline(): Promise<string[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'devguide-bench-'));
+  const lines: string[] = [];
+  try {
+    const store = await openFileStore(join(dir, 'store'));
+    const config = parseConfig({ destinations: [{ id: 'local', type: 'local', baseDir: join(dir, 'out') }] });
+    const results: Record<number, Record<StageName, number[]>> = {};
+    const bytes: Record<number, number> = {};
+    for (const size of SIZES) {
+      const source = join(dir, `s${size}.jsonl`);
+      await writeFile(source, syntheticTranscript(size));
+      const runs = size >= 5_000 ? 15 : size >= 1_000 ? 25 : 40;
+      const samples = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<StageName, number[]>;
+      for (let run = -3; run < runs; run += 1) {
+        // A fresh service each run, so parsing is measured and nothing is cached.
+        const service = new ExportService({
+          config,
+          store,
+          clock: systemClock,
+          workspaceRoot: dir,
+          trusted: true,
+          builtinTemplatesDir: join(ROOT, 'templates'),
+          actor: 'bench',
+          getSecret: async () => undefined,
+        });
+        const outcome = await service.export({ source, title: `Bench ${size}`, filename: `b${size}-${run}.md` }, { yes: true });
+        if (outcome.status !== 'completed') throw new Error(`bench export ${size} ended ${outcome.status}`);
+        bytes[size] = outcome.prepared.preview.statistics.file_size_bytes;
+        if (run < 0) continue; // warm-up
+        for (const stage of STAGES) samples[stage].push(outcome.prepared.stagesMs[stage] ?? 0);
+      }
+      results[size] = samples;
+    }
+    await store.close();
+
+    lines.push('| stage | seed target | bar (1/10) | ' + SIZES.map((s) => `${s} msgs (${Math.round((bytes[s] ?? 0) / 1024)} KB) median / p95`).join(' | ') + ' | at 1 MB |');
+    lines.push('|---|---|---|' + SIZES.map(() => '---').join('|') + '|---|');
+    for (const stage of STAGES) {
+      const cells = SIZES.map((size) => {
+        const sorted = [...(results[size]?.[stage] ?? [])].sort((a, b) => a - b);
+        return `${fmt(percentile(sorted, 50))} / ${fmt(percentile(sorted, 95))} ms`;
+      });
+      const largest = [...(results[5_000]?.[stage] ?? [])].sort((a, b) => a - b);
+      const p95 = percentile(largest, 95);
+      const bar = SEED_TARGET_MS[stage] / 10;
+      lines.push(`| ${stage} | ${SEED_TARGET_MS[stage]} ms | ${bar} ms | ${cells.join(' | ')} | ${p95 <= bar ? 'meets' : 'MISSES'} the bar |`);
+    }
+    const growth = STAGES.map((stage) => {
+      const small = percentile([...(results[1_000]?.[stage] ?? [])].sort((a, b) => a - b), 50);
+      const large = percentile([...(results[5_000]?.[stage] ?? [])].sort((a, b) => a - b), 50);
+      return `${stage} ×${(large / small).toFixed(1)}`;
+    });
+    lines.push('', `Growth from 1,000 to 5,000 messages (×5 the size; linear ≈ ×5): ${growth.join(', ')}.`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return lines;
+}
+
+async function benchExtras(): Promise<string[]> {
+  const lines: string[] = [];
+  const diagnosticsBench = join(__dirname, 'diagnostics.bench.ts');
+  if (existsSync(join(ROOT, 'dist', 'server.js')) && existsSync(diagnosticsBench)) {
+    const { benchDiagnostics } = (await import(diagnosticsBench)) as { benchDiagnostics: () => Promise<{ median: number; p95: number; samples: number }> };
+    const d = await benchDiagnostics();
+    lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
+  }
+  const client = join(ROOT, 'dist', 'client.js');
+  if (existsSync(client)) {
+    lines.push(`Client bundle: ${(statSync(client).size / 1024).toFixed(1)} KB (bar: ≤ 200 KB minified; \`node build.mjs --production\` first for the shipped size).`);
+  }
+  const activation = join(__dirname, 'activation.bench.ts');
+  if (existsSync(activation)) {
+    const { benchActivation } = (await import(activation)) as { benchActivation: () => Promise<string> };
+    lines.push(await benchActivation());
+  }
+  return lines;
+}
+
+async function main(): Promise<void> {
+  console.log(`DevGuide Export bench — node ${process.version}, ${new Date().toISOString()}\n`);
+  for (const line of await benchPipeline()) console.log(line);
+  const extras = await benchExtras();
+  if (extras.length > 0) console.log('');
+  for (const line of extras) console.log(line);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
