@@ -1,0 +1,100 @@
+import type { Clock } from '../clock';
+import { isoUtc } from '../clock';
+import {
+  type AssembledContent,
+  type FormattedContent,
+  type Metadata,
+  type MetadataValue,
+  type Surface,
+  estimateTokens,
+} from '../model';
+import type { RenderContext } from '../templates/context';
+import { type TemplateEngine, sharedTemplateEngine } from '../templates/engine';
+import type { TemplateDefinition } from '../templates/types';
+
+/**
+ * Stage 2: assembled content + template + user metadata → formatted output.
+ *
+ * Metadata is merged in this order: session_id, block_count, message_count,
+ * token_count, exported_at, source_surface, source_format, then the user's
+ * keys (title, author, tags, custom keys). A user key replaces a computed one
+ * of the same name, except the facts of the export itself — exported_at
+ * (the clock's time) and the three counts — which always describe what is
+ * exported; session_id, source_surface and source_format may be relabelled
+ * (e.g. to hide an internal session id).
+ */
+
+const PROTECTED_KEYS: ReadonlySet<string> = new Set(['exported_at', 'block_count', 'message_count', 'token_count']);
+
+export function transform(
+  assembled: AssembledContent,
+  template: TemplateDefinition,
+  userMetadata: Metadata,
+  clock: Clock,
+  engine: TemplateEngine = sharedTemplateEngine(),
+): FormattedContent {
+  const metadata = mergeMetadata(assembled, userMetadata, clock);
+  const content = endWithOneNewline(engine.render(template, buildRenderContext(assembled, template, metadata)));
+  return { templateId: template.id, output: template.output, extension: template.extension, content, metadata };
+}
+
+export function mergeMetadata(assembled: AssembledContent, userMetadata: Metadata, clock: Clock): Metadata {
+  const metadata: Metadata = {};
+  setOwn(metadata, 'session_id', assembled.sessionId);
+  setOwn(metadata, 'block_count', assembled.stats.blockCount);
+  setOwn(metadata, 'message_count', assembled.stats.messageCount);
+  setOwn(metadata, 'token_count', estimateTokens(assembled.text));
+  setOwn(metadata, 'exported_at', isoUtc(clock.now()));
+  setOwn(metadata, 'source_surface', surfacesOf(assembled).join(','));
+  setOwn(metadata, 'source_format', assembled.source.format);
+  for (const [key, value] of Object.entries(userMetadata)) {
+    if (value === undefined || PROTECTED_KEYS.has(key)) continue;
+    setOwn(metadata, key, value);
+  }
+  return metadata;
+}
+
+export function buildRenderContext(assembled: AssembledContent, template: TemplateDefinition, metadata: Metadata): RenderContext {
+  const messages = assembled.messages.map((message) => ({
+    id: message.id,
+    role: message.role,
+    agent_id: message.agentId ?? null,
+    created_at: message.createdAt,
+    surface: message.surface,
+    content: message.content,
+    blocks: message.blocks.map((block) => ({ id: block.id, kind: block.kind, content: block.content })),
+  }));
+  return {
+    content: assembled.text,
+    messages,
+    blocks: messages.flatMap((message) => message.blocks.map((block) => ({ ...block, message_id: message.id }))),
+    metadata,
+    stats: {
+      message_count: assembled.stats.messageCount,
+      block_count: assembled.stats.blockCount,
+      char_count: assembled.stats.charCount,
+      token_count: estimateTokens(assembled.text),
+    },
+    template: { id: template.id, name: template.name, output: template.output, extension: template.extension },
+  };
+}
+
+/**
+ * Files end with exactly one line break, however the template's last line
+ * and the content's own ending combine (`{{{content}}}\n` after content that
+ * already ends with one).
+ */
+export function endWithOneNewline(text: string): string {
+  if (text === '') return text;
+  return `${text.replace(/(?:\r\n|\r|\n)+$/, '')}\n`;
+}
+
+function surfacesOf(assembled: AssembledContent): Surface[] {
+  const listed = assembled.surfaces.length > 0 ? assembled.surfaces : assembled.messages.map((m) => m.surface);
+  return [...new Set(listed)];
+}
+
+/** Plain assignment would treat a user key "__proto__" as the prototype. */
+function setOwn(target: Metadata, key: string, value: MetadataValue): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
