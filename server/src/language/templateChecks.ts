@@ -1,0 +1,47 @@
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkTemplateText } from '../templates/check';
+import { analyzeTemplateFile } from '../templates/templateFile';
+import type { TemplateIssue, TemplateOrigin } from '../templates/types';
+
+/**
+ * The two passes of template diagnostics. `quick` is the static analysis
+ * (header, Handlebars syntax, helpers, variables): tens of milliseconds on a
+ * 500-line template. `full` adds the render of a sample selection through
+ * the output validators, several times slower, because it compiles and runs
+ * the template.
+ */
+
+export interface QuickCheck {
+  issues: TemplateIssue[];
+  /** True when `full` would find nothing more (static errors stop the sample render, or it is not allowed). */
+  complete: boolean;
+}
+
+export interface TemplateChecks {
+  quick(text: string, uri: string): QuickCheck | Promise<QuickCheck>;
+  full(text: string, uri: string): TemplateIssue[] | Promise<TemplateIssue[]>;
+}
+
+/**
+ * `canRenderSample`: the sample render compiles and runs the template, and
+ * workspace templates are code (DESIGN.md §5): pass the workspace trust, so
+ * an untrusted workspace gets static checks only.
+ */
+export function templateChecks(canRenderSample: (uri: string) => boolean = () => true): TemplateChecks {
+  return {
+    quick(text, uri) {
+      const analysis = analyzeTemplateFile(text, templateOrigin(uri));
+      return { issues: analysis.issues, complete: analysis.definition === undefined || !canRenderSample(uri) };
+    },
+    full(text, uri) {
+      const origin = templateOrigin(uri);
+      return canRenderSample(uri) ? checkTemplateText(text, origin) : analyzeTemplateFile(text, origin).issues;
+    },
+  };
+}
+
+export function templateOrigin(uri: string): TemplateOrigin {
+  const path = uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  return { id: basename(path).replace(/\.hbs$/i, ''), path, builtin: false };
+}
