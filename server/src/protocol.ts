@@ -183,3 +183,29 @@ export interface InitializationOptions {
 
 /** The `code` of every ResponseError the server sends; `data` carries the ErrorInfo. */
 export const EXPORT_ERROR_RESPONSE_CODE = -32803; // LSP RequestFailed
+
+/** A template or destination change for the Bin's review (seed §5.1). */
+export type ChangeParams =
+  | { kind: 'template'; type: 'CreateTemplate' | 'UpdateTemplate'; id: string; text: string }
+  | { kind: 'destination'; type: 'CreateDestination' | 'UpdateDestination'; config: unknown; workspaceDefined: boolean };
+
+export namespace ReviewChangeRequest {
+  export const method = 'devguide/reviewChange';
+  export const type = new RequestType<ChangeParams, ReviewJson, ErrorInfo>(method);
+}
+
+/** Accept a reviewed change: a template is written and committed; a destination's validated config is returned for the client to save. */
+export namespace ApplyChangeRequest {
+  export const method = 'devguide/applyChange';
+  export const type = new RequestType<
+    { transactionId: string; explicit: boolean },
+    { kind: 'template'; path: string } | { kind: 'destination'; config: Record<string, unknown> },
+    ErrorInfo
+  >(method);
+}
+
+/** The client saved (or failed to save) an accepted destination change: commit or roll back. */
+export namespace FinishChangeRequest {
+  export const method = 'devguide/finishChange';
+  export const type = new RequestType<{ transactionId: string; ok: boolean; message?: string }, null, ErrorInfo>(method);
+}

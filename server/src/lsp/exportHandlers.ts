@@ -1,0 +1,376 @@
+import { userInfo } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+import type { Connection } from 'vscode-languageserver/node';
+import { ResponseError } from 'vscode-languageserver/node';
+import { reviewToJson } from '../bin/review';
+import { createDestination } from '../destinations/registry';
+import { ExportError, toExportError, type ErrorInfo } from '../errors';
+import type { ParsedTranscript } from '../model';
+import {
+  CreateJobRequest,
+  EXPORT_ERROR_RESPONSE_CODE,
+  GetJobRequest,
+  JobsChangedNotification,
+  ListDestinationsRequest,
+  ListJobsRequest,
+  ListSessionsRequest,
+  ListTemplatesRequest,
+  PreviewExportRequest,
+  RejectReviewRequest,
+  RetryJobRequest,
+  ApplyChangeRequest,
+  FinishChangeRequest,
+  ReviewChangeRequest,
+  RollbackJobRequest,
+  TestDestinationRequest,
+  type ExportRequestParams,
+  type PreviewResult,
+  type SessionsResult,
+} from '../protocol';
+import type { ExportRequest, PreparedExport } from '../service';
+import { editorSelectionToMessages, toSessionsJson } from '../sources';
+import type { BinReview } from '../bin/review';
+import type { ServerSession } from './session';
+
+/**
+ * Thin handlers: check params with zod, call the service, shape the result.
+ * Every failure leaves as a ResponseError carrying `{code, message,
+ * details, recoverable}` — never a stack trace.
+ */
+
+const idList = z.array(z.string().min(1)).max(10_000);
+
+const exportRequestSchema = z.object({
+  source: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('file'), path: z.string().min(1) }),
+    z.object({
+      kind: z.literal('editor'),
+      path: z.string().min(1),
+      languageId: z.string().optional(),
+      ranges: z.array(z.object({ startLine: z.number().int().min(1), endLine: z.number().int().min(1), text: z.string() })).min(1),
+    }),
+  ]),
+  sessionId: z.string().min(1).optional(),
+  messageIds: idList.optional(),
+  blockIds: idList.optional(),
+  template: z.string().min(1).optional(),
+  destination: z.string().min(1).optional(),
+  filename: z.string().min(1).max(1024).optional(),
+  title: z.string().max(1000).optional(),
+  author: z.string().max(200).optional(),
+  tags: z.array(z.string().max(100)).max(100).optional(),
+  meta: z.record(z.string(), z.string()).optional(),
+  redact: z.boolean().optional(),
+});
+
+const txParams = z.object({ transactionId: z.string().min(1), explicit: z.boolean().default(false) });
+const jobParams = z.object({ jobId: z.string().min(1) });
+
+function checked<T>(schema: z.ZodType<T>, params: unknown, method: string): T {
+  const result = schema.safeParse(params);
+  if (!result.success) {
+    throw new ExportError('INVALID_INPUT', `Invalid parameters for ${method}: ${result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      recoverable: false,
+    });
+  }
+  return result.data;
+}
+
+export function toResponseError(thrown: unknown): ResponseError<ErrorInfo> {
+  const info = toExportError(thrown).toInfo();
+  return new ResponseError(EXPORT_ERROR_RESPONSE_CODE, info.message, info);
+}
+
+/** Wraps a handler so every error becomes a ResponseError with ErrorInfo data. */
+function guarded<P, R>(work: (params: P) => Promise<R>): (params: P) => Promise<R | ResponseError<ErrorInfo>> {
+  return async (params) => {
+    try {
+      return await work(params);
+    } catch (thrown) {
+      return toResponseError(thrown);
+    }
+  };
+}
+
+export function previewResult(prepared: PreparedExport, review: BinReview, existing: string | undefined): PreviewResult {
+  const p = prepared.preview;
+  return {
+    transaction_id: review.transaction_id,
+    filename: prepared.filename,
+    template_id: prepared.template.id,
+    destination_id: prepared.destinationConfig.id,
+    session_id: prepared.assembled.sessionId,
+    output: prepared.template.output,
+    content: prepared.validation.content,
+    existing_content: existing ?? null,
+    preview_lines: p.previewLines,
+    more_lines: p.moreLines,
+    statistics: {
+      file_size_bytes: p.statistics.file_size_bytes,
+      token_count: p.statistics.token_count,
+      line_count: p.statistics.line_count,
+      message_count: prepared.assembled.stats.messageCount,
+      block_count: prepared.assembled.stats.blockCount,
+      stages_ms: Object.fromEntries(Object.entries(prepared.stagesMs).map(([k, v]) => [k, Math.round((v ?? 0) * 1000) / 1000])),
+    },
+    metadata: p.metadataSummary,
+    is_update: p.isUpdate,
+    diff: p.diff ? { ...p.diff } : null,
+    validation: {
+      valid: prepared.validation.valid,
+      errors: prepared.validation.errors,
+      warnings: prepared.validation.warnings.map((w) => ({ code: w.code, message: w.message })),
+    },
+    review: reviewToJson(review),
+  };
+}
+
+function sessionsResult(parsed: ParsedTranscript): SessionsResult {
+  const summary = toSessionsJson(parsed);
+  const byId = new Map(parsed.sessions.flatMap((s) => s.messages.map((m) => [m.id, m] as const)));
+  const short = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ');
+  return {
+    format: summary.format,
+    sessions: summary.sessions.map((s) => ({
+      id: s.id,
+      title: s.title,
+      messages: s.messages.map((m) => {
+        const message = byId.get(m.id);
+        const line = message?.location ? Number(/:(\d+)$/.exec(message.location)?.[1]) : NaN;
+        return {
+          ...m,
+          ...(Number.isFinite(line) ? { line } : {}),
+          preview: short(message?.content ?? ''),
+          blocks: m.blocks.map((b) => ({ ...b, preview: short(message?.blocks.find((x) => x.id === b.id)?.content ?? '') })),
+        };
+      }),
+    })),
+  };
+}
+
+export function registerExportHandlers(connection: Connection, session: ServerSession): void {
+  const toServiceRequest = (params: ExportRequestParams): ExportRequest => {
+    const absolute = (p: string) => (isAbsolute(p) ? p : resolve(session.workspaceRoot, p));
+    const base: ExportRequest = {
+      source: absolute(params.source.path),
+      ...(params.sessionId ? { sessionId: params.sessionId } : {}),
+      ...(params.messageIds ? { messageIds: params.messageIds } : {}),
+      ...(params.blockIds ? { blockIds: params.blockIds } : {}),
+      ...(params.template ? { template: params.template } : {}),
+      ...(params.destination ? { destination: params.destination } : {}),
+      ...(params.filename ? { filename: params.filename } : {}),
+      ...(params.title !== undefined ? { title: params.title } : {}),
+      ...(params.author ? { author: params.author } : {}),
+      ...(params.tags ? { tags: params.tags } : {}),
+      ...(params.meta ? { meta: params.meta } : {}),
+      ...(params.redact ? { redact: true } : {}),
+    };
+    if (params.source.kind === 'editor') {
+      base.transcript = editorSelectionToMessages({ path: params.source.path, ranges: params.source.ranges, now: new Date() });
+    }
+    return base;
+  };
+
+  const preview = async (params: ExportRequestParams): Promise<PreviewResult> => {
+    const service = await session.service();
+    const { prepared, review } = await service.previewExport(toServiceRequest(params));
+    const existing = prepared.preview.isUpdate ? (await prepared.destination.fetchExisting(prepared.filename))?.content : undefined;
+    return previewResult(prepared, review, existing);
+  };
+
+  connection.onRequest(ListTemplatesRequest.type, guarded(async () => (await session.service()).templates.list()));
+
+  connection.onRequest(
+    ListDestinationsRequest.type,
+    guarded(async () => {
+      await session.service();
+      const workspaceIds = session.workspaceDestinationIds;
+      return session.destinations().map((d) => {
+        const workspaceDefined = workspaceIds.has(d.id);
+        const enabled = session.trusted || !workspaceDefined;
+        return {
+          id: d.id,
+          type: d.type,
+          name: d.name ?? d.id,
+          workspaceDefined,
+          enabled,
+          ...(enabled ? {} : { reason: 'Defined by this workspace, which is not trusted (Restricted Mode).' }),
+        };
+      });
+    }),
+  );
+
+  connection.onRequest(
+    TestDestinationRequest.type,
+    guarded(async (params) => {
+      const { destinationId } = checked(z.object({ destinationId: z.string().min(1) }), params, TestDestinationRequest.method);
+      const service = await session.service();
+      const config = session.destinations().find((d) => d.id === destinationId);
+      if (!config) throw new ExportError('DESTINATION_NOT_FOUND', `Unknown destination "${destinationId}".`, { recoverable: false });
+      const destination = await createDestination(config, {
+        workspaceRoot: session.workspaceRoot,
+        getSecret: (id, field) => service.getSecretFor(id, field),
+      });
+      return destination.testConnection();
+    }),
+  );
+
+  connection.onRequest(
+    ListSessionsRequest.type,
+    guarded(async (params) => {
+      const { path } = checked(z.object({ path: z.string().min(1) }), params, ListSessionsRequest.method);
+      const service = await session.service();
+      return sessionsResult(await service.readTranscript(isAbsolute(path) ? path : resolve(session.workspaceRoot, path)));
+    }),
+  );
+
+  connection.onRequest(
+    PreviewExportRequest.type,
+    guarded(async (params) => preview(checked(exportRequestSchema, params, PreviewExportRequest.method) as ExportRequestParams)),
+  );
+
+  connection.onRequest(
+    CreateJobRequest.type,
+    guarded(async (params) => {
+      const { transactionId, explicit } = checked(txParams, params, CreateJobRequest.method);
+      const service = await session.service();
+      const progress = await connection.window.createWorkDoneProgress();
+      const abort = new AbortController();
+      progress.token.onCancellationRequested(() => abort.abort());
+      progress.begin('DevGuide Export', 0, 'Assembled, transformed, validated, previewed — publishing…', true);
+      try {
+        const run = await service.accept(transactionId, explicit, abort.signal, (stage, state) => {
+          if (state !== 'start') return;
+          progress.report(stage === 'publish' ? 60 : 90, stage === 'publish' ? 'Publishing…' : 'Committing…');
+        });
+        connection.sendNotification(JobsChangedNotification.type, { jobId: run.job.job_id, status: run.job.status });
+        return run.error ? { job: run.job, error: run.error.toInfo() } : { job: run.job };
+      } finally {
+        progress.done();
+      }
+    }),
+  );
+
+  connection.onRequest(
+    RejectReviewRequest.type,
+    guarded(async (params) => {
+      const { transactionId, reason } = checked(z.object({ transactionId: z.string().min(1), reason: z.string().optional() }), params, RejectReviewRequest.method);
+      await (await session.service()).reject(transactionId, reason);
+      return null;
+    }),
+  );
+
+  connection.onRequest(
+    GetJobRequest.type,
+    guarded(async (params) => (await session.service()).getJob(checked(jobParams, params, GetJobRequest.method).jobId)),
+  );
+
+  connection.onRequest(
+    ListJobsRequest.type,
+    guarded(async (params) => {
+      const query = checked(
+        z.object({
+          status: z.enum(['queued', 'running', 'completed', 'failed', 'rolled_back']).optional(),
+          destinationId: z.string().optional(),
+          limit: z.number().int().min(1).max(10_000).optional(),
+          offset: z.number().int().min(0).optional(),
+        }),
+        params ?? {},
+        ListJobsRequest.method,
+      );
+      return (await session.service()).listJobs(query);
+    }),
+  );
+
+  connection.onRequest(
+    RollbackJobRequest.type,
+    guarded(async (params) => {
+      const job = await (await session.service()).rollbackJob(checked(jobParams, params, RollbackJobRequest.method).jobId);
+      connection.sendNotification(JobsChangedNotification.type, { jobId: job.job_id, status: job.status });
+      return job;
+    }),
+  );
+
+  connection.onRequest(
+    RetryJobRequest.type,
+    guarded(async (params) => {
+      const { jobId } = checked(jobParams, params, RetryJobRequest.method);
+      const { job } = await (await session.service()).getJob(jobId);
+      if (job.status !== 'failed') {
+        throw new ExportError('INVALID_INPUT', `Job ${jobId} is ${job.status}; only failed exports can be retried.`, { recoverable: false });
+      }
+      if (job.source.startsWith('editor:') || job.session_id.startsWith('editor-')) {
+        throw new ExportError('INVALID_INPUT', 'An export of an editor selection cannot be retried; select the text and export again.', {
+          recoverable: false,
+        });
+      }
+      return preview({
+        source: { kind: 'file', path: job.source },
+        sessionId: job.session_id,
+        messageIds: job.message_ids,
+        ...(job.block_ids ? { blockIds: job.block_ids } : {}),
+        template: job.template_id,
+        destination: job.destination_id,
+        filename: job.filename,
+        title: job.title,
+      });
+    }),
+  );
+}
+
+const changeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('template'),
+    type: z.enum(['CreateTemplate', 'UpdateTemplate']),
+    id: z.string().min(1).max(64),
+    text: z.string().max(256 * 1024),
+  }),
+  z.object({
+    kind: z.literal('destination'),
+    type: z.enum(['CreateDestination', 'UpdateDestination']),
+    config: z.unknown(),
+    workspaceDefined: z.boolean(),
+  }),
+]);
+
+export function registerChangeHandlers(connection: Connection, session: ServerSession): void {
+  connection.onRequest(
+    ReviewChangeRequest.type,
+    guarded(async (params) => {
+      const change = checked(changeSchema, params, ReviewChangeRequest.method);
+      const review = await (await session.service()).reviewChange(
+        change.kind === 'template' ? change : { ...change, config: change.config ?? null },
+      );
+      return reviewToJson(review);
+    }),
+  );
+  connection.onRequest(
+    ApplyChangeRequest.type,
+    guarded(async (params) => {
+      const { transactionId, explicit } = checked(txParams, params, ApplyChangeRequest.method);
+      const applied = await (await session.service()).applyChange(transactionId, explicit);
+      return applied.kind === 'template' ? applied : { kind: 'destination' as const, config: { ...applied.config } };
+    }),
+  );
+  connection.onRequest(
+    FinishChangeRequest.type,
+    guarded(async (params) => {
+      const { transactionId, ok, message } = checked(
+        z.object({ transactionId: z.string().min(1), ok: z.boolean(), message: z.string().max(1000).optional() }),
+        params,
+        FinishChangeRequest.method,
+      );
+      await (await session.service()).finishChange(transactionId, ok, message);
+      return null;
+    }),
+  );
+}
+
+export function currentUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}

@@ -1,0 +1,111 @@
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeConfigurationNotification,
+  ProposedFeatures,
+  TextDocuments,
+  type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { z } from 'zod';
+import { toExportError } from './errors';
+import { currentUser, registerChangeHandlers, registerExportHandlers } from './lsp/exportHandlers';
+import { ServerSession } from './lsp/session';
+import { DidChangeTrustNotification, GetSecretRequest } from './protocol';
+import { registerTemplateLanguageFeatures, TEMPLATE_LANGUAGE_CAPABILITIES } from './language/templateLanguageService';
+
+/**
+ * The DevGuide Export language server: the pipeline behind custom requests
+ * (protocol.ts) and language features for template files. Runs under the
+ * extension or standalone: `node dist/server.js --stdio`.
+ */
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+
+const initOptionsSchema = z
+  .object({
+    trusted: z.boolean().default(false),
+    workspaceDestinationIds: z.array(z.string()).default([]),
+    actor: z.string().optional(),
+  })
+  .prefault({});
+
+let session: ServerSession | undefined;
+let supportsConfiguration = false;
+
+function uriToPath(uri: string): string | undefined {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+connection.onInitialize((params): InitializeResult => {
+  const options = initOptionsSchema.safeParse(params.initializationOptions ?? {});
+  const init = options.success ? options.data : { trusted: false, workspaceDestinationIds: [] as string[], actor: undefined };
+  const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
+  const workspaceRoot = (rootUri ? uriToPath(rootUri) : undefined) ?? process.cwd();
+  supportsConfiguration = params.capabilities.workspace?.configuration === true;
+  session = new ServerSession({
+    workspaceRoot,
+    trusted: init.trusted,
+    workspaceDestinationIds: init.workspaceDestinationIds,
+    actor: init.actor ?? currentUser(),
+    // Asked per use and never kept: the server holds a secret only for one job.
+    getSecret: async (destinationId, field) => {
+      const reply = await connection.sendRequest(GetSecretRequest.type, { destinationId, field });
+      return reply?.value ?? undefined;
+    },
+  });
+  registerExportHandlers(connection, session);
+  registerChangeHandlers(connection, session);
+  const activeSession = session;
+  registerTemplateLanguageFeatures(connection, documents, {
+    isTemplateDocument: (uri) => {
+      const path = uriToPath(uri);
+      return path !== undefined && activeSession.isTemplateDocument(path);
+    },
+    log: (message) => connection.console.log(message),
+  });
+  return {
+    // Incremental sync, completion and hover, declared once beside the features.
+    capabilities: { ...TEMPLATE_LANGUAGE_CAPABILITIES },
+    serverInfo: { name: 'devguide-export', version: '0.1.0' },
+  };
+});
+
+async function loadSettings(): Promise<void> {
+  if (!session) return;
+  try {
+    const settings = supportsConfiguration ? await connection.workspace.getConfiguration('devguideExport') : {};
+    await session.configure(settings);
+  } catch (thrown) {
+    const error = toExportError(thrown);
+    connection.window.showErrorMessage(`DevGuide Export settings: ${error.message}`);
+    connection.console.error(`settings not applied: ${error.code}: ${error.message}`);
+  }
+}
+
+connection.onInitialized(async () => {
+  if (supportsConfiguration) {
+    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'devguideExport' });
+  }
+  await loadSettings();
+});
+
+connection.onDidChangeConfiguration(() => {
+  void loadSettings();
+});
+
+connection.onNotification(DidChangeTrustNotification.type, (params) => {
+  session?.setTrust(params.trusted, params.workspaceDestinationIds);
+});
+
+connection.onShutdown(async () => {
+  await session?.dispose();
+});
+
+documents.listen(connection);
+connection.listen();
