@@ -31,6 +31,8 @@ const builds = [
     entryPoints: ['webview/src/main.ts'],
     outfile: 'dist/webview.js',
   },
+  // Extension-host tests (test/e2e/run.mjs runs them in code-server); mocha comes from node_modules.
+  { ...common, entryPoints: ['test/e2e/suite/index.ts'], outfile: 'dist/test/e2e-suite.js', external: ['vscode', 'mocha'] },
 ].filter((b) => existsSync(b.entryPoints[0]));
 
 if (watch) {

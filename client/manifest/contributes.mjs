@@ -1,0 +1,245 @@
+// The extension manifest's `activationEvents`, `contributes` and
+// `capabilities`, written into package.json (nothing else in it is touched):
+//   node client/manifest/contributes.mjs [--check]
+// Kept as code so the settings' JSON schema can share pieces and the
+// command list is one table. --check exits 1 when package.json differs.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CATEGORY = 'DevGuide Export';
+const TRANSCRIPT_FILE = 'resourceExtname =~ /^\\.(json|jsonl)$/';
+
+const commands = [
+  { command: 'devguideExport.exportSelection', title: 'Export Selection', icon: '$(export)' },
+  { command: 'devguideExport.exportTranscript', title: 'Export Transcript…', icon: '$(file-symlink-file)' },
+  { command: 'devguideExport.previewExport', title: 'Preview Export', icon: '$(open-preview)' },
+  { command: 'devguideExport.showHistory', title: 'Show Export History', icon: '$(history)' },
+  { command: 'devguideExport.retryExport', title: 'Retry Export', icon: '$(refresh)' },
+  { command: 'devguideExport.rollbackExport', title: 'Roll Back Export', icon: '$(discard)' },
+  { command: 'devguideExport.newTemplate', title: 'New Template', icon: '$(new-file)' },
+  { command: 'devguideExport.manageDestinations', title: 'Manage Destinations', icon: '$(server)' },
+  { command: 'devguideExport.testDestination', title: 'Test Destination', icon: '$(debug-start)' },
+  { command: 'devguideExport.setDestinationCredential', title: 'Set Destination Credential', icon: '$(key)' },
+  { command: 'devguideExport.clearDestinationCredential', title: 'Clear Destination Credential', icon: '$(trash)' },
+  { command: 'devguideExport.showLog', title: 'Show Log', icon: '$(output)' },
+].map((c) => ({ ...c, category: CATEGORY }));
+
+const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', patternErrorMessage: '1–64 letters, digits, "_", "." or "-", starting with a letter or digit.' };
+const base = {
+  id: { ...id, markdownDescription: 'Unique id of the destination; credentials are stored per id.' },
+  name: { type: 'string', markdownDescription: 'Display name (defaults to the id).' },
+  allowedUsers: { type: 'array', items: { type: 'string', minLength: 1 }, markdownDescription: 'Only these users may export here (the Bin checks it).' },
+};
+const destinationSchemas = [
+  {
+    properties: {
+      ...base,
+      type: { const: 'local', markdownDescription: 'A folder on this machine.' },
+      baseDir: { type: 'string', default: './exports', markdownDescription: 'Folder exports are written to, relative to the workspace. Nothing is written outside it.' },
+      onExisting: { enum: ['update', 'rename'], default: 'update', markdownDescription: 'When the file exists: `update` it (with a backup for rollback) or write a `rename`d copy.' },
+    },
+  },
+  {
+    properties: {
+      ...base,
+      type: { const: 'github', markdownDescription: 'A GitHub repository. Credential: your GitHub sign-in or a token (**Set Destination Credential**).' },
+      owner: { type: 'string', minLength: 1 },
+      repo: { type: 'string', minLength: 1 },
+      branch: { type: 'string', default: 'main' },
+      path: { type: 'string', default: 'exports', markdownDescription: 'Folder in the repository.' },
+      mode: { enum: ['commit', 'pull-request'], default: 'commit', markdownDescription: 'Commit directly, or open a pull request from a new branch.' },
+      baseUrl: { type: 'string', format: 'uri', markdownDescription: 'GitHub Enterprise API URL, e.g. `https://github.example.com/api/v3`.' },
+      visibility: { enum: ['public', 'private'] },
+    },
+    required: ['owner', 'repo'],
+  },
+  {
+    properties: {
+      ...base,
+      type: { const: 'tidb', markdownDescription: 'A TiDB (or MySQL) table. Credential: the password (**Set Destination Credential**).' },
+      host: { type: 'string', minLength: 1 },
+      port: { type: 'integer', minimum: 1, maximum: 65535, default: 4000 },
+      user: { type: 'string', minLength: 1 },
+      database: { type: 'string', minLength: 1 },
+      table: { type: 'string', default: 'exports' },
+      tls: { type: 'boolean', default: true, markdownDescription: 'Connect with TLS ≥ 1.2 (TiDB Cloud requires it).' },
+    },
+    required: ['host', 'user', 'database'],
+  },
+  {
+    properties: {
+      ...base,
+      type: { const: 'drive', markdownDescription: 'A Google Drive folder. Credential: OAuth JSON or a token (**Set Destination Credential**).' },
+      folderId: { type: 'string', minLength: 1, markdownDescription: 'The id of the Drive folder (from its URL).' },
+      baseUrl: { type: 'string', format: 'uri' },
+    },
+    required: ['folderId'],
+  },
+].map((schema) => ({ type: 'object', additionalProperties: false, ...schema, required: ['id', 'type', ...(schema.required ?? [])] }));
+
+const configuration = {
+  title: 'DevGuide Export',
+  properties: {
+    'devguideExport.destinations': {
+      type: 'array',
+      order: 0,
+      default: [],
+      markdownDescription:
+        'Where exports go: local folders, GitHub repositories, TiDB/MySQL tables, Google Drive folders. A `local` destination (`./exports`) exists unless you define your own `local`. **No secrets here**: use **DevGuide Export: Set Destination Credential**. The same entries as `destinations` in the CLI\'s `--config` file. Destinations from workspace settings are disabled in Restricted Mode.',
+      items: {
+        oneOf: destinationSchemas,
+        defaultSnippets: [
+          { label: 'Local folder', body: { id: '${1:docs}', type: 'local', baseDir: '${2:./docs/exports}' } },
+          { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', owner: '${2:owner}', repo: '${3:repo}', branch: 'main', path: 'exports', mode: 'commit' } },
+          { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exports' } },
+          { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
+        ],
+      },
+    },
+    'devguideExport.defaultTemplate': {
+      type: 'string',
+      order: 1,
+      default: 'yaml-markdown',
+      markdownDescription: 'Template offered first: `markdown`, `yaml-markdown`, `skill`, `xml`, or the id (file name) of one of your templates.',
+    },
+    'devguideExport.defaultDestination': {
+      type: 'string',
+      order: 2,
+      default: 'local',
+      markdownDescription: 'Destination id offered first.',
+    },
+    'devguideExport.templatesDir': {
+      type: 'string',
+      order: 3,
+      default: '.devguide/templates',
+      markdownDescription: 'Folder of your own templates (`*.hbs`), relative to the workspace. Workspace templates are code: they are used only in a trusted workspace.',
+    },
+    'devguideExport.review.requireAt': {
+      type: 'string',
+      order: 4,
+      enum: ['low', 'medium', 'high', 'critical'],
+      enumDescriptions: ['Every export needs an explicit Accept.', 'Database, GitHub and Drive exports need an Accept.', 'GitHub and Drive exports need an Accept.', 'Only changes to shared templates need an Accept.'],
+      default: 'medium',
+      markdownDescription: 'Lowest risk level at which the Bin\'s review needs an explicit **Accept** (the CLI: `--yes`). Local exports are `low`, databases `medium`, GitHub and Drive `high`.',
+    },
+    'devguideExport.storePath': {
+      type: ['string', 'null'],
+      order: 5,
+      default: null,
+      markdownDescription: 'Folder of the export history and audit log. Empty: your user data folder (shared with the CLI). `DEVGUIDE_EXPORT_STORE` also sets it.',
+    },
+    'devguideExport.limits.maxContentLength': {
+      type: 'integer',
+      order: 6,
+      minimum: 1,
+      maximum: 1000000,
+      default: 1000000,
+      markdownDescription: 'Largest export, in characters.',
+    },
+    'devguideExport.limits.defaultTimeoutMs': {
+      type: 'integer',
+      order: 7,
+      minimum: 1,
+      default: 30000,
+      markdownDescription: 'Time limit of one destination call, in milliseconds.',
+    },
+    'devguideExport.limits.maxRetries': {
+      type: 'integer',
+      order: 8,
+      minimum: 0,
+      maximum: 10,
+      default: 3,
+      markdownDescription: 'How often a failed destination call is retried (with exponential backoff) when retrying may help.',
+    },
+    'devguideExport.limits.templateCacheTtlMs': {
+      type: 'integer',
+      order: 9,
+      minimum: 0,
+      default: 300000,
+      markdownDescription: 'How long compiled templates are reused, in milliseconds (`0`: compile every time).',
+    },
+    'devguideExport.rateLimits': {
+      type: 'object',
+      order: 10,
+      default: {},
+      markdownDescription: 'Requests per minute per destination id, e.g. `{"github": {"requestsPerMinute": 30, "burst": 5}}`.',
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['requestsPerMinute'],
+        properties: {
+          requestsPerMinute: { type: 'number', exclusiveMinimum: 0 },
+          burst: { type: 'integer', minimum: 1 },
+        },
+      },
+    },
+  },
+};
+
+const menus = {
+  commandPalette: [{ command: 'devguideExport.showLog', when: 'true' }],
+  'editor/context': [
+    { command: 'devguideExport.exportSelection', group: '9_devguideExport@1', when: `editorHasSelection || ${TRANSCRIPT_FILE}` },
+    { command: 'devguideExport.previewExport', group: '9_devguideExport@2', when: `editorHasSelection || ${TRANSCRIPT_FILE}` },
+  ],
+  'explorer/context': [{ command: 'devguideExport.exportTranscript', group: '7_devguideExport@1', when: `!explorerResourceIsFolder && ${TRANSCRIPT_FILE}` }],
+};
+
+export const manifest = {
+  activationEvents: ['onLanguage:devguide-template'],
+  contributes: {
+    commands,
+    menus,
+    configuration,
+    languages: [
+      {
+        id: 'devguide-template',
+        aliases: ['DevGuide Template'],
+        filenamePatterns: ['**/.devguide/templates/**/*.hbs'],
+        configuration: './client/language-configuration.json',
+      },
+    ],
+    grammars: [
+      {
+        language: 'devguide-template',
+        scopeName: 'text.html.devguide-template',
+        path: './client/syntaxes/devguide-template.tmLanguage.json',
+        embeddedLanguages: { 'meta.embedded.block.yaml': 'yaml' },
+      },
+    ],
+  },
+  capabilities: {
+    untrustedWorkspaces: {
+      supported: 'limited',
+      description:
+        'In Restricted Mode, workspace templates (they are code) and destinations defined in workspace settings are disabled; built-in templates and destinations from your user settings keep working.',
+      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.templatesDir', 'devguideExport.storePath'],
+    },
+    virtualWorkspaces: {
+      supported: false,
+      description: 'DevGuide Export reads transcripts and writes exports through the local file system.',
+    },
+  },
+};
+
+const KEYS = ['activationEvents', 'contributes', 'capabilities'];
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const file = join(root, 'package.json');
+  const current = JSON.parse(readFileSync(file, 'utf8'));
+  const differs = KEYS.some((key) => JSON.stringify(current[key]) !== JSON.stringify(manifest[key]));
+  if (process.argv.includes('--check')) {
+    console.log(differs ? 'package.json: activationEvents/contributes/capabilities are out of date' : 'package.json: up to date');
+    process.exit(differs ? 1 : 0);
+  }
+  // Keep the key order of package.json; add missing keys after "main".
+  const next = {};
+  for (const [key, value] of Object.entries(current)) {
+    next[key] = KEYS.includes(key) ? manifest[key] : value;
+    if (key === 'main') for (const k of KEYS) if (!(k in current)) next[k] = manifest[k];
+  }
+  writeFileSync(file, `${JSON.stringify(next, null, 2)}\n`);
+  console.log(differs ? 'package.json updated' : 'package.json already up to date');
+}

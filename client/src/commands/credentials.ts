@@ -1,0 +1,100 @@
+import * as vscode from 'vscode';
+import type { DestinationSummary } from '../../../server/src/protocol';
+import type { CmdFactory, Ctx } from '../context';
+import { checkCredentialValue, credentialFieldsFor, needsCredential } from '../credentials/credentialFields';
+import { setCredential, type CredentialPrompts, type SetCredentialOutcome } from '../credentials/setCredentialFlow';
+import { listDestinations } from '../ui/exportPrompts';
+import { clearCredentialArgs, parseArgs, setCredentialArgs } from './args';
+
+/** Set / Clear Destination Credential: SecretStorage, keyed by destination id and field. */
+
+const prompts: CredentialPrompts = {
+  async pickGitHubMethod(name) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: '$(github) Sign in with GitHub', detail: 'Use your GitHub account (recommended): VS Code keeps and refreshes the session.', method: 'account' as const },
+        { label: '$(key) Enter a personal access token', detail: 'Kept in VS Code\'s SecretStorage, never in settings.', method: 'token' as const },
+      ],
+      { title: `DevGuide Export: Credential for ${name}` },
+    );
+    return picked?.method;
+  },
+  askValue(field, name) {
+    return Promise.resolve(
+      vscode.window.showInputBox({
+        title: `DevGuide Export: ${field.label} for ${name}`,
+        prompt: `${field.prompt} Kept in VS Code's SecretStorage.`,
+        placeHolder: field.placeHolder,
+        password: true,
+        ignoreFocusOut: true,
+        validateInput: (value) => checkCredentialValue(field, value),
+      }),
+    );
+  },
+  warn(message) {
+    void vscode.window.showWarningMessage(message);
+  },
+};
+
+/** The destination named by id, or one picked among those that take a credential. */
+async function chooseDestination(ctx: Ctx, destinationId: string | undefined, purpose: string): Promise<DestinationSummary | undefined> {
+  const all = await listDestinations(ctx);
+  if (destinationId) {
+    const found = all.find((d) => d.id === destinationId);
+    if (!found) void vscode.window.showErrorMessage(`There is no destination "${destinationId}".`);
+    return found;
+  }
+  const candidates = all.filter((d) => needsCredential(d.type));
+  if (candidates.length === 0) {
+    const open = 'Open Settings';
+    const choice = await vscode.window.showInformationMessage(
+      'None of the destinations takes a credential (local folders do not). Add a GitHub, TiDB or Google Drive destination in the devguideExport.destinations setting.',
+      open,
+    );
+    if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'devguideExport.destinations');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    candidates.map((d) => ({ label: d.name, description: `${d.id} · ${d.type}`, destination: d })),
+    { title: `DevGuide Export: ${purpose}`, placeHolder: 'Choose a destination' },
+  );
+  return picked?.destination;
+}
+
+export const setDestinationCredential: CmdFactory = (ctx) => async (arg?: unknown): Promise<SetCredentialOutcome> => {
+  const args = parseArgs(setCredentialArgs, arg, 'Set Destination Credential');
+  const destination = await chooseDestination(ctx, args.destinationId, 'Set Destination Credential');
+  if (!destination) return { status: 'cancelled' };
+  const outcome = await setCredential(destination, ctx.credentials, prompts, {
+    ...(args.field ? { field: args.field } : {}),
+    ...(args.value !== undefined ? { value: args.value } : {}),
+    ...(args.method ? { method: args.method } : {}),
+  });
+  switch (outcome.status) {
+    case 'stored':
+      void vscode.window.showInformationMessage(`Credential for ${destination.name} stored in SecretStorage.`);
+      break;
+    case 'github-account':
+      void vscode.window.showInformationMessage(`${destination.name} will use the GitHub account ${outcome.account}.`);
+      break;
+    case 'unsupported':
+      void vscode.window.showErrorMessage(outcome.message);
+      break;
+    case 'cancelled':
+      break;
+  }
+  return outcome;
+};
+
+export const clearDestinationCredential: CmdFactory = (ctx) => async (arg?: unknown): Promise<{ status: 'cleared' | 'none' | 'cancelled'; fields?: string[] }> => {
+  const args = parseArgs(clearCredentialArgs, arg, 'Clear Destination Credential');
+  const destination = await chooseDestination(ctx, args.destinationId, 'Clear Destination Credential');
+  if (!destination) return { status: 'cancelled' };
+  const fields = args.field ? [args.field] : credentialFieldsFor(destination.type).map((f) => f.field);
+  const cleared: string[] = [];
+  for (const field of fields) if (await ctx.credentials.clear(destination.id, field)) cleared.push(field);
+  void vscode.window.showInformationMessage(
+    cleared.length > 0 ? `Credential for ${destination.name} removed from SecretStorage.` : `No credential was stored for ${destination.name}.`,
+  );
+  return cleared.length > 0 ? { status: 'cleared', fields: cleared } : { status: 'none' };
+};

@@ -1,0 +1,88 @@
+import * as vscode from 'vscode';
+import { TestDestinationRequest, type DestinationSummary } from '../../../server/src/protocol';
+import type { CmdFactory, Ctx } from '../context';
+import { credentialFieldsFor, needsCredential } from '../credentials/credentialFields';
+import { findDestination, listDestinations, pickDestination } from '../ui/exportPrompts';
+import { showError } from '../ui/notify';
+import { destinationArgs, parseArgs } from './args';
+
+/** Manage Destinations (list, status, actions) and Test Destination. */
+
+export type TestOutcome = { status: 'tested'; ok: boolean; message: string; latencyMs: number } | { status: 'cancelled' } | { status: 'failed'; code: string; message: string };
+
+export const testDestination: CmdFactory = (ctx) => async (arg?: unknown): Promise<TestOutcome> => {
+  const args = parseArgs(destinationArgs, arg, 'Test Destination');
+  const destination = args.destinationId ? await findDestination(ctx, args.destinationId) : await pickDestination(ctx, '', 'Choose the destination to test');
+  if (!destination) return { status: 'cancelled' };
+  return runTest(ctx, destination);
+};
+
+async function runTest(ctx: Ctx, destination: DestinationSummary): Promise<TestOutcome> {
+  try {
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Testing ${destination.name}…` },
+      () => ctx.server.request(TestDestinationRequest.type, { destinationId: destination.id }),
+    );
+    ctx.logger.info(`Test of ${destination.id}: ${result.ok ? 'ok' : 'failed'} — ${result.message} (${result.latencyMs} ms)`);
+    const text = `${destination.name}: ${result.message} (${Math.round(result.latencyMs)} ms)`;
+    if (result.ok) void vscode.window.showInformationMessage(text);
+    else void vscode.window.showWarningMessage(text);
+    return { status: 'tested', ...result };
+  } catch (thrown) {
+    const error = showError(ctx, thrown, { prefix: `Test of ${destination.name} failed` });
+    return { status: 'failed', code: error.code, message: error.message };
+  }
+}
+
+export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown> => {
+  const destinations = await listDestinations(ctx);
+  type Item = vscode.QuickPickItem & { destination?: DestinationSummary };
+  const items: Item[] = [];
+  for (const d of destinations) {
+    items.push({
+      label: `${d.enabled ? '$(export)' : '$(circle-slash)'} ${d.name}`,
+      description: [d.id, d.type, d.workspaceDefined ? 'workspace' : 'user'].join(' · '),
+      detail: d.enabled ? await credentialStatus(ctx, d) : `Disabled: ${d.reason ?? 'not available'}`,
+      destination: d,
+    });
+  }
+  items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(settings-gear) Edit destinations in Settings', detail: 'devguideExport.destinations — ids, types, folders, repositories; never secrets' });
+  const picked = await vscode.window.showQuickPick(items, { title: 'DevGuide Export: Destinations', placeHolder: 'Choose a destination', matchOnDescription: true });
+  if (!picked) return { status: 'cancelled' };
+  if (!picked.destination) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'devguideExport.destinations');
+    return { status: 'cancelled' };
+  }
+  const destination = picked.destination;
+  const stored = await storedFields(ctx, destination);
+  type Action = 'test' | 'set' | 'clear';
+  const actions: (vscode.QuickPickItem & { action: Action })[] = [
+    { label: '$(debug-start) Test Connection', action: 'test' },
+    ...(needsCredential(destination.type) ? [{ label: '$(key) Set Credential…', description: 'stored in SecretStorage', action: 'set' as const }] : []),
+    ...(stored.length > 0 ? [{ label: '$(trash) Clear Credential', action: 'clear' as const }] : []),
+  ];
+  const action = await vscode.window.showQuickPick(actions, { title: `DevGuide Export: ${destination.name}` });
+  switch (action?.action) {
+    case 'test':
+      return destination.enabled ? runTest(ctx, destination) : vscode.window.showWarningMessage(`${destination.name} is disabled: ${destination.reason ?? ''}`);
+    case 'set':
+      return vscode.commands.executeCommand('devguideExport.setDestinationCredential', { destinationId: destination.id });
+    case 'clear':
+      return vscode.commands.executeCommand('devguideExport.clearDestinationCredential', { destinationId: destination.id });
+    default:
+      return { status: 'cancelled' };
+  }
+};
+
+async function storedFields(ctx: Ctx, destination: DestinationSummary): Promise<string[]> {
+  const stored: string[] = [];
+  for (const f of credentialFieldsFor(destination.type)) if (await ctx.credentials.has(destination.id, f.field)) stored.push(f.field);
+  return stored;
+}
+
+async function credentialStatus(ctx: Ctx, destination: DestinationSummary): Promise<string> {
+  if (!needsCredential(destination.type)) return 'No credential needed';
+  const stored = await storedFields(ctx, destination);
+  if (stored.length > 0) return `$(key) Credential stored (${stored.join(', ')})`;
+  return destination.type === 'github' ? 'Uses your GitHub sign-in unless a token is stored' : '$(warning) No credential stored';
+}

@@ -1,0 +1,175 @@
+import * as vscode from 'vscode';
+import {
+  CreateJobRequest,
+  PreviewExportRequest,
+  RejectReviewRequest,
+  RetryJobRequest,
+  type ExportRequestParams,
+  type ExportSourceParams,
+  type PreviewResult,
+} from '../../../server/src/protocol';
+import type { Ctx } from '../context';
+import { toUserFacingError } from '../server/serverErrors';
+import { askTags, askTitle, findDestination, listDestinations, pickDestination, pickTemplate } from '../ui/exportPrompts';
+import { showError } from '../ui/notify';
+import { openOutput, openOutputLabel } from '../ui/openOutput';
+import { askBlocked, askReview } from '../ui/review';
+import type { ExportChoices } from './args';
+
+/**
+ * One export, from "what to export" to the published file: ask template,
+ * destination, title and tags (each skipped when given), preview, the Bin's
+ * review, then devguide/createJob. Shared by Export Selection, Export
+ * Transcript, Preview Export and Retry.
+ */
+
+export interface ExportTarget {
+  source: ExportSourceParams;
+  sessionId?: string;
+  messageIds?: string[];
+  blockIds?: string[];
+  /** Prefills the title box (the session's title, or the file name). */
+  suggestedTitle: string;
+}
+
+/** What a command returns to executeCommand callers (tests, other extensions). */
+export type ExportOutcome =
+  | { status: 'completed'; jobId: string; filename: string; destinationId: string; outputLocation?: string; outputUrl?: string }
+  | { status: 'failed'; jobId?: string; code: string; message: string; recoverable: boolean }
+  | { status: 'rejected'; transactionId: string }
+  | { status: 'blocked'; reason: string; message: string }
+  | { status: 'cancelled' };
+
+export const CANCELLED: ExportOutcome = { status: 'cancelled' };
+
+export interface Gathered {
+  params: ExportRequestParams;
+  destinationName: string;
+}
+
+/** Asks what is not given. Undefined when the person cancelled or chose something unusable. */
+export async function gatherExport(ctx: Ctx, target: ExportTarget, choices: ExportChoices): Promise<Gathered | undefined> {
+  const template = choices.template ?? (await pickTemplate(ctx, '(1/4)'));
+  if (template === undefined) return undefined;
+  const destination = choices.destination ? await findDestination(ctx, choices.destination) : await pickDestination(ctx, '(2/4)');
+  if (destination === undefined) return undefined;
+  const title = choices.title ?? (await askTitle(target.suggestedTitle, '(3/4)'));
+  if (title === undefined) return undefined;
+  const tags = choices.tags ?? (await askTags('(4/4)'));
+  if (tags === undefined) return undefined;
+  const params: ExportRequestParams = {
+    source: target.source,
+    ...(target.sessionId ? { sessionId: target.sessionId } : {}),
+    ...(target.messageIds?.length ? { messageIds: target.messageIds } : {}),
+    ...(target.blockIds?.length ? { blockIds: target.blockIds } : {}),
+    template,
+    destination: destination.id,
+    title: title.trim(),
+    ...(tags.length ? { tags } : {}),
+    ...(choices.redact ? { redact: true } : {}),
+  };
+  return { params, destinationName: destination.name };
+}
+
+export async function exportTarget(ctx: Ctx, target: ExportTarget, choices: ExportChoices): Promise<ExportOutcome> {
+  const gathered = await gatherExport(ctx, target, choices);
+  if (!gathered) return CANCELLED;
+  const preview = await previewWithProgress(ctx, gathered.params);
+  return reviewAndRun(ctx, preview, gathered.destinationName, { params: gathered.params, accept: choices.accept === true });
+}
+
+export function previewWithProgress(ctx: Ctx, params: ExportRequestParams): Promise<PreviewResult> {
+  return Promise.resolve(
+    vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'DevGuide Export: preparing the preview…' }, () =>
+      ctx.server.request(PreviewExportRequest.type, params),
+    ),
+  );
+}
+
+interface ReviewOptions {
+  /** The request behind the preview: needed to preview again with redaction. */
+  params?: ExportRequestParams;
+  /** Accept without asking (executeCommand callers, like the CLI's --yes). */
+  accept: boolean;
+}
+
+/** The review loop: blocked → reason (and redaction); otherwise Accept / View Diff / Reject; then the job. */
+export async function reviewAndRun(ctx: Ctx, first: PreviewResult, destinationName: string, options: ReviewOptions): Promise<ExportOutcome> {
+  let preview = first;
+  for (;;) {
+    const { review } = preview;
+    if (review.blocked) {
+      ctx.logger.warn(`Review ${review.transaction_id} blocked: ${review.reason ?? 'unknown reason'}`);
+      const canRedact = options.params !== undefined && review.reason === 'SECRET_DETECTED';
+      const decision = options.accept ? 'close' : await askBlocked(preview, canRedact);
+      await closeReview(ctx, review.transaction_id, decision === 'redact' ? 'blocked; redacted and reviewed again' : 'blocked');
+      if (decision === 'redact' && options.params) {
+        options = { ...options, params: { ...options.params, redact: true } };
+        preview = await previewWithProgress(ctx, options.params as ExportRequestParams);
+        continue;
+      }
+      return { status: 'blocked', reason: review.reason ?? 'BIN_BLOCKED', message: review.reason_message ?? 'The Bin blocked this export.' };
+    }
+    const decision = options.accept ? 'accept' : await askReview(preview, destinationName, ctx.documents);
+    if (decision === 'reject') {
+      await closeReview(ctx, review.transaction_id, 'rejected in review');
+      ctx.logger.info(`Export of ${preview.filename} rejected in review.`);
+      return { status: 'rejected', transactionId: review.transaction_id };
+    }
+    return runJob(ctx, preview, destinationName);
+  }
+}
+
+async function closeReview(ctx: Ctx, transactionId: string, reason: string): Promise<void> {
+  try {
+    await ctx.server.request(RejectReviewRequest.type, { transactionId, reason });
+  } catch (error) {
+    // The review is gone already (e.g. the server restarted): nothing left to close.
+    ctx.logger.warn(`Closing review ${transactionId}: ${toUserFacingError(error).message}`);
+  }
+}
+
+async function runJob(ctx: Ctx, preview: PreviewResult, destinationName: string): Promise<ExportOutcome> {
+  const done = ctx.runningJobs.begin(preview.filename);
+  ctx.logger.info(`Exporting ${preview.filename} to ${preview.destination_id} (transaction ${preview.transaction_id}).`);
+  let result;
+  try {
+    result = await ctx.server.request(CreateJobRequest.type, { transactionId: preview.transaction_id, explicit: true });
+  } catch (thrown) {
+    const error = showError(ctx, thrown, { prefix: 'Export failed' });
+    return { status: 'failed', ...error };
+  } finally {
+    done();
+  }
+  const { job } = result;
+  if (result.error) {
+    const error = showError(ctx, { message: result.error.message, data: result.error }, {
+      prefix: `Export of "${job.filename}" failed`,
+      retry: () => retryJob(ctx, job.job_id, { accept: false }),
+    });
+    return { status: 'failed', jobId: job.job_id, ...error };
+  }
+  ctx.logger.info(`Exported ${job.filename} to ${job.destination_id}: ${job.output_location ?? job.output_url ?? 'done'} (job ${job.job_id}).`);
+  const open = openOutputLabel(job);
+  void vscode.window
+    .showInformationMessage(`Exported "${job.filename}" to ${destinationName}.`, ...(open ? [open] : []), 'Show History')
+    .then(async (choice) => {
+      if (choice === open) await openOutput(job);
+      if (choice === 'Show History') await vscode.commands.executeCommand('devguideExport.showHistory');
+    });
+  return {
+    status: 'completed',
+    jobId: job.job_id,
+    filename: job.filename,
+    destinationId: job.destination_id,
+    ...(job.output_location ? { outputLocation: job.output_location } : {}),
+    ...(job.output_url ? { outputUrl: job.output_url } : {}),
+  };
+}
+
+/** Retry of a failed job: the server prepares it again; it goes through a fresh review. */
+export async function retryJob(ctx: Ctx, jobId: string, options: { accept: boolean }): Promise<ExportOutcome> {
+  const preview = await ctx.server.request(RetryJobRequest.type, { jobId });
+  const destination = (await listDestinations(ctx)).find((d) => d.id === preview.destination_id);
+  return reviewAndRun(ctx, preview, destination?.name ?? preview.destination_id, { accept: options.accept });
+}

@@ -1,0 +1,93 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import { ListSessionsRequest, type SessionsResult } from '../../../server/src/protocol';
+import type { Ctx } from '../context';
+import { isNotATranscript, toUserFacingError } from '../server/serverErrors';
+import { messagesUnderSelection, selectedLines } from '../transcript/selection';
+import { pickMessages, pickSession } from '../ui/messagePicker';
+import type { ExportTarget } from './exportFlow';
+
+/**
+ * What "the selection" means: in a transcript file, the messages under the
+ * selection (or, with nothing selected, the ones picked from a list); in any
+ * other editor, the selected text itself.
+ */
+
+type Session = SessionsResult['sessions'][number];
+
+export type EditorTarget = ExportTarget | 'cancelled' | 'nothing-selected';
+
+export async function targetFromEditor(ctx: Ctx, editor: vscode.TextEditor): Promise<EditorTarget> {
+  const document = editor.document;
+  const fileName = basename(document.fileName);
+  const selected = editor.selections
+    .map((selection) => ({ selection, lines: selectedLines(selection) }))
+    .filter((s): s is { selection: vscode.Selection; lines: NonNullable<typeof s.lines> } => s.lines !== undefined)
+    .sort((a, b) => a.lines.startLine - b.lines.startLine);
+
+  const sessions = document.uri.scheme === 'file' ? await transcriptSessions(ctx, document.uri.fsPath) : [];
+  if (sessions.length > 0) {
+    const path = document.uri.fsPath;
+    if (selected.length === 0) return pickFromTranscript(path, fileName, sessions, { pickAll: false });
+    const under = messagesUnderSelection(sessions, selected.map((s) => s.lines));
+    if (under) {
+      if (document.isDirty) ctx.logger.warn(`${fileName} has unsaved changes; the saved transcript is exported.`);
+      if (under.otherSessionIds.length > 0) {
+        void vscode.window.showWarningMessage(
+          `The selection spans ${under.otherSessionIds.length + 1} sessions; exporting the messages of session "${under.sessionId}" only.`,
+        );
+      }
+      const session = sessions.find((s) => s.id === under.sessionId);
+      return {
+        source: { kind: 'file', path },
+        sessionId: under.sessionId,
+        messageIds: under.messageIds,
+        suggestedTitle: session?.title ?? fileName,
+      };
+    }
+    ctx.logger.info(`No message of ${fileName} lies under the selection: exporting the selected text.`);
+  }
+
+  if (selected.length === 0) return 'nothing-selected';
+  const first = selected[0]!.lines.startLine;
+  const last = selected[selected.length - 1]!.lines.endLine;
+  return {
+    source: {
+      kind: 'editor',
+      path: document.uri.scheme === 'file' ? document.uri.fsPath : document.uri.toString(),
+      languageId: document.languageId,
+      ranges: selected.map((s) => ({ startLine: s.lines.startLine, endLine: s.lines.endLine, text: document.getText(s.selection) })),
+    },
+    suggestedTitle: first === last ? `${fileName} (line ${first})` : `${fileName} (lines ${first}–${last})`,
+  };
+}
+
+/** The sessions with messages, or [] when the file is not a transcript. */
+async function transcriptSessions(ctx: Ctx, path: string): Promise<Session[]> {
+  try {
+    const result = await ctx.server.request(ListSessionsRequest.type, { path });
+    return result.sessions.filter((s) => s.messages.length > 0);
+  } catch (thrown) {
+    if (isNotATranscript(toUserFacingError(thrown))) return [];
+    throw thrown;
+  }
+}
+
+export async function pickFromTranscript(
+  path: string,
+  fileName: string,
+  sessions: readonly Session[],
+  options: { pickAll: boolean },
+): Promise<ExportTarget | 'cancelled'> {
+  const session = await pickSession(sessions, fileName);
+  if (!session) return 'cancelled';
+  const picked = await pickMessages(session, options);
+  if (!picked) return 'cancelled';
+  return {
+    source: { kind: 'file', path },
+    sessionId: session.id,
+    messageIds: picked.messageIds,
+    ...(picked.blockIds ? { blockIds: picked.blockIds } : {}),
+    suggestedTitle: session.title ?? fileName,
+  };
+}

@@ -1,0 +1,32 @@
+import * as vscode from 'vscode';
+import { destinationRefsOf, workspaceDestinationIdsOf, type DestinationRef } from './settingsValues';
+
+/**
+ * Typed getters for the `devguideExport.*` settings the client itself needs.
+ * The language server reads the whole section through workspace/configuration
+ * (the client owns settings; vscode-languageclient answers those requests).
+ */
+
+export const SETTINGS_SECTION = 'devguideExport';
+
+function section(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION);
+}
+
+export const settings = {
+  defaultTemplate: (): string => section().get<string>('defaultTemplate') || 'yaml-markdown',
+  defaultDestination: (): string => section().get<string>('defaultDestination') || 'local',
+  templatesDir: (): string => section().get<string>('templatesDir') || '.devguide/templates',
+  /** Destinations in effect (in Restricted Mode VS Code already leaves out the workspace's). */
+  destinations: (): DestinationRef[] => destinationRefsOf(section().get('destinations')),
+  /** Destinations the workspace defines, whether or not they are in effect. */
+  workspaceDestinations: (): DestinationRef[] => {
+    const inspected = section().inspect('destinations');
+    return [...destinationRefsOf(inspected?.workspaceValue), ...destinationRefsOf(inspected?.workspaceFolderValue)];
+  },
+  workspaceDestinationIds: (): string[] => workspaceDestinationIdsOf(section().inspect('destinations')),
+};
+
+export function affectsDestinations(event: vscode.ConfigurationChangeEvent): boolean {
+  return event.affectsConfiguration(`${SETTINGS_SECTION}.destinations`);
+}

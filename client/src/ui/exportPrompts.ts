@@ -1,0 +1,131 @@
+import * as vscode from 'vscode';
+import { ListDestinationsRequest, ListTemplatesRequest, type DestinationSummary } from '../../../server/src/protocol';
+import type { Ctx } from '../context';
+import { settings } from '../settings';
+import { explainRestrictedMode } from '../workspaceTrust';
+import { parseTags } from './format';
+
+/**
+ * The questions of an export: template, destination, title, tags. Each
+ * returns undefined when the person cancels (Escape).
+ */
+
+const TITLE = 'DevGuide Export';
+
+const DESTINATION_ICON: Readonly<Record<string, string>> = {
+  local: '$(folder)',
+  github: '$(github)',
+  tidb: '$(database)',
+  drive: '$(cloud)',
+};
+
+export async function pickTemplate(ctx: Ctx, step: string): Promise<string | undefined> {
+  const templates = await ctx.server.request(ListTemplatesRequest.type, {});
+  const preferred = settings.defaultTemplate();
+  const ordered = [...templates].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
+  type Item = vscode.QuickPickItem & { templateId: string; problem?: string };
+  const items: Item[] = ordered.map((t) => ({
+    label: `${t.valid ? (t.source === 'workspace' ? '$(file-code)' : '$(file)') : '$(error)'} ${t.name}`,
+    description: [t.id, t.output, t.source === 'workspace' ? 'workspace' : 'built-in', t.id === preferred ? 'default' : '']
+      .filter(Boolean)
+      .join(' · '),
+    ...(t.valid ? (t.description ? { detail: t.description } : {}) : { detail: `Cannot be used: ${t.problem ?? 'the template has errors'}` }),
+    templateId: t.id,
+    ...(t.valid ? {} : { problem: t.problem ?? 'The template has errors.' }),
+  }));
+  const restricted = !ctx.trust.trusted;
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TITLE}: Template ${step}`,
+    placeHolder: restricted ? 'Choose a template (Restricted Mode: workspace templates are disabled)' : 'Choose a template',
+    matchOnDescription: true,
+    matchOnDetail: true,
+    ignoreFocusOut: true,
+  });
+  if (!picked) return undefined;
+  if (picked.problem) {
+    void vscode.window.showErrorMessage(`Template "${picked.templateId}" cannot be used: ${picked.problem}`);
+    return undefined;
+  }
+  return picked.templateId;
+}
+
+/**
+ * Destinations from the server, plus — in Restricted Mode — the workspace's
+ * own, which VS Code hides from the server: listed as disabled, with why.
+ */
+export async function listDestinations(ctx: Ctx): Promise<DestinationSummary[]> {
+  const fromServer = await ctx.server.request(ListDestinationsRequest.type, {});
+  if (ctx.trust.trusted) return fromServer;
+  const known = new Set(fromServer.map((d) => d.id));
+  const hidden = settings
+    .workspaceDestinations()
+    .filter((d) => !known.has(d.id))
+    .map<DestinationSummary>((d) => ({
+      id: d.id,
+      type: d.type,
+      name: d.name,
+      workspaceDefined: true,
+      enabled: false,
+      reason: 'Defined in this workspace\'s settings, which are not applied in Restricted Mode.',
+    }));
+  return [...fromServer, ...hidden];
+}
+
+export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Choose a destination'): Promise<DestinationSummary | undefined> {
+  const destinations = await listDestinations(ctx);
+  const preferred = settings.defaultDestination();
+  const ordered = [...destinations].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
+  type Item = vscode.QuickPickItem & { destination: DestinationSummary };
+  const items: Item[] = ordered.map((d) => ({
+    label: `${d.enabled ? (DESTINATION_ICON[d.type] ?? '$(export)') : '$(circle-slash)'} ${d.name}`,
+    description: [d.id, d.type, d.workspaceDefined ? 'workspace' : '', d.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
+    ...(d.enabled ? {} : { detail: `Disabled: ${d.reason ?? 'not available'}` }),
+    destination: d,
+  }));
+  const picked = await vscode.window.showQuickPick(items, {
+    title: `${TITLE}: Destination ${step}`,
+    placeHolder,
+    matchOnDescription: true,
+    ignoreFocusOut: true,
+  });
+  if (!picked) return undefined;
+  return ensureEnabled(picked.destination) ? picked.destination : undefined;
+}
+
+/** The destination named by id; refuses (and says why) when it is unknown or disabled. */
+export async function findDestination(ctx: Ctx, destinationId: string): Promise<DestinationSummary | undefined> {
+  const found = (await listDestinations(ctx)).find((d) => d.id === destinationId);
+  if (!found) {
+    void vscode.window.showErrorMessage(`There is no destination "${destinationId}". Add it to the devguideExport.destinations setting.`);
+    return undefined;
+  }
+  return ensureEnabled(found) ? found : undefined;
+}
+
+function ensureEnabled(destination: DestinationSummary): boolean {
+  if (destination.enabled) return true;
+  void explainRestrictedMode(`Destination "${destination.name}" is disabled: ${destination.reason ?? 'not available'}`);
+  return false;
+}
+
+export async function askTitle(suggested: string, step: string): Promise<string | undefined> {
+  return vscode.window.showInputBox({
+    title: `${TITLE}: Title ${step}`,
+    prompt: 'The title of the exported document',
+    value: suggested,
+    valueSelection: [0, suggested.length],
+    ignoreFocusOut: true,
+    validateInput: (value) => (value.trim() === '' ? 'Enter a title.' : value.length > 1000 ? 'Keep the title under 1000 characters.' : undefined),
+  });
+}
+
+export async function askTags(step: string): Promise<string[] | undefined> {
+  const text = await vscode.window.showInputBox({
+    title: `${TITLE}: Tags ${step}`,
+    prompt: 'Tags, separated by commas (optional: press Enter to skip)',
+    placeHolder: 'e.g. rollback, github',
+    ignoreFocusOut: true,
+    validateInput: (value) => (parseTags(value).some((t) => t.length > 100) ? 'Keep each tag under 100 characters.' : undefined),
+  });
+  return text === undefined ? undefined : parseTags(text);
+}
