@@ -17,13 +17,9 @@ export const settings = {
   defaultTemplate: (): string => section().get<string>('defaultTemplate') || 'yaml-markdown',
   defaultDestination: (): string => section().get<string>('defaultDestination') || 'local',
   templatesDir: (): string => section().get<string>('templatesDir') || '.devguide/templates',
-  /** Destinations in effect (in Restricted Mode VS Code already leaves out the workspace's). */
+  /** Destinations in effect (in Restricted Mode VS Code leaves out the workspace's). */
   destinations: (): DestinationRef[] => destinationRefsOf(section().get('destinations')),
-  /** Destinations the workspace defines, whether or not they are in effect. */
-  workspaceDestinations: (): DestinationRef[] => {
-    const inspected = section().inspect('destinations');
-    return [...destinationRefsOf(inspected?.workspaceValue), ...destinationRefsOf(inspected?.workspaceFolderValue)];
-  },
+  /** Ids the workspace defines; empty in Restricted Mode, where VS Code hides them (see restrictedSettings.ts). */
   workspaceDestinationIds: (): string[] => workspaceDestinationIdsOf(section().inspect('destinations')),
 };
 

@@ -35,3 +35,45 @@ export function workspaceDestinationIdsOf(inspected: { workspaceValue?: unknown;
 export function sameIds(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((id, i) => id === b[i]);
 }
+
+/**
+ * Parses a settings file (JSON with comments and trailing commas, as VS Code
+ * writes and accepts them). Returns undefined when it is not an object.
+ */
+export function parseSettingsText(text: string): Record<string, unknown> | undefined {
+  const withoutComments = scanOutsideStrings(text, (rest) => {
+    if (rest.startsWith('//')) return Math.max(rest.indexOf('\n'), 0) || rest.length;
+    if (rest.startsWith('/*')) return rest.includes('*/', 2) ? rest.indexOf('*/', 2) + 2 : rest.length;
+    return 0;
+  });
+  const withoutTrailingCommas = scanOutsideStrings(withoutComments, (rest) => (/^,\s*[}\]]/.test(rest) ? 1 : 0));
+  try {
+    const parsed: unknown = JSON.parse(withoutTrailingCommas);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Copies `text`, leaving out what `skip(rest)` says (a length) wherever it is not inside a string literal. */
+function scanOutsideStrings(text: string, skip: (rest: string) => number): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text[i] === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      out += text.slice(i, j + 1);
+      i = j + 1;
+      continue;
+    }
+    const skipped = skip(text.slice(i));
+    if (skipped > 0) {
+      i += skipped;
+      continue;
+    }
+    out += text[i];
+    i += 1;
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { ListDestinationsRequest, ListTemplatesRequest, type DestinationSummary } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
+import { destinationsInWorkspaceFiles } from '../restrictedSettings';
 import { settings } from '../settings';
 import { explainRestrictedMode } from '../workspaceTrust';
 import { parseTags } from './format';
@@ -51,14 +52,14 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
 
 /**
  * Destinations from the server, plus — in Restricted Mode — the workspace's
- * own, which VS Code hides from the server: listed as disabled, with why.
+ * own, which VS Code hides from the server (and from the settings API):
+ * listed as disabled, with why.
  */
 export async function listDestinations(ctx: Ctx): Promise<DestinationSummary[]> {
   const fromServer = await ctx.server.request(ListDestinationsRequest.type, {});
   if (ctx.trust.trusted) return fromServer;
   const known = new Set(fromServer.map((d) => d.id));
-  const hidden = settings
-    .workspaceDestinations()
+  const hidden = (await destinationsInWorkspaceFiles())
     .filter((d) => !known.has(d.id))
     .map<DestinationSummary>((d) => ({
       id: d.id,
@@ -78,7 +79,7 @@ export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Cho
   type Item = vscode.QuickPickItem & { destination: DestinationSummary };
   const items: Item[] = ordered.map((d) => ({
     label: `${d.enabled ? (DESTINATION_ICON[d.type] ?? '$(export)') : '$(circle-slash)'} ${d.name}`,
-    description: [d.id, d.type, d.workspaceDefined ? 'workspace' : '', d.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
+    description: [d.name !== d.id ? d.id : '', d.type, d.workspaceDefined ? 'workspace' : '', d.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
     ...(d.enabled ? {} : { detail: `Disabled: ${d.reason ?? 'not available'}` }),
     destination: d,
   }));

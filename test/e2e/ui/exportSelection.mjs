@@ -32,6 +32,8 @@ export const tests = [
       await dialog.getByRole('button', { name: 'Accept' }).click();
 
       const toast = await t.waitForNotification('Exported "ui-export.md"');
+      // The job's progress notification (the server's work-done progress) closes once the job ends.
+      await t.page.locator('.notification-toast', { hasText: 'publishing' }).waitFor({ state: 'hidden', timeout: 10_000 });
       await settled(t.page, toast);
       await t.screenshot('exported');
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
@@ -39,6 +41,36 @@ export const tests = [
       assert.match(written, /Direct commits are reverted with a new commit\./);
       assert.doesNotMatch(written, /Plan the export rollback for GitHub\./);
       assert.ok(existsSync(join(t.workspace, '.devguide-store')), 'the history is in the workspace store');
+    },
+  },
+  {
+    name: 'shows an update in the diff editor from the review, then accepts it',
+    fn: async (t) => {
+      await openTranscript(t);
+      // Line 1 this time, under the title of the first test: the same file, updated.
+      await quickInput(t.page, ':1');
+      await t.page.keyboard.press('Home');
+      await t.page.keyboard.press('Shift+End');
+
+      await t.runCommand('DevGuide Export: Export Selection');
+      await choose(t.page, 'Template', 'markdown', 'Markdown');
+      await choose(t.page, 'Destination', 'local', 'local');
+      await typeInto(t.page, 'Title', 'UI export');
+      await typeInto(t.page, 'Tags', '');
+
+      const dialog = await reviewDialog(t.page, 'Update "ui-export.md"');
+      await dialog.getByRole('button', { name: 'View Diff' }).click();
+      // The native diff editor opens on the existing and the new content, and the review asks again.
+      await t.page.locator('.tab.active', { hasText: 'ui-export.md (existing ↔ export)' }).waitFor({ state: 'visible' });
+      await t.page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible' });
+      const again = await reviewDialog(t.page, 'Update "ui-export.md"');
+      await t.screenshot('diff-and-review');
+      await again.getByRole('button', { name: 'Accept' }).click();
+
+      await t.waitForNotification('Exported "ui-export.md"');
+      const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
+      assert.match(written, /Plan the export rollback for GitHub\./, 'now the message of line 1');
+      assert.doesNotMatch(written, /Direct commits are reverted/);
     },
   },
   {

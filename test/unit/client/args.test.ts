@@ -34,3 +34,23 @@ describe('client: command arguments, server errors, settings values', () => {
     assert.equal(sameIds(['a'], ['a', 'b']), false);
   });
 });
+
+describe('client: reading a workspace settings file', () => {
+  it('accepts comments and trailing commas like VS Code, and keeps strings intact', async () => {
+    const { parseSettingsText } = await import('../../../client/src/settingsValues');
+    const text = `{
+      // a comment
+      "devguideExport.destinations": [ /* inline */ { "id": "team-docs", "type": "local", "baseDir": "http://x//y", }, ],
+      "quote": "a \\" // not a comment",
+      "commas": "a,}",
+    }`;
+    assert.deepEqual(parseSettingsText(text), {
+      'devguideExport.destinations': [{ id: 'team-docs', type: 'local', baseDir: 'http://x//y' }],
+      quote: 'a " // not a comment',
+      commas: 'a,}',
+    });
+    assert.equal(parseSettingsText('[1]'), undefined);
+    assert.equal(parseSettingsText('{ broken'), undefined);
+    assert.equal(parseSettingsText(''), undefined);
+  });
+});
