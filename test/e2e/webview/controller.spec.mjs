@@ -1,0 +1,260 @@
+// The panel's host side (client/src/panel/reviewController.ts) on its own:
+// the same messages the webview sends, checked answers, no browser needed.
+import assert from 'node:assert/strict';
+import { DESTINATIONS, PARAMS, TEMPLATES, blockedPreview, invalidPreview, makeJob, makePreview } from './fixtures.mjs';
+
+const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A controller with recording fakes; `send` delivers a webview message. */
+function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayMs = 5 } = {}) {
+  const posted = [];
+  const calls = { preview: [], reject: [], accept: [], viewDiff: [], viewContent: [], openResult: [], retry: [], openLink: [], close: 0 };
+  let n = 0;
+  const deps = {
+    preview: async (params) => {
+      calls.preview.push(params);
+      await tick(previewDelayMs);
+      n += 1;
+      return makePreview({ transaction_id: `tx-${n}`, filename: params.filename ?? `auto-${n}.md` });
+    },
+    accept: async (transactionId, progress) => {
+      calls.accept.push(transactionId);
+      progress('commit', 'Committing…');
+      return { job: makeJob({ transaction_id: transactionId }) };
+    },
+    reject: async (transactionId) => void calls.reject.push(transactionId),
+    viewDiff: async (preview) => void calls.viewDiff.push(preview.transaction_id),
+    viewContent: async (preview) => void calls.viewContent.push(preview.transaction_id),
+    openResult: async (job) => void calls.openResult.push(job.job_id),
+    listTemplates: async () => TEMPLATES,
+    listDestinations: async () => DESTINATIONS,
+    ...overrides,
+  };
+  const controller = new t.sources.ReviewController(deps, { params: PARAMS, preview: first }, {
+    post: (message) => posted.push(JSON.parse(JSON.stringify(message))),
+    close: () => void (calls.close += 1),
+    openLink: async (url) => void calls.openLink.push(url),
+    describeError: (e) => ({ code: e?.data?.code ?? 'INTERNAL_ERROR', message: e?.message ?? String(e), recoverable: e?.data?.recoverable ?? false }),
+    log: () => undefined,
+  });
+  let id = 0;
+  const send = async (message) => {
+    const withId = { id: ++id, ...message };
+    await controller.handle(withId);
+    return posted.find((m) => m.type === 'reply' && m.id === withId.id);
+  };
+  const of = (type) => posted.filter((m) => m.type === type);
+  return { controller, posted, calls, send, of, deps };
+}
+
+async function ready(h) {
+  const reply = await h.send({ type: 'ready' });
+  assert.equal(reply.ok, true);
+  return h.of('init').at(-1);
+}
+
+export const tests = [
+  {
+    name: 'host: ready answers with the whole state; nothing is posted before it',
+    fn: async (t) => {
+      const h = harness(t);
+      await h.controller.reportProgress('publish', 'x');
+      assert.equal(h.posted.length, 0);
+      const init = await ready(h);
+      assert.equal(init.preview.transaction_id, h.controller.transactionId);
+      assert.equal(init.preview.content, undefined, 'the webview gets no full content up front');
+      assert.equal(init.templates.length, TEMPLATES.length);
+      assert.deepEqual(init.fields, { filename: 'designing-the-auth-token-refresh.md', template: 'markdown', destination: 'docs', title: PARAMS.title, author: '', tags: ['auth', 'tokens'], meta: {} });
+      assert.deepEqual(init.phase, { kind: 'review' });
+      assert.equal(t.sources.protocol.parseHostMessage(init).ok, true, 'init passes the webview’s own schema');
+    },
+  },
+  {
+    name: 'host: edits while a preview runs are merged; the newest wins; replaced reviews are rejected',
+    fn: async (t) => {
+      const h = harness(t, { previewDelayMs: 30 });
+      const first = h.controller.transactionId;
+      await ready(h);
+      await h.send({ type: 'updateFields', revision: 1, fields: { title: 'A' } });
+      await h.send({ type: 'updateFields', revision: 2, fields: { title: 'AB' } });
+      await h.send({ type: 'updateFields', revision: 3, fields: { author: 'Ada' } });
+      await tick(120);
+      assert.equal(h.calls.preview.length, 2, 'one running, one for everything after it');
+      assert.equal(h.calls.preview[1].title, 'AB');
+      assert.equal(h.calls.preview[1].author, 'Ada');
+      assert.deepEqual(h.of('previewUpdated').map((m) => m.revision), [1, 3]);
+      assert.deepEqual(h.calls.reject, [first, 'tx-1']);
+      assert.equal(h.controller.transactionId, 'tx-2');
+    },
+  },
+  {
+    name: 'host: the server keeps choosing the filename until the person types one',
+    fn: async (t) => {
+      const h = harness(t);
+      await ready(h);
+      await h.send({ type: 'updateFields', revision: 1, fields: { template: 'xml', filename: 'designing-the-auth-token-refresh.md' } });
+      await tick(30);
+      assert.equal(h.calls.preview[0].filename, undefined);
+      assert.equal(h.calls.preview[0].template, 'xml');
+      await h.send({ type: 'updateFields', revision: 2, fields: { filename: 'mine.md' } });
+      await tick(30);
+      assert.equal(h.calls.preview[1].filename, 'mine.md');
+      await h.send({ type: 'updateFields', revision: 3, fields: { title: '' , tags: [], meta: { ticket: 'SEC-1' } } });
+      await tick(30);
+      assert.equal(h.calls.preview[2].title, undefined, 'empty means "let the server derive it"');
+      assert.equal(h.calls.preview[2].tags, undefined);
+      assert.deepEqual(h.calls.preview[2].meta, { ticket: 'SEC-1' });
+    },
+  },
+  {
+    name: 'host: Accept is refused for a blocked, invalid, stale or failed preview',
+    fn: async (t) => {
+      for (const [first, code] of [
+        [blockedPreview(), 'SECRET_DETECTED'],
+        [invalidPreview(), 'VALIDATION_FAILED'],
+      ]) {
+        const h = harness(t, { first });
+        await ready(h);
+        const reply = await h.send({ type: 'accept', transactionId: first.transaction_id });
+        assert.equal(reply.ok, false);
+        assert.equal(reply.error.code, code);
+        assert.equal(h.calls.accept.length, 0);
+      }
+      const h = harness(t, { previewDelayMs: 30 });
+      await ready(h);
+      const stale = await h.send({ type: 'accept', transactionId: 'tx-elsewhere' });
+      assert.equal(stale.error.code, 'STALE_PREVIEW');
+      await h.send({ type: 'updateFields', revision: 1, fields: { title: 'x' } });
+      const running = await h.send({ type: 'accept', transactionId: h.controller.transactionId });
+      assert.equal(running.error.code, 'STALE_PREVIEW', 'not while a newer preview is on its way');
+      const failing = harness(t, { deps: { preview: async () => Promise.reject(Object.assign(new Error('Template "x" not found'), { data: { code: 'TEMPLATE_NOT_FOUND' } })) } });
+      await ready(failing);
+      await failing.send({ type: 'updateFields', revision: 1, fields: { template: 'x' } });
+      await tick(10);
+      assert.equal(failing.of('previewFailed')[0].error.code, 'TEMPLATE_NOT_FOUND');
+      const refused = await failing.send({ type: 'accept', transactionId: failing.controller.transactionId });
+      assert.equal(refused.ok, false);
+    },
+  },
+  {
+    name: 'host: Accept runs the job with progress, then reports the result once',
+    fn: async (t) => {
+      const h = harness(t);
+      await ready(h);
+      const finished = h.controller.whenFinished();
+      const reply = await h.send({ type: 'accept', transactionId: h.controller.transactionId });
+      assert.equal(reply.ok, true);
+      assert.deepEqual(h.of('progress').map((m) => m.stage), ['publish', 'commit']);
+      assert.equal(h.of('result')[0].job.job_id, 'job-1');
+      assert.equal((await finished).status, 'completed');
+      const again = await h.send({ type: 'accept', transactionId: h.controller.transactionId });
+      assert.equal(again.ok, false, 'no second run');
+      // Shown again after being hidden: the result is part of init.
+      h.controller.webviewGone();
+      const init = await ready(h);
+      assert.equal(init.phase.kind, 'done');
+      await h.send({ type: 'openResult' });
+      assert.deepEqual(h.calls.openResult, ['job-1']);
+      await h.controller.dispose();
+      assert.deepEqual(h.calls.reject, [], 'an accepted review is not rejected on close');
+    },
+  },
+  {
+    name: 'host: a recoverable failure can be retried into a fresh review',
+    fn: async (t) => {
+      const retried = makePreview({ transaction_id: 'tx-retry' });
+      const h = harness(t, {
+        deps: {
+          accept: async () => ({ job: makeJob({ status: 'failed' }), error: { code: 'RATE_LIMITED', message: '429', recoverable: true } }),
+          retry: async (job) => {
+            h.calls.retry.push(job.job_id);
+            return retried;
+          },
+        },
+      });
+      await ready(h);
+      const finished = h.controller.whenFinished();
+      await h.send({ type: 'accept', transactionId: h.controller.transactionId });
+      const outcome = await finished;
+      assert.equal(outcome.status, 'failed');
+      assert.equal(outcome.error.code, 'RATE_LIMITED');
+      const reply = await h.send({ type: 'retry' });
+      assert.equal(reply.ok, true);
+      assert.deepEqual(h.calls.retry, ['job-1']);
+      const init = h.of('init').at(-1);
+      assert.deepEqual(init.phase, { kind: 'review' });
+      assert.equal(init.preview.transaction_id, 'tx-retry');
+    },
+  },
+  {
+    name: 'host: Reject and closing the panel both reject the pending review',
+    fn: async (t) => {
+      const h = harness(t);
+      const tx = h.controller.transactionId;
+      await ready(h);
+      const finished = h.controller.whenFinished();
+      await h.send({ type: 'reject' });
+      assert.deepEqual(h.calls.reject, [tx]);
+      assert.equal(h.calls.close, 1);
+      assert.deepEqual(await finished, { status: 'rejected', transactionId: tx });
+
+      const closing = harness(t);
+      await ready(closing);
+      const closed = closing.controller.whenFinished();
+      await closing.controller.dispose();
+      assert.deepEqual(closing.calls.reject, [closing.controller.transactionId]);
+      assert.equal((await closed).status, 'closed');
+    },
+  },
+  {
+    name: 'host: redaction, View Diff/Content and Show all act on the preview on screen only',
+    fn: async (t) => {
+      const first = makePreview({ lines: Array.from({ length: 80 }, (_, n) => `line ${n}`) });
+      const h = harness(t, { first });
+      await ready(h);
+      const all = await h.send({ type: 'showAll', transactionId: first.transaction_id });
+      assert.equal(all.content, first.content);
+      assert.equal((await h.send({ type: 'showAll', transactionId: 'tx-old' })).error.code, 'STALE_PREVIEW');
+      await h.send({ type: 'viewDiff', transactionId: first.transaction_id });
+      await h.send({ type: 'viewContent', transactionId: first.transaction_id });
+      assert.deepEqual([h.calls.viewDiff, h.calls.viewContent], [[first.transaction_id], [first.transaction_id]]);
+      await h.send({ type: 'redact', transactionId: first.transaction_id });
+      await tick(30);
+      assert.equal(h.calls.preview[0].redact, true);
+      await h.send({ type: 'updateFields', revision: 1, fields: { title: 'later' } });
+      await tick(30);
+      assert.equal(h.calls.preview[1].redact, true, 'redaction stays on for later previews');
+    },
+  },
+  {
+    name: 'host: malformed or hostile webview messages are refused',
+    fn: async (t) => {
+      const h = harness(t);
+      await ready(h);
+      const before = h.posted.length;
+      await h.controller.handle({ type: 'accept' }); // no id: nothing to answer
+      await h.controller.handle('accept');
+      await h.controller.handle(null);
+      assert.equal(h.posted.length, before);
+      for (const message of [
+        { type: 'openLink', url: 'javascript:alert(1)' },
+        { type: 'openLink', url: 'command:workbench.action.terminal.new' },
+        { type: 'openLink', url: 'file:///etc/passwd' },
+        { type: 'updateFields', revision: 1, fields: { filename: 'x'.repeat(5000) } },
+        { type: 'updateFields', revision: 1, fields: { meta: { 'bad key': 'v' } } },
+        { type: 'updateFields', revision: -1, fields: {} },
+        { type: 'accept', transactionId: 42 },
+        { type: 'runCommand', command: 'rm -rf /' },
+      ]) {
+        const reply = await h.send(message);
+        assert.equal(reply?.ok, false, JSON.stringify(message));
+        assert.equal(reply.error.code, 'PANEL_ERROR');
+      }
+      assert.deepEqual(h.calls.openLink, []);
+      assert.equal(h.calls.preview.length, 0);
+      const ok = await h.send({ type: 'openLink', url: 'https://example.com/a?b=1' });
+      assert.equal(ok.ok, true);
+      assert.deepEqual(h.calls.openLink, ['https://example.com/a?b=1']);
+    },
+  },
+];

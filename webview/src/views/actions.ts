@@ -1,0 +1,31 @@
+/** Accept / Reject / View Diff / View Content. */
+import { h } from '../dom';
+import { acceptBlocker, type Actions, type Model } from '../model';
+import { button } from './controls';
+
+export function renderActions(model: Model, actions: Actions): HTMLElement | null {
+  if (model.phase.kind !== 'review') return null;
+  const blocker = acceptBlocker(model);
+  const busy = model.busy !== null;
+  return h(
+    'div',
+    { class: 'action-bar', attrs: { role: 'toolbar', 'aria-label': 'Review actions' } },
+    button(model.busy === 'accept' ? 'Accepting…' : 'Accept', {
+      id: 'accept',
+      disabled: blocker !== null,
+      title: blocker ?? 'Publish this export',
+      describedBy: blocker ? 'accept-hint' : undefined,
+      onClick: () => actions.accept(),
+    }),
+    button('Reject', { id: 'reject', secondary: true, disabled: busy, title: 'Discard this export', onClick: () => actions.reject() }),
+    button('View Diff', {
+      id: 'view-diff',
+      secondary: true,
+      disabled: !model.preview.is_update || busy,
+      title: model.preview.is_update ? 'Compare the existing content with this export' : 'Nothing to compare: this export creates a new file',
+      onClick: () => actions.viewDiff(),
+    }),
+    button('View Content', { id: 'view-content', secondary: true, disabled: busy, title: 'Open the whole output in an editor', onClick: () => actions.viewContent() }),
+    blocker ? h('span', { class: 'muted hint', attrs: { id: 'accept-hint' } }, blocker) : null,
+  );
+}
