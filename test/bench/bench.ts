@@ -13,36 +13,12 @@ import { systemClock } from '../../server/src/clock';
 import { parseConfig } from '../../server/src/config';
 import { ExportService, type StageName } from '../../server/src/service';
 import { openFileStore } from '../../server/src/store/fileStore';
+import { syntheticTranscript } from './synthetic';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
 const STAGES: StageName[] = ['assembly', 'transformation', 'validation', 'preview', 'publish'];
 const SEED_TARGET_MS: Record<StageName, number> = { assembly: 50, transformation: 100, validation: 200, preview: 300, publish: 100 };
-
-/** A realistic-looking session: prose, code blocks, ~200 chars a message. */
-function syntheticTranscript(messages: number): string {
-  const rows: string[] = [];
-  const start = Date.parse('2026-01-01T00:00:00Z');
-  for (let i = 0; i < messages; i += 1) {
-    const assistant = i % 2 === 1;
-    const content = assistant
-      ? `Step ${i}: keep a timer per document and reset it on change.\n\n\`\`\`ts\nconst t${i} = setTimeout(run, ${i % 97});\n\`\`\`\nThen validate when it fires.`
-      : `Question ${i}: how should the export of section ${i} handle retries and rate limits?`;
-    rows.push(
-      JSON.stringify({
-        id: `m${i}`,
-        session_id: 'bench',
-        surface: 'reasoning',
-        agent_id: assistant ? 'planner' : null,
-        role: assistant ? 'assistant' : 'user',
-        content,
-        metadata: {},
-        created_at: new Date(start + i * 1000).toISOString(),
-      }),
-    );
-  }
-  return rows.join('\n');
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
