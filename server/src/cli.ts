@@ -8,7 +8,7 @@ import { createCliService, type CliEnvironment } from './cli/runtime';
 import { ExportError, toExportError, type ErrorCode } from './errors';
 import { batchEntriesFromPlan, runBatch, type BatchProgress } from './pipeline/batch';
 import { wasPublished, type ExportRequest, type ExportService } from './service';
-import { decodeTranscriptBytes, parseTranscript, toSessionsJson } from './sources';
+import { parseTranscriptBytes, toSessionsJson } from './sources';
 import type { Store } from './store/types';
 import { checkTemplateFiles } from './templates/check';
 
@@ -93,7 +93,7 @@ async function runCommand(command: Exclude<Command, { name: 'help' | 'version' }
       } catch {
         throw new ExportError('INVALID_INPUT', `Cannot read transcript ${command.file}.`, { recoverable: false });
       }
-      const parsed = parseTranscript(decodeTranscriptBytes(bytes, command.file), command.file);
+      const parsed = parseTranscriptBytes(bytes, command.file);
       const summary = toSessionsJson(parsed);
       if (json) print(summary);
       else {

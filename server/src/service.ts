@@ -27,7 +27,7 @@ import { createRateLimiter, type RateLimiter } from './pipeline/rateLimiter';
 import { contentHash, rollbackJob, runJob, type RunJobDeps, type RunJobOutcome } from './pipeline/runJob';
 import { transform } from './pipeline/transform';
 import { validate } from './pipeline/validate';
-import { decodeTranscriptBytes, parseTranscript } from './sources';
+import { parseTranscriptBytes } from './sources';
 import type { AuditEvent, JobQuery, JobRecord, Store } from './store/types';
 import { createTemplateRegistry, type TemplateRegistry } from './templates/registry';
 import type { TemplateDefinition } from './templates/types';
@@ -170,7 +170,7 @@ export class ExportService {
     const cached = this.transcripts.get(absolute);
     if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.parsed;
     const bytes = await readFile(absolute);
-    const parsed = parseTranscript(decodeTranscriptBytes(bytes, path), path);
+    const parsed = parseTranscriptBytes(bytes, path);
     this.transcripts.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, parsed });
     return parsed;
   }

@@ -6,7 +6,7 @@ import { parseClaudeCode } from './claudeCode';
 import { detectDocumentFormat, detectLinesFormat } from './detect';
 import { type JsonLine, SUPPORTED_FORMATS, SUPPORTED_SENTENCE, jsonLineError, readJsonInput } from './jsonInput';
 import { linesAt, scanJson } from './jsonSyntax';
-import { cleanTranscriptText } from './text';
+import { cleanTranscriptText, decodeTranscriptBytes } from './text';
 import { parseVsCodeChat } from './vscodeChat';
 
 export { decodeTranscriptBytes, cleanTranscriptText } from './text';
@@ -22,7 +22,17 @@ export { SUPPORTED_FORMATS } from './jsonInput';
  * Throws ExportError INVALID_INPUT / UNKNOWN_FORMAT with a line or field.
  */
 export function parseTranscript(text: string, path: string): ParsedTranscript {
-  const clean = cleanTranscriptText(text, path);
+  return parseCleanText(cleanTranscriptText(text, path), path);
+}
+
+/** A transcript file's bytes, decoded and cleaned once (decodeTranscriptBytes), then parsed. */
+export function parseTranscriptBytes(bytes: Uint8Array, path: string): ParsedTranscript {
+  const text = decodeTranscriptBytes(bytes, path);
+  // What parseTranscript's second cleaning pass would still change: one more leading BOM.
+  return parseCleanText(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, path);
+}
+
+function parseCleanText(clean: string, path: string): ParsedTranscript {
   const input = readJsonInput(clean, path);
   if (input.kind === 'document') return parseDocument(input.value, clean, path);
 

@@ -44,29 +44,38 @@ export function readJsonInput(text: string, path: string): JsonInput {
   } catch {
     // Not one document: JSON Lines, or broken JSON.
   }
-  const lines = splitLines(text);
-  const nonBlank = lines.filter((l) => l.text.trim() !== '');
-  const firstLine = nonBlank[0];
-  if (nonBlank.length < 2 || firstLine === undefined || !isJsonObjectText(firstLine.text)) {
-    throw syntaxError(text, path);
-  }
+  return readJsonLines(text, path);
+}
+
+/** JSON Lines in one pass over the text (no intermediate arrays of lines). */
+function readJsonLines(text: string, path: string): JsonInput {
   const parsed: JsonLine[] = [];
-  let torn: TornLine | undefined;
-  nonBlank.forEach((entry, index) => {
+  let failed: TornLine | undefined;
+  let lineNumber = 0;
+  for (let start = 0; start <= text.length; ) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    lineNumber++;
+    const raw = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    start = end + 1;
+    if (raw.trim() === '') continue;
+    // A failed line followed by another one is not a torn tail.
+    if (failed !== undefined) throw jsonLineError(path, failed);
+    let value: unknown;
     try {
-      parsed.push({ line: entry.line, value: JSON.parse(entry.text) });
+      value = JSON.parse(raw);
     } catch {
-      const problem = scanJson(entry.text).problem;
-      const failure: TornLine = {
-        line: entry.line,
-        column: (problem?.offset ?? 0) + 1,
-        reason: problem?.reason ?? 'invalid JSON',
-      };
-      if (index !== nonBlank.length - 1) throw jsonLineError(path, failure);
-      torn = failure;
+      if (parsed.length === 0) throw syntaxError(text, path);
+      const problem = scanJson(raw).problem;
+      failed = { line: lineNumber, column: (problem?.offset ?? 0) + 1, reason: problem?.reason ?? 'invalid JSON' };
+      continue;
     }
-  });
-  return torn === undefined ? { kind: 'lines', lines: parsed } : { kind: 'lines', lines: parsed, tornLastLine: torn };
+    if (parsed.length === 0 && !isJsonObject(value)) throw syntaxError(text, path);
+    parsed.push({ line: lineNumber, value });
+  }
+  // A single line is no JSON Lines file: report it as broken JSON.
+  if (parsed.length + (failed === undefined ? 0 : 1) < 2) throw syntaxError(text, path);
+  return failed === undefined ? { kind: 'lines', lines: parsed } : { kind: 'lines', lines: parsed, tornLastLine: failed };
 }
 
 export function jsonLineError(path: string, failure: TornLine): ExportError {
@@ -96,15 +105,6 @@ function firstNonBlank(text: string): number {
   return match === null ? -1 : match.index;
 }
 
-function isJsonObjectText(line: string): boolean {
-  try {
-    const value: unknown = JSON.parse(line);
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-  } catch {
-    return false;
-  }
-}
-
-function splitLines(text: string): { line: number; text: string }[] {
-  return text.split('\n').map((raw, index) => ({ line: index + 1, text: raw.endsWith('\r') ? raw.slice(0, -1) : raw }));
+function isJsonObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -8,7 +8,15 @@ const NO_ZONE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 /** Numbers below this are seconds since the epoch, above it milliseconds (1e11 s is the year 5138). */
 const SECONDS_LIMIT = 1e11;
 
+/**
+ * Already what `toISOString()` writes, with a day every month has and an
+ * hour below 24: it maps to itself, so the Date round trip can be skipped.
+ * (Days 29–31 and hour 24 take the slow path, where Date rolls them over.)
+ */
+const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 export function isoFromString(value: string): string | undefined {
+  if (CANONICAL_ISO.test(value)) return value;
   const trimmed = value.trim();
   if (trimmed === '') return undefined;
   const normalised = NO_ZONE.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed;
