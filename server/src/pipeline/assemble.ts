@@ -124,17 +124,21 @@ function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockId
   const wanted = blockIds === undefined || blockIds.length === 0 ? undefined : new Set(blockIds);
   const found = new Set<string>();
   const kept: ChatMessage[] = [];
+  const keep = (block: Block): boolean => {
+    if (wanted !== undefined) {
+      if (!wanted.has(block.id)) return false;
+      found.add(block.id);
+    }
+    return block.content.trim() !== '';
+  };
   for (const message of messages) {
-    const blocks = message.blocks.filter((block) => {
-      if (wanted !== undefined) {
-        if (!wanted.has(block.id)) return false;
-        found.add(block.id);
-      }
-      return block.content.trim() !== '';
-    });
-    if (blocks.length === 0) continue;
-    const content = blocks.length === message.blocks.length ? message.content : blocks.map((b) => b.content).join('\n\n');
-    kept.push({ ...message, blocks, content });
+    // Messages kept whole (the usual case) are shared, not copied: nothing downstream mutates them.
+    if (message.blocks.every(keep)) {
+      if (message.blocks.length > 0) kept.push(message);
+      continue;
+    }
+    const blocks = message.blocks.filter(keep);
+    if (blocks.length > 0) kept.push({ ...message, blocks, content: blocks.map((b) => b.content).join('\n\n') });
   }
   if (wanted !== undefined && found.size < wanted.size) {
     const unknown = [...wanted].filter((id) => !found.has(id));

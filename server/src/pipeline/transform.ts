@@ -2,13 +2,14 @@ import type { Clock } from '../clock';
 import { isoUtc } from '../clock';
 import {
   type AssembledContent,
+  type ChatMessage,
   type FormattedContent,
   type Metadata,
   type MetadataValue,
   type Surface,
   estimateTokens,
 } from '../model';
-import type { RenderContext } from '../templates/context';
+import type { RenderContext, RenderMessage } from '../templates/context';
 import { type TemplateEngine, sharedTemplateEngine } from '../templates/engine';
 import type { TemplateDefinition } from '../templates/types';
 
@@ -55,19 +56,19 @@ export function mergeMetadata(assembled: AssembledContent, userMetadata: Metadat
 }
 
 export function buildRenderContext(assembled: AssembledContent, template: TemplateDefinition, metadata: Metadata): RenderContext {
-  const messages = assembled.messages.map((message) => ({
-    id: message.id,
-    role: message.role,
-    agent_id: message.agentId ?? null,
-    created_at: message.createdAt,
-    surface: message.surface,
-    content: message.content,
-    blocks: message.blocks.map((block) => ({ id: block.id, kind: block.kind, content: block.content })),
-  }));
+  // `messages` and `blocks` copy every message, yet most templates use only
+  // `content`: they are built on first access (Handlebars reads own getters).
+  let messages: RenderMessage[] | undefined;
+  let blocks: RenderContext['blocks'] | undefined;
+  const renderMessages = (): RenderMessage[] => (messages ??= assembled.messages.map(toRenderMessage));
   return {
     content: assembled.text,
-    messages,
-    blocks: messages.flatMap((message) => message.blocks.map((block) => ({ ...block, message_id: message.id }))),
+    get messages() {
+      return renderMessages();
+    },
+    get blocks() {
+      return (blocks ??= renderMessages().flatMap((message) => message.blocks.map((block) => ({ ...block, message_id: message.id }))));
+    },
     metadata,
     stats: {
       message_count: assembled.stats.messageCount,
@@ -79,6 +80,18 @@ export function buildRenderContext(assembled: AssembledContent, template: Templa
   };
 }
 
+function toRenderMessage(message: ChatMessage): RenderMessage {
+  return {
+    id: message.id,
+    role: message.role,
+    agent_id: message.agentId ?? null,
+    created_at: message.createdAt,
+    surface: message.surface,
+    content: message.content,
+    blocks: message.blocks.map((block) => ({ id: block.id, kind: block.kind, content: block.content })),
+  };
+}
+
 /**
  * Files end with exactly one line break, however the template's last line
  * and the content's own ending combine (`{{{content}}}\n` after content that
@@ -86,7 +99,10 @@ export function buildRenderContext(assembled: AssembledContent, template: Templa
  */
 export function endWithOneNewline(text: string): string {
   if (text === '') return text;
-  return `${text.replace(/(?:\r\n|\r|\n)+$/, '')}\n`;
+  // A loop from the end: an end-anchored regex would be tried at every offset of a megabyte.
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 10 || text.charCodeAt(end - 1) === 13)) end--;
+  return end === text.length - 1 && text.charCodeAt(end) === 10 ? text : `${text.slice(0, end)}\n`;
 }
 
 function surfacesOf(assembled: AssembledContent): Surface[] {
