@@ -51,7 +51,8 @@ export function checkOutput(content: string, rules: OutputRules): OutputCheck {
     if (markdownPart.trim() === '') {
       warnings.push(issue('CONTENT_EMPTY', rules.output === 'yaml-frontmatter' ? 'Nothing follows the front matter.' : 'The output is empty.'));
     }
-    const headings = new Set(markdownHeadings(markdownPart).map(normalizeHeading));
+    // Headings are collected only when some are required: a long export has thousands.
+    const headings = rules.requiredSections.length === 0 ? new Set<string>() : new Set(markdownHeadings(markdownPart).map(normalizeHeading));
     for (const section of rules.requiredSections) {
       if (!headings.has(normalizeHeading(section))) {
         errors.push(issue('SECTION_MISSING', `Required section "${section}" is missing: add a heading such as "## ${section}".`, section));
@@ -123,7 +124,12 @@ export function markdownHeadings(markdown: string): string[] {
   const headings: string[] = [];
   let fence: string | undefined;
   let previous = '';
-  for (const line of markdown.split(/\r\n|\r|\n/)) {
+  for (const line of splitLines(markdown)) {
+    if (!mayBeMarkup(line)) {
+      // Neither fence, heading nor underline: the regexes below cannot match.
+      previous = fence === undefined ? line : '';
+      continue;
+    }
     const fenceMatch = FENCE.exec(line);
     if (fence !== undefined) {
       if (fenceMatch?.[1] !== undefined && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length && line.trim() === fenceMatch[1]) {
@@ -151,6 +157,18 @@ export function markdownHeadings(markdown: string): string[] {
     previous = line;
   }
   return headings;
+}
+
+function splitLines(text: string): string[] {
+  return text.includes('\r') ? text.split(/\r\n|\r|\n/) : text.split('\n');
+}
+
+/** After at most three spaces, the first character could start a fence (` ~), an ATX heading (#) or a setext underline (= -). */
+function mayBeMarkup(line: string): boolean {
+  let i = 0;
+  while (i < 3 && line.charCodeAt(i) === 32) i++;
+  const c = line.charCodeAt(i);
+  return c === 96 || c === 126 || c === 35 || c === 61 || c === 45;
 }
 
 function normalizeHeading(text: string): string {
