@@ -38,7 +38,15 @@ export interface DiffNames {
 
 /** Lines with their terminators, as `diff` tokenises them ('' → no lines). */
 function splitLines(text: string): string[] {
-  return text === '' ? [] : text.split(/(?<=\n)/);
+  // An indexOf loop: splitting with a lookbehind regex costs several times more on a megabyte.
+  const lines: string[] = [];
+  let start = 0;
+  for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+    lines.push(text.slice(start, end + 1));
+    start = end + 1;
+  }
+  if (start < text.length) lines.push(text.slice(start));
+  return lines;
 }
 
 interface TrimmedRegion {
