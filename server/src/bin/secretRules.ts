@@ -28,7 +28,7 @@ export interface SecretRule {
    * match (lookaheads may follow); otherwise the whole match is the secret.
    */
   readonly regex: RegExp;
-  /** Lower-case; the rule runs only when the lower-cased content contains one of them. */
+  /** Lower-case; the rule runs only when the content contains one of them, ignoring ASCII case. */
   readonly keywords?: readonly string[];
   /** Minimum Shannon entropy of the secret, in bits per character. */
   readonly entropy?: number;

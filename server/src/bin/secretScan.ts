@@ -59,8 +59,37 @@ interface Match {
 
 const PRIORITY: Record<RuleSpecificity, number> = { specific: 3, contextual: 2, generic: 1 };
 
-function ruleApplies(rule: SecretRule, lowerContent: string): boolean {
-  return rule.keywords === undefined || rule.keywords.some((keyword) => lowerContent.includes(keyword));
+function ruleApplies(rule: SecretRule, keywordsFound: ReadonlySet<string>): boolean {
+  return rule.keywords === undefined || rule.keywords.some((keyword) => keywordsFound.has(keyword));
+}
+
+const ALL_KEYWORDS: readonly string[] = [...new Set(SECRET_RULES.flatMap((rule) => rule.keywords ?? []))];
+
+function keywordPattern(keywords: readonly string[]): RegExp {
+  return new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
+}
+
+/**
+ * The rules' keywords that occur in `content`, ignoring ASCII case, in one
+ * pass: lower-casing a megabyte and searching it once per keyword cost more
+ * than running the rules. Each keyword found leaves the pattern, and the
+ * search goes on from where it was found (keywords may overlap).
+ */
+function keywordsIn(content: string): Set<string> {
+  const found = new Set<string>();
+  let pending = ALL_KEYWORDS;
+  let from = 0;
+  while (pending.length > 0) {
+    const pattern = keywordPattern(pending);
+    pattern.lastIndex = from;
+    const match = pattern.exec(content);
+    if (match === null) break;
+    const keyword = match[0].toLowerCase();
+    found.add(keyword);
+    pending = pending.filter((k) => k !== keyword);
+    from = match.index;
+  }
+  return found;
 }
 
 function* matchesOf(rule: SecretRule, content: string): Generator<Match> {
@@ -109,10 +138,10 @@ function withoutOverlaps(matches: Match[]): Match[] {
 
 /** Findings in order of position; overlapping matches of several rules give one finding. */
 export function scanForSecrets(content: string): SecretFinding[] {
-  const lowerContent = content.toLowerCase();
+  const keywordsFound = keywordsIn(content);
   const matches: Match[] = [];
   for (const rule of SECRET_RULES) {
-    if (!ruleApplies(rule, lowerContent)) continue;
+    if (!ruleApplies(rule, keywordsFound)) continue;
     for (const match of matchesOf(rule, content)) matches.push(match);
   }
   if (matches.length === 0) return [];
