@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { isProcessAlive } from './processOwner';
@@ -13,6 +13,11 @@ import { isProcessAlive } from './processOwner';
  * over renames the stale file aside and checks that what was moved is the
  * lock judged stale; if another process had just taken the slot, its lock is
  * put back. Releasing removes the file only if it still holds our token.
+ *
+ * Creating, reading and removing the lock file are synchronous calls: each
+ * is a few microseconds of local metadata work, where an asynchronous call
+ * costs a thread-pool round trip of 0.1 ms or more, and every store write
+ * takes the lock. Waiting for a busy lock stays asynchronous.
  */
 
 export interface FileLockOptions {
@@ -53,7 +58,7 @@ export async function withFileLock<T>(lockPath: string, options: FileLockOptions
   try {
     return await body();
   } finally {
-    await release(lockPath, token);
+    release(lockPath, token);
   }
 }
 
@@ -63,9 +68,9 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<stri
   const token = randomUUID();
   let delayMs = 1;
   for (;;) {
-    if (await tryCreate(lockPath, token)) return token;
+    if (tryCreate(lockPath, token)) return token;
     // Undefined: released between our two calls, so try again at once.
-    const observed = await readLock(lockPath);
+    const observed = readLock(lockPath);
     if (observed === undefined) continue;
     if (Date.now() >= deadline) throw new LockTimeoutError(lockPath, observed.content);
     if (isStale(observed, staleMs)) {
@@ -77,19 +82,19 @@ async function acquire(lockPath: string, options: FileLockOptions): Promise<stri
   }
 }
 
-async function tryCreate(lockPath: string, token: string): Promise<boolean> {
-  let handle: fs.FileHandle;
+function tryCreate(lockPath: string, token: string): boolean {
+  let fd: number;
   try {
-    handle = await fs.open(lockPath, 'wx', 0o600);
+    fd = openSync(lockPath, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;
   }
   try {
     const content: LockContent = { pid: process.pid, host: hostname(), at: Date.now(), token };
-    await handle.writeFile(JSON.stringify(content));
+    writeSync(fd, JSON.stringify(content));
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
   return true;
 }
@@ -101,10 +106,10 @@ interface ObservedLock {
   modifiedAt: number;
 }
 
-async function readLock(lockPath: string): Promise<ObservedLock | undefined> {
+function readLock(lockPath: string): ObservedLock | undefined {
   try {
-    const [raw, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
-    return { raw, content: parseLock(raw), modifiedAt: stat.mtimeMs };
+    const raw = readFileSync(lockPath, 'utf8');
+    return { raw, content: parseLock(raw), modifiedAt: statSync(lockPath).mtimeMs };
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -145,9 +150,19 @@ async function removeIfUnchanged(lockPath: string, judgedRaw: string): Promise<v
   await fs.rm(aside, { force: true });
 }
 
-async function release(lockPath: string, token: string): Promise<void> {
-  const raw = await fs.readFile(lockPath, 'utf8').catch(() => '');
-  if (parseLock(raw)?.token === token) await fs.rm(lockPath, { force: true });
+function release(lockPath: string, token: string): void {
+  let raw = '';
+  try {
+    raw = readFileSync(lockPath, 'utf8');
+  } catch {
+    return; // gone: nothing of ours to remove
+  }
+  if (parseLock(raw)?.token !== token) return;
+  try {
+    unlinkSync(lockPath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
 }
 
 function delay(ms: number): Promise<void> {

@@ -5,7 +5,7 @@ import { isoUtc, systemClock, type Clock } from '../clock';
 import { ExportError } from '../errors';
 import { LockTimeoutError } from './fileLock';
 import { JsonLinesLog, type LogConsumer, type LogDiagnostics } from './jsonLog';
-import { applyJobPatch, filterAudit, interruptedPatch, isUnfinished, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
+import { applyJobPatch, cloneJsonData, filterAudit, interruptedPatch, isUnfinished, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
 import { currentOwner, ownerIsGone } from './processOwner';
 import {
   auditEventSchema,
@@ -142,16 +142,16 @@ class JsonlFileStore implements FileStore {
   async createJob(job: JobRecord): Promise<void> {
     const record = validate(jobRecordSchema, { ...job, owner: job.owner ?? currentOwner() }, 'job record');
     await this.guard('write to', () =>
-      this.jobLog.exclusive(async () => {
-        await this.jobLog.sync(this.jobs);
-        if (this.jobs.jobs.has(record.job_id)) {
-          throw new ExportError('INVALID_INPUT', `A job with id "${record.job_id}" already exists.`, {
-            recoverable: false,
-          });
-        }
-        await this.jobLog.appendHeld([{ op: 'create', job_id: record.job_id, at: this.now(), job: record }]);
-        await this.jobLog.sync(this.jobs);
-      }),
+      this.jobLog.exclusive(() =>
+        this.jobLog.appendWith(this.jobs, () => {
+          if (this.jobs.jobs.has(record.job_id)) {
+            throw new ExportError('INVALID_INPUT', `A job with id "${record.job_id}" already exists.`, {
+              recoverable: false,
+            });
+          }
+          return [{ op: 'create', job_id: record.job_id, at: this.now(), job: record }];
+        }),
+      ),
     );
   }
 
@@ -162,15 +162,15 @@ class JsonlFileStore implements FileStore {
     const checked = validate(jobPatchSchema, set, 'job update');
     return this.guard('write to', () =>
       this.jobLog.exclusive(async () => {
-        await this.jobLog.sync(this.jobs);
-        if (!this.jobs.jobs.has(jobId)) throw jobNotFound(jobId);
-        const line: JobLogLine = { op: 'update', job_id: jobId, at: this.now(), patch: checked };
-        if (unset.length > 0) line.unset = unset;
-        await this.jobLog.appendHeld([line]);
-        await this.jobLog.sync(this.jobs);
+        await this.jobLog.appendWith(this.jobs, () => {
+          if (!this.jobs.jobs.has(jobId)) throw jobNotFound(jobId);
+          const line: JobLogLine = { op: 'update', job_id: jobId, at: this.now(), patch: checked };
+          if (unset.length > 0) line.unset = unset;
+          return [line];
+        });
         const updated = this.jobs.jobs.get(jobId);
         if (updated === undefined) throw jobNotFound(jobId);
-        return structuredClone(updated);
+        return cloneJsonData(updated);
       }),
     );
   }
@@ -178,12 +178,12 @@ class JsonlFileStore implements FileStore {
   async getJob(jobId: string): Promise<JobRecord | undefined> {
     await this.guard('read', () => this.jobLog.sync(this.jobs));
     const job = this.jobs.jobs.get(jobId);
-    return job === undefined ? undefined : structuredClone(job);
+    return job === undefined ? undefined : cloneJsonData(job);
   }
 
   async listJobs(query: JobQuery = {}): Promise<JobRecord[]> {
     await this.guard('read', () => this.jobLog.sync(this.jobs));
-    return queryJobs([...this.jobs.jobs.values()], query).map((job) => structuredClone(job));
+    return queryJobs([...this.jobs.jobs.values()], query).map((job) => cloneJsonData(job));
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
@@ -193,7 +193,7 @@ class JsonlFileStore implements FileStore {
 
   async listAudit(filter: { jobId?: string; transactionId?: string } = {}): Promise<AuditEvent[]> {
     await this.guard('read', () => this.auditLog.sync(this.audit));
-    return filterAudit(this.audit.events, filter).map((event) => structuredClone(event));
+    return filterAudit(this.audit.events, filter).map((event) => cloneJsonData(event));
   }
 
   async appendSecurity(event: SecurityEvent): Promise<void> {
@@ -203,7 +203,7 @@ class JsonlFileStore implements FileStore {
 
   async listSecurity(): Promise<SecurityEvent[]> {
     await this.guard('read', () => this.securityLog.sync(this.security));
-    return sortByTimestamp(this.security.events).map((event) => structuredClone(event));
+    return sortByTimestamp(this.security.events).map((event) => cloneJsonData(event));
   }
 
   async recoverInterrupted(): Promise<number> {
@@ -212,18 +212,20 @@ class JsonlFileStore implements FileStore {
     if (abandoned().length === 0) return 0;
     return this.guard('write to', () =>
       this.jobLog.exclusive(async () => {
+        let count = 0;
         // Checked again under the lock: another process may have recovered them meanwhile.
-        await this.jobLog.sync(this.jobs);
-        const at = this.now();
-        const lines: JobLogLine[] = abandoned().map((job) => ({
-          op: 'update',
-          job_id: job.job_id,
-          at,
-          patch: interruptedPatch(job, this.clock.now()),
-        }));
-        await this.jobLog.appendHeld(lines);
-        await this.jobLog.sync(this.jobs);
-        return lines.length;
+        await this.jobLog.appendWith(this.jobs, () => {
+          const at = this.now();
+          const lines: JobLogLine[] = abandoned().map((job) => ({
+            op: 'update',
+            job_id: job.job_id,
+            at,
+            patch: interruptedPatch(job, this.clock.now()),
+          }));
+          count = lines.length;
+          return lines;
+        });
+        return count;
       }),
     );
   }

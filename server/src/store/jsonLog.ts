@@ -1,4 +1,5 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fdatasync as fdatasyncCallback, fstatSync, openSync, promises as fs, readSync, statSync, writeSync } from 'node:fs';
+import { promisify } from 'node:util';
 import type { z } from 'zod';
 import { withFileLock, type FileLockOptions } from './fileLock';
 
@@ -16,6 +17,12 @@ import { withFileLock, type FileLockOptions } from './fileLock';
  * unterminated last line is left unread until a newline follows it. Lines
  * that are not JSON or fail the schema are skipped and counted, never fatal.
  * If the file was replaced or truncated, the consumer is told to start over.
+ *
+ * Appends use synchronous calls: a few syscalls on a small local file take
+ * tens of microseconds, where each asynchronous call is a thread-pool round
+ * trip of 0.1 ms or more, and an export writes several records. Catching up
+ * with more than SYNC_READ_LIMIT bytes written by others, and all reading
+ * for queries, stays asynchronous.
  */
 
 export interface LogConsumer<T> {
@@ -42,7 +49,10 @@ export interface JsonLogOptions {
   onWarning?: (message: string) => void;
 }
 
+const fdatasync = promisify(fdatasyncCallback);
+
 const READ_CHUNK_BYTES = 1 << 20;
+const SYNC_READ_LIMIT = 256 * 1024;
 const MAX_WARNING_SAMPLES = 20;
 const NEWLINE = 0x0a;
 
@@ -82,7 +92,7 @@ export class JsonLinesLog<T> {
     return this.reads.run(() => this.readNew(consumer));
   }
 
-  /** Runs `body` holding the cross-process lock; `body` may sync and then `appendHeld`. */
+  /** Runs `body` holding the cross-process lock; `body` may `appendWith`. */
   exclusive<R>(body: () => Promise<R>): Promise<R> {
     return this.writes.run(() => withFileLock(this.lockPath, this.options.lock ?? {}, body));
   }
@@ -92,23 +102,48 @@ export class JsonLinesLog<T> {
   }
 
   /** Appends whole lines in one write. Only call inside `exclusive`. */
-  async appendHeld(records: readonly T[]): Promise<void> {
+  private async appendHeld(records: readonly T[]): Promise<void> {
     if (records.length === 0) return;
-    const handle = await fs.open(this.filePath, 'a+', 0o600);
+    const fd = openSync(this.filePath, 'a+', 0o600);
     try {
-      const text = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
-      const prefix = (await endsWithNewline(handle)) ? '' : '\n';
-      const bytes = Buffer.from(prefix + text, 'utf8');
-      let written = 0;
-      while (written < bytes.length) {
-        // One call in practice; the loop only guards against a short write.
-        const result = await handle.write(bytes, written, bytes.length - written);
-        written += result.bytesWritten;
-      }
-      if (this.options.durable === true) await handle.datasync();
+      const prefix = endsWithNewline(fd) ? '' : '\n';
+      await this.write(fd, prefix + linesOf(records));
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
+  }
+
+  /**
+   * Inside `exclusive`: brings the consumer up to date, asks `build` for the
+   * records to append (it may throw; then nothing is written), appends them
+   * in one write and hands them to the consumer. One open file does it all,
+   * and the new lines are folded in from memory rather than read back,
+   * unless the file grew by more than what was written.
+   */
+  appendWith(consumer: LogConsumer<T>, build: () => readonly T[]): Promise<void> {
+    return this.reads.run(async () => {
+      // Much to catch up with (another process wrote a lot): read it without blocking.
+      if (this.unreadBytes() > SYNC_READ_LIMIT) await this.readNew(consumer);
+      const fd = openSync(this.filePath, 'a+', 0o600);
+      try {
+        const sizeBefore = this.readFromSync(fd, consumer);
+        const records = build();
+        if (records.length === 0) return;
+        const text = linesOf(records);
+        // Bytes after the last newline are a torn line: start on a fresh one.
+        const prefix = this.pendingBytes > 0 ? '\n' : '';
+        const written = await this.write(fd, prefix + text);
+        if (prefix === '' && fstatSync(fd).size === sizeBefore + written) {
+          // Exactly the lines read so far plus ours: the same as reading them back.
+          this.consumeLines(text.slice(0, -1), consumer);
+          this.offset = sizeBefore + written;
+        } else {
+          this.readFromSync(fd, consumer);
+        }
+      } finally {
+        closeSync(fd);
+      }
+    });
   }
 
   /** Resolves once the reads and appends already started by this instance are done. */
@@ -137,9 +172,8 @@ export class JsonLinesLog<T> {
     }
     try {
       const stat = await handle.stat();
-      const identity = `${stat.dev}:${stat.ino}`;
-      if (identity !== this.identity || stat.size < this.offset) this.startOver(consumer, identity);
-      let carry = Buffer.alloc(0);
+      this.checkIdentity(stat, consumer);
+      let carry: Buffer = Buffer.alloc(0);
       let position = this.offset;
       while (position < stat.size) {
         const chunk = Buffer.alloc(Math.min(READ_CHUNK_BYTES, stat.size - position));
@@ -147,20 +181,64 @@ export class JsonLinesLog<T> {
         if (bytesRead === 0) break;
         position += bytesRead;
         const data = carry.length === 0 ? chunk.subarray(0, bytesRead) : Buffer.concat([carry, chunk.subarray(0, bytesRead)]);
-        const lastNewline = data.lastIndexOf(NEWLINE);
-        if (lastNewline < 0) {
-          carry = data;
-          continue;
-        }
-        // Splitting at a newline byte never cuts a UTF-8 character in two.
-        this.consumeLines(data.subarray(0, lastNewline).toString('utf8'), consumer);
-        carry = data.subarray(lastNewline + 1);
-        this.offset = position - carry.length;
+        carry = this.ingest(data, position, consumer);
       }
       this.pendingBytes = carry.length;
     } finally {
       await handle.close();
     }
+  }
+
+  /** readNew on an open file, in one synchronous read; returns the size read up to. */
+  private readFromSync(fd: number, consumer: LogConsumer<T>): number {
+    const stat = fstatSync(fd);
+    this.checkIdentity(stat, consumer);
+    const data = Buffer.alloc(stat.size - this.offset);
+    const bytesRead = data.length === 0 ? 0 : readSync(fd, data, 0, data.length, this.offset);
+    const position = this.offset + bytesRead;
+    this.pendingBytes = this.ingest(data.subarray(0, bytesRead), position, consumer).length;
+    return position;
+  }
+
+  private checkIdentity(stat: { dev: number; ino: number; size: number }, consumer: LogConsumer<T>): void {
+    const identity = `${stat.dev}:${stat.ino}`;
+    if (identity !== this.identity || stat.size < this.offset) this.startOver(consumer, identity);
+  }
+
+  /**
+   * Hands the whole lines of `data` (the bytes from the unread part that end
+   * at file position `end`) to the consumer; returns the unterminated rest.
+   */
+  private ingest(data: Buffer, end: number, consumer: LogConsumer<T>): Buffer {
+    const lastNewline = data.lastIndexOf(NEWLINE);
+    if (lastNewline < 0) return data;
+    // Splitting at a newline byte never cuts a UTF-8 character in two.
+    this.consumeLines(data.subarray(0, lastNewline).toString('utf8'), consumer);
+    const rest = data.subarray(lastNewline + 1);
+    this.offset = end - rest.length;
+    return rest;
+  }
+
+  /** What a read would have to take in: everything when the file was replaced or truncated. */
+  private unreadBytes(): number {
+    let stat;
+    try {
+      stat = statSync(this.filePath);
+    } catch {
+      return 0; // missing: appending creates it
+    }
+    const replaced = `${stat.dev}:${stat.ino}` !== this.identity || stat.size < this.offset;
+    return replaced ? stat.size : stat.size - this.offset;
+  }
+
+  /** One write of whole lines (a loop only in case of a short write); returns the bytes written. */
+  private async write(fd: number, text: string): Promise<number> {
+    const bytes = Buffer.from(text, 'utf8');
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+    // fsync can take milliseconds: never on the event loop.
+    if (this.options.durable === true) await fdatasync(fd);
+    return bytes.length;
   }
 
   private consumeLines(text: string, consumer: LogConsumer<T>): void {
@@ -206,10 +284,14 @@ export class JsonLinesLog<T> {
   }
 }
 
-async function endsWithNewline(handle: fs.FileHandle): Promise<boolean> {
-  const { size } = await handle.stat();
+function linesOf<T>(records: readonly T[]): string {
+  return records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+}
+
+function endsWithNewline(fd: number): boolean {
+  const { size } = fstatSync(fd);
   if (size === 0) return true;
   const last = Buffer.alloc(1);
-  await handle.read(last, 0, 1, size - 1);
+  readSync(fd, last, 0, 1, size - 1);
   return last[0] === NEWLINE;
 }
