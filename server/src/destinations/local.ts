@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -92,6 +92,11 @@ export function fileSystemFailure(error: unknown, verb: string, file: string): E
 
 function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
+}
+
+/** The same digest computed on the thread pool (WebCrypto), so it overlaps the write and fsync. */
+async function sha256OffThread(data: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -296,31 +301,33 @@ class LocalDestination implements Destination {
     const bytes = Buffer.from(content, 'utf8');
     const existing = await this.readTarget(target);
     if (existing === undefined) {
-      await atomicWriteFile(target, bytes, { fs: this.fs });
-      return this.result(target, 'CREATE', bytes);
+      const [, digest] = await Promise.all([atomicWriteFile(target, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
+      return this.result(target, 'CREATE', bytes, digest);
     }
     const backup = await this.keepBackup(jobId, target, existing);
+    let digest: string;
     try {
-      await atomicWriteFile(target, bytes, { fs: this.fs });
+      [, digest] = await Promise.all([atomicWriteFile(target, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
     } catch (error) {
       if (backup.created) await fsp.unlink(backup.path).catch(() => undefined);
       throw error;
     }
-    return this.result(target, 'UPDATE', bytes, backup.path, sha256(existing));
+    return this.result(target, 'UPDATE', bytes, digest, backup.path, sha256(existing));
   }
 
   /** Never overwrites: claims `name.md`, `name_1.md`, … with an exclusive create, then fills it atomically. */
   private async saveUnderFreeName(target: string, content: string): Promise<PublishResult> {
     const bytes = Buffer.from(content, 'utf8');
     const claimed = await this.claimFreeName(target);
+    let digest: string;
     try {
       await assertNoSymlinkEscape(this.baseDir, claimed);
-      await atomicWriteFile(claimed, bytes, { fs: this.fs });
+      [, digest] = await Promise.all([atomicWriteFile(claimed, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
     } catch (error) {
       await fsp.unlink(claimed).catch(() => undefined);
       throw error;
     }
-    return this.result(claimed, 'CREATE', bytes);
+    return this.result(claimed, 'CREATE', bytes, digest);
   }
 
   private async claimFreeName(target: string): Promise<string> {
@@ -355,8 +362,15 @@ class LocalDestination implements Destination {
     return { path: backupPath, created: true };
   }
 
-  private result(location: string, action: 'CREATE' | 'UPDATE', bytes: Buffer, previous?: string, previousSha256?: string): PublishResult {
-    const extra: Record<string, string> = { sha256: sha256(bytes) };
+  private result(
+    location: string,
+    action: 'CREATE' | 'UPDATE',
+    bytes: Buffer,
+    bytesSha256: string,
+    previous?: string,
+    previousSha256?: string,
+  ): PublishResult {
+    const extra: Record<string, string> = { sha256: bytesSha256 };
     if (previousSha256 !== undefined) extra.previousSha256 = previousSha256;
     const rollback: RollbackInfo = { destinationId: this.id, location, action, extra };
     if (previous !== undefined) rollback.previous = previous;
@@ -421,6 +435,8 @@ class LocalDestination implements Destination {
     const anchor = this.anchorFor(folder);
     try {
       await fsp.mkdir(anchor, { recursive: true });
+      // The anchor itself (the usual case: no subfolder) has no way out of itself to check.
+      if (folder === anchor) return;
       await assertNoSymlinkEscape(anchor, folder);
       await fsp.mkdir(folder, { recursive: true });
       await assertNoSymlinkEscape(anchor, folder);

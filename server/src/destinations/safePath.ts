@@ -162,8 +162,12 @@ async function realpathOfDeepestExisting(target: string): Promise<string> {
  * follows links) and again before writing. `baseDir` must exist.
  */
 export async function assertNoSymlinkEscape(baseDir: string, target: string): Promise<void> {
-  const realBase = await fsp.realpath(path.resolve(baseDir));
-  const realTarget = await realpathOfDeepestExisting(path.resolve(target));
+  // Both resolved at once (each is a thread-pool round trip); the base's failure is reported first.
+  const [base, resolved] = await Promise.allSettled([fsp.realpath(path.resolve(baseDir)), realpathOfDeepestExisting(path.resolve(target))]);
+  if (base.status === 'rejected') throw base.reason;
+  if (resolved.status === 'rejected') throw resolved.reason;
+  const realBase = base.value;
+  const realTarget = resolved.value;
   if (!isInsideOrEqual(realBase, realTarget)) {
     throw new ExportError(
       'PERMISSION_DENIED',
