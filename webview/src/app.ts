@@ -32,6 +32,7 @@ export class App {
   private pendingFields: Partial<PanelFields> = {};
   private debounce: ReturnType<typeof setTimeout> | undefined;
   private previewKey = '';
+  private renderedPhase: string | null = null;
   private scrollRestored = false;
   private readonly slots: Record<'header' | 'banners' | 'phase' | 'preview' | 'statistics' | 'validation' | 'impact' | 'metadata' | 'actions' | 'status', HTMLElement>;
 
@@ -335,8 +336,15 @@ export class App {
     if (this.slots.status.textContent !== status) this.slots.status.textContent = status;
     document.body.dataset['phase'] = model.phase.kind;
 
-    // Re-rendered buttons are new nodes: keep keyboard focus where it was.
-    if (focusedId && document.activeElement !== document.getElementById(focusedId)) document.getElementById(focusedId)?.focus();
+    // Re-rendered buttons are new nodes: keep keyboard focus where it was —
+    // unless the phase changed (Accept is gone): then go to the progress or result.
+    const phaseChanged = this.renderedPhase !== null && this.renderedPhase !== model.phase.kind;
+    this.renderedPhase = model.phase.kind;
+    if (phaseChanged && model.phase.kind !== 'review') {
+      document.getElementById(model.phase.kind === 'running' ? 'progress' : 'result')?.focus();
+    } else if (focusedId && document.activeElement !== document.getElementById(focusedId)) {
+      document.getElementById(focusedId)?.focus();
+    }
   }
 }
 

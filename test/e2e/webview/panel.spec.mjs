@@ -190,6 +190,7 @@ export const tests = [
       const states = await page.locator('#progress .stage').evaluateAll((els) => els.map((e) => `${e.dataset.stage}:${e.className.split(' ')[1]}`));
       assert.deepEqual(states, ['assemble:done', 'transform:done', 'validate:done', 'preview:done', 'publish:done', 'commit:active']);
       assert.equal(await page.locator('#accept').count(), 0, 'no second Accept');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'progress', 'keyboard focus moves to the progress');
       assert.equal(await page.locator('#field-title').evaluate((el) => el.disabled), true, 'fields are read-only once accepted');
       await panel.screenshot('progress-dark');
       const job = t.sources.protocol.toPanelJob(makeJob({ output_url: 'https://github.com/acme/handbook/pull/7', output_location: undefined }));

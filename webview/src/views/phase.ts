@@ -21,7 +21,7 @@ export function renderPhase(model: Model, actions: Actions): HTMLElement | null 
     const current = STAGES.indexOf(phase.stage);
     return h(
       'section',
-      { class: 'card phase running', attrs: { id: 'progress', 'aria-labelledby': 'progress-heading', 'aria-busy': 'true' } },
+      { class: 'card phase running', attrs: { id: 'progress', tabindex: -1, 'aria-labelledby': 'progress-heading', 'aria-busy': 'true' } },
       h('h2', { attrs: { id: 'progress-heading' } }, 'Exporting…'),
       h(
         'ol',
@@ -44,7 +44,7 @@ export function renderPhase(model: Model, actions: Actions): HTMLElement | null 
     const help = helpFor(phase.error.code);
     return h(
       'section',
-      { class: 'card phase failed', attrs: { id: 'result', role: 'alert', 'aria-labelledby': 'result-heading' } },
+      { class: 'card phase failed', attrs: { id: 'result', tabindex: -1, role: 'alert', 'aria-labelledby': 'result-heading' } },
       h('h2', { attrs: { id: 'result-heading' } }, `Export failed: ${help.title}`),
       h('p', null, codePill(phase.error.code, 'error'), ' ', phase.error.message),
       h('p', { class: 'muted' }, help.action),
@@ -59,13 +59,16 @@ export function renderPhase(model: Model, actions: Actions): HTMLElement | null 
   const job = phase.job;
   return h(
     'section',
-    { class: 'card phase done', attrs: { id: 'result', role: 'status', 'aria-labelledby': 'result-heading' } },
+    { class: 'card phase done', attrs: { id: 'result', tabindex: -1, role: 'status', 'aria-labelledby': 'result-heading' } },
     h('h2', { attrs: { id: 'result-heading' } }, '✓ Exported'),
-    job
-      ? h('p', null, `${job.filename} → ${job.destination_id}`, job.action ? ` (${job.action})` : '', job.output_location || job.output_url ? h('span', { class: 'resource' }, job.output_url ?? job.output_location ?? '') : null)
-      : null,
+    job ? h('p', null, `${job.action === 'UPDATE' ? 'Updated' : 'Created'} ${job.filename} in ${destinationName(model, job.destination_id)}.`) : null,
+    job && jobHasOutput(job) ? h('p', { class: 'resource', attrs: { id: 'result-location' } }, job.output_url ?? job.output_location ?? '') : null,
     job && jobHasOutput(job) ? h('div', { class: 'action-bar' }, button(openLabel(job), { id: 'open-result', onClick: () => actions.openResult() })) : null,
   );
+}
+
+function destinationName(model: Model, id: string): string {
+  return model.destinations.find((d) => d.id === id)?.name ?? id;
 }
 
 function jobHasOutput(job: PanelJob): boolean {
