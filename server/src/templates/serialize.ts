@@ -51,6 +51,8 @@ const XML_INVALID_CHAR = new RegExp(XML_INVALID_CHARS.source);
 
 /** The first character XML 1.0 forbids, with its UTF-16 code unit in hex. */
 export function findXmlInvalidChar(text: string): { index: number; codeUnit: string } | undefined {
+  // The same two quick scans as stripXmlInvalidChars: the full pattern (lookarounds at every offset) only when one finds something.
+  if (!FORBIDDEN_CONTROLS.test(text) && !hasLoneSurrogate(text)) return undefined;
   const match = XML_INVALID_CHAR.exec(text);
   if (match === null) return undefined;
   return { index: match.index, codeUnit: match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0') };
