@@ -172,7 +172,9 @@ function mayBeMarkup(line: string): boolean {
 }
 
 function normalizeHeading(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/:$/, '').trim().toLowerCase();
+  // Collapsing whitespace is a no-op (and skipped) without tabs, odd spaces or double spaces.
+  const collapsed = /[^\S ]| {2}/.test(text) ? text.replace(/\s+/g, ' ') : text;
+  return collapsed.replace(/:$/, '').trim().toLowerCase();
 }
 
 function issue(code: OutputIssueCode, message: string, field?: string): ValidationIssue {
