@@ -154,8 +154,9 @@ export class ReviewController {
       case 'showAll':
         return this.onShowAll(message);
       case 'openLink':
-        await this.host.openLink(message.url);
-        return this.replyOk(message.id);
+        // VS Code may ask the person first: answer now rather than hold the webview's request.
+        this.replyOk(message.id);
+        return this.host.openLink(message.url).catch((thrown: unknown) => this.host.log('warn', `Review panel: opening a link failed: ${this.host.describeError(thrown).message}`));
     }
   }
 
@@ -255,8 +256,9 @@ export class ReviewController {
 
   private async onOpenResult(message: Request<'openResult'>): Promise<void> {
     if (!this.job) return this.replyError(message.id, { code: 'JOB_NOT_FOUND', message: 'There is no result to open yet.', recoverable: false });
-    await this.deps.openResult(this.job);
+    // Opening a URL may wait on a confirmation dialog: answer now, log a failure.
     this.replyOk(message.id);
+    await this.deps.openResult(this.job).catch((thrown: unknown) => this.host.log('warn', `Review panel: opening the result failed: ${this.host.describeError(thrown).message}`));
   }
 
   private onShowAll(message: Request<'showAll'>): void {

@@ -88,7 +88,7 @@ export const tests = [
       const update = await panel.waitForPosted('updateFields', { timeout: 2000 });
       const sentAt = (await panel.postedAt())[(await panel.posted()).findIndex((m) => m.type === 'updateFields')];
       const waited = sentAt - (await page.evaluate(() => window.__lastInput));
-      assert.ok(waited >= 240 && waited < 1000, `sent ${waited.toFixed(0)} ms after the last keystroke`);
+      assert.ok(waited >= 240 && waited < 3000, `sent ${waited.toFixed(0)} ms after the last keystroke`);
       assert.equal(update.fields.filename, 'auth-refresh.md');
       assert.ok(update.revision >= 1);
       assert.equal((await panel.postedOf('updateFields')).length, 1, 'one message for the whole edit');
@@ -126,12 +126,16 @@ export const tests = [
       const { page } = panel;
       assert.equal(await page.locator('#field-template').evaluate((el) => el.value), 'markdown');
       assert.equal(await page.locator('#field-destination').evaluate((el) => el.value), 'docs');
-      await page.locator('#field-template').evaluate((el) => {
-        el.value = 'xml';
-        el.dispatchEvent(new Event('change'));
-      });
+      await page.locator('#field-template').click();
+      await page.getByRole('option', { name: /^XML/ }).click();
       const change = await panel.waitForPosted('updateFields', { timeout: 200 }); // pickers do not wait
       assert.deepEqual(change.fields, { template: 'xml' });
+      await page.locator('#field-destination').focus();
+      await page.keyboard.press('Space');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      const destination = await panel.waitForPosted('updateFields', { where: (m) => m.fields.destination !== undefined });
+      assert.deepEqual(destination.fields, { destination: 'team-repo' });
       await page.locator('#meta-add').click();
       await page.locator('#meta-list vscode-textfield').nth(0).locator('input').fill('ticket');
       await page.locator('#meta-list vscode-textfield').nth(1).locator('input').fill('SEC-12');

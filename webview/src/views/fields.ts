@@ -113,7 +113,7 @@ export class FieldsForm {
     const templateOptions = templates.map((t) => ({
       value: t.id,
       label: `${t.name}${t.source === 'workspace' ? ' (workspace)' : ''}`,
-      description: t.valid ? `${t.output} · ${t.id}` : `Has errors: ${t.problem ?? 'see the template file'}`,
+      description: t.valid ? `${t.source === 'workspace' ? 'Workspace' : 'Built-in'} template · ${t.output} output` : `Has errors: ${t.problem ?? 'see the template file'}`,
       disabled: !t.valid,
     }));
     const destinationOptions = destinations.map((d) => ({
