@@ -9,6 +9,8 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { scanDangerousPatterns } from '../../server/src/bin/dangerousPatterns';
+import { scanForSecrets } from '../../server/src/bin/secretScan';
 import { systemClock } from '../../server/src/clock';
 import { parseConfig } from '../../server/src/config';
 import { ExportService, type StageName } from '../../server/src/service';
@@ -36,11 +38,13 @@ async function benchPipeline(): Promise<string[]> {
     const config = parseConfig({ destinations: [{ id: 'local', type: 'local', baseDir: join(dir, 'out') }] });
     const results: Record<number, Record<StageName, number[]>> = {};
     const bytes: Record<number, number> = {};
+    const extras: string[] = [];
     for (const size of SIZES) {
       const source = join(dir, `s${size}.jsonl`);
       await writeFile(source, syntheticTranscript(size));
       const runs = size >= 5_000 ? 15 : size >= 1_000 ? 25 : 40;
       const samples = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<StageName, number[]>;
+      let last: { service: ExportService; content: string } | undefined;
       for (let run = -3; run < runs; run += 1) {
         // A fresh service each run, so parsing is measured and nothing is cached.
         const service = new ExportService({
@@ -58,8 +62,12 @@ async function benchPipeline(): Promise<string[]> {
         bytes[size] = outcome.prepared.preview.statistics.file_size_bytes;
         if (run < 0) continue; // warm-up
         for (const stage of STAGES) samples[stage].push(outcome.prepared.stagesMs[stage] ?? 0);
+        last = { service, content: outcome.prepared.validation.content };
       }
       results[size] = samples;
+      if (size === 5_000 && last) {
+        extras.push(await benchWarmAssembly(last.service, source, runs), benchBinScans(last.content, runs));
+      }
     }
     await store.close();
 
@@ -81,10 +89,37 @@ async function benchPipeline(): Promise<string[]> {
       return `${stage} ×${(large / small).toFixed(1)}`;
     });
     lines.push('', `Growth from 1,000 to 5,000 messages (×5 the size; linear ≈ ×5): ${growth.join(', ')}.`);
+    lines.push('', ...extras);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
   return lines;
+}
+
+const medianAndP95 = (samples: number[]): string => {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return `median ${fmt(percentile(sorted, 50))} / p95 ${fmt(percentile(sorted, 95))} ms`;
+};
+
+/** Assembly when the service has parsed the transcript already (as after the session picker). */
+async function benchWarmAssembly(service: ExportService, source: string, runs: number): Promise<string> {
+  const samples: number[] = [];
+  for (let run = 0; run < runs; run += 1) {
+    const prepared = await service.prepare({ source, title: 'Bench warm', filename: 'warm.md' });
+    samples.push(prepared.stagesMs.assembly ?? 0);
+  }
+  return `At 5,000 messages, assembly from an already parsed transcript (a second export from the same file): ${medianAndP95(samples)}.`;
+}
+
+/** The Bin's content scans run in the review, outside the stages: measured on their own. */
+function benchBinScans(content: string, runs: number): string {
+  const time = (scan: (text: string) => unknown): number[] =>
+    Array.from({ length: runs }, () => {
+      const start = performance.now();
+      scan(content);
+      return performance.now() - start;
+    });
+  return `The Bin's scans of the 5,000-message output (in the review, not a stage): secrets ${medianAndP95(time(scanForSecrets))}, dangerous patterns ${medianAndP95(time(scanDangerousPatterns))}.`;
 }
 
 async function benchExtras(): Promise<string[]> {
