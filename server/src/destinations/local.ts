@@ -298,8 +298,10 @@ class LocalDestination implements Destination {
   // --- saving ------------------------------------------------------------
 
   private async saveReplacing(target: string, content: string, jobId: string): Promise<PublishResult> {
+    // Encoding (~2 ms a megabyte) runs while the target is being looked up.
+    const lookup = this.readTarget(target);
     const bytes = Buffer.from(content, 'utf8');
-    const existing = await this.readTarget(target);
+    const existing = await lookup;
     if (existing === undefined) {
       const [, digest] = await Promise.all([atomicWriteFile(target, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
       return this.result(target, 'CREATE', bytes, digest);
