@@ -103,6 +103,23 @@ export const tests = [
       assert.doesNotMatch(written, /Plan the export rollback/, 'and so is the other message');
     },
   },
+  {
+    name: 'finds the exports in the history and shows a job\'s details',
+    // Skipped until the language server waits for its first settings: a request that arrives
+    // right after start (as here, the command that activates the extension) is served from a
+    // store configured with defaults (the user data folder), which has none of these exports.
+    skip: true,
+    fn: async (t) => {
+      await t.runCommand('DevGuide Export: Show Export History');
+      await choose(t.page, 'History', 'md', 'closing-pull-requests.md', () => t.screenshot('history'));
+      await choose(t.page, 'closing-pull-requests.md', 'details', 'Show Details');
+      // A read-only JSON document of the job and its audit trail.
+      await t.page.locator('.tab.active[aria-label*=".json"]').first().waitFor({ state: 'visible' });
+      const text = await t.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
+      assert.match(text, /"status":\s*"completed"/);
+      assert.match(text, /"filename":\s*"closing-pull-requests\.md"/);
+    },
+  },
 ];
 
 /** Copies the example transcript into the workspace and opens it through Quick Open. */
@@ -142,13 +159,14 @@ async function quickInput(page, text) {
   await widget.waitFor({ state: 'hidden' });
 }
 
-/** A QuickPick step of the export: waits for its title, filters by `typed`, checks the focused row, Enter. */
-async function choose(page, step, typed, expectedLabel) {
+/** A QuickPick step: waits for its title, filters by `typed`, checks the focused row, (`before()`), Enter. */
+async function choose(page, step, typed, expectedLabel, before) {
   const widget = page.locator('.quick-input-widget');
   await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible' });
   const input = widget.locator('.quick-input-box input').first();
   await input.fill(typed);
   await widget.locator('.monaco-list-row.focused', { hasText: expectedLabel }).first().waitFor({ state: 'visible' });
+  await before?.();
   await input.press('Enter');
 }
 
