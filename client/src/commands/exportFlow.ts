@@ -104,8 +104,9 @@ export async function reviewAndRun(ctx: Ctx, first: PreviewResult, destinationNa
       const decision = options.accept ? 'close' : await askBlocked(preview, canRedact);
       await closeReview(ctx, review.transaction_id, decision === 'redact' ? 'blocked; redacted and reviewed again' : 'blocked');
       if (decision === 'redact' && options.params) {
-        options = { ...options, params: { ...options.params, redact: true } };
-        preview = await previewWithProgress(ctx, options.params as ExportRequestParams);
+        const redacted: ExportRequestParams = { ...options.params, redact: true };
+        options = { ...options, params: redacted };
+        preview = await previewWithProgress(ctx, redacted);
         continue;
       }
       return { status: 'blocked', reason: review.reason ?? 'BIN_BLOCKED', message: review.reason_message ?? 'The Bin blocked this export.' };

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportOutcome } from '../../../client/src/commands/exportFlow';
 import type { RollbackOutcome } from '../../../client/src/commands/history';
 import type { PreviewOutcome } from '../../../client/src/commands/previewExport';
-import { api, extension, hooks, inWorkspace, openEditor } from './helpers';
+import type { DestinationSummary } from '../../../server/src/protocol';
+import { api, eventually, extension, hooks, inWorkspace, openEditor } from './helpers';
 
 /** Exports through the real language server, with every prompt answered by the command's arguments. */
 export function exportTests(): void {
@@ -108,6 +109,41 @@ export function exportTests(): void {
       const written = readFileSync(outcome.outputLocation, 'utf8');
       assert.match(written, /Plan the export rollback for GitHub\./);
       assert.match(written, /Pull requests are closed and their branch deleted\./);
+    });
+
+    it('retries a failed export once its cause is gone (Retry Export)', async () => {
+      // A destination folder under a plain file cannot be created: the job fails at publish.
+      const destinations = [{ id: 'flaky', type: 'local', baseDir: './blocker/out' }];
+      await vscode.workspace.getConfiguration('devguideExport').update('destinations', destinations, vscode.ConfigurationTarget.Workspace);
+      const test = await hooks();
+      await eventually(async () => {
+        const listed = await test.serverRequest<DestinationSummary[]>('devguide/listDestinations', {});
+        return listed.some((d) => d.id === 'flaky') ? true : undefined;
+      }, 'the server to list the flaky destination');
+      writeFileSync(inWorkspace('blocker'), 'not a folder');
+      try {
+        const failed = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.exportTranscript', {
+          path: 'chat-messages.jsonl',
+          allMessages: true,
+          template: 'markdown',
+          destination: 'flaky',
+          title: 'Retry me',
+          tags: [],
+          accept: true,
+        });
+        assert.equal(failed.status, 'failed', JSON.stringify(failed));
+        if (failed.status !== 'failed' || !failed.jobId) return assert.fail('a failed job has an id');
+
+        rmSync(inWorkspace('blocker'));
+        const retried = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.retryExport', { jobId: failed.jobId, accept: true });
+        assert.equal(retried.status, 'completed', JSON.stringify(retried));
+        if (retried.status !== 'completed' || !retried.outputLocation) return;
+        assert.equal(retried.outputLocation, inWorkspace('blocker', 'out', 'retry-me.md'));
+        assert.match(readFileSync(retried.outputLocation, 'utf8'), /^# Retry me/m);
+      } finally {
+        rmSync(inWorkspace('blocker'), { recursive: true, force: true });
+        await vscode.workspace.getConfiguration('devguideExport').update('destinations', undefined, vscode.ConfigurationTarget.Workspace);
+      }
     });
 
     it('refuses bad arguments with a message instead of a crash', async () => {
