@@ -9,8 +9,9 @@ const suites = [
   { name: 'build', command: ['node', ['build.mjs']], counted: false },
   { name: 'unit + integration', command: ['npx', ['mocha', '--reporter', 'test/summary-reporter.cjs']], counted: true },
 ];
-if (existsSync('test/e2e/run.mjs') && !process.argv.includes('--no-e2e')) {
-  suites.push({ name: 'e2e (code-server)', command: ['node', ['test/e2e/run.mjs']], counted: true });
+if (!process.argv.includes('--no-e2e')) {
+  suites.push({ name: 'review panel (chromium)', command: ['node', ['test/e2e/webview/run.mjs']], counted: true });
+  suites.push({ name: 'extension in a real VS Code (code-server)', command: ['node', ['test/e2e/run.mjs']], counted: true });
 }
 
 const scratch = mkdtempSync(join(tmpdir(), 'devguide-test-summary-'));

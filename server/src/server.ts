@@ -32,6 +32,7 @@ const initOptionsSchema = z
   .prefault({});
 
 let session: ServerSession | undefined;
+let templateFeatures: ReturnType<typeof registerTemplateLanguageFeatures> | undefined;
 let supportsConfiguration = false;
 
 function uriToPath(uri: string): string | undefined {
@@ -62,7 +63,9 @@ connection.onInitialize((params): InitializeResult => {
   registerExportHandlers(connection, session);
   registerChangeHandlers(connection, session);
   const activeSession = session;
-  registerTemplateLanguageFeatures(connection, documents, {
+  templateFeatures = registerTemplateLanguageFeatures(connection, documents, {
+    // The sample render runs the template: only in a trusted workspace.
+    canRenderSample: () => activeSession.trusted,
     isTemplateDocument: (uri) => {
       const path = uriToPath(uri);
       return path !== undefined && activeSession.isTemplateDocument(path);
@@ -76,11 +79,17 @@ connection.onInitialize((params): InitializeResult => {
   };
 });
 
+/** Trust and settings change what is checked: re-check every open template. */
+function revalidateOpenTemplates(): void {
+  for (const document of documents.all()) void templateFeatures?.validateNow(document.uri);
+}
+
 async function loadSettings(): Promise<void> {
   if (!session) return;
   try {
     const settings = supportsConfiguration ? await connection.workspace.getConfiguration('devguideExport') : {};
     await session.configure(settings);
+    revalidateOpenTemplates();
   } catch (thrown) {
     const error = toExportError(thrown);
     connection.window.showErrorMessage(`DevGuide Export settings: ${error.message}`);
@@ -89,10 +98,14 @@ async function loadSettings(): Promise<void> {
 }
 
 connection.onInitialized(async () => {
-  if (supportsConfiguration) {
-    await connection.client.register(DidChangeConfigurationNotification.type, { section: 'devguideExport' });
+  try {
+    if (supportsConfiguration) {
+      await connection.client.register(DidChangeConfigurationNotification.type, { section: 'devguideExport' });
+    }
+    await loadSettings();
+  } finally {
+    session?.markSettingsLoaded();
   }
-  await loadSettings();
 });
 
 connection.onDidChangeConfiguration(() => {
@@ -101,6 +114,7 @@ connection.onDidChangeConfiguration(() => {
 
 connection.onNotification(DidChangeTrustNotification.type, (params) => {
   session?.setTrust(params.trusted, params.workspaceDestinationIds);
+  revalidateOpenTemplates();
 });
 
 connection.onShutdown(async () => {

@@ -26,8 +26,21 @@ export class ServerSession {
   private current: { service: ExportService; config: ExportConfig } | undefined;
   private store: Store | undefined;
   private storeDir: string | undefined;
+  private settingsApplied!: () => void;
+  /**
+   * Requests can arrive before the client's settings do; they wait for the
+   * first settings, so nothing runs against the wrong store.
+   */
+  private readonly firstSettings = new Promise<void>((resolve) => {
+    this.settingsApplied = resolve;
+  });
 
   constructor(private inputs: SessionInputs) {}
+
+  /** Called once the first settings were applied (or could not be). */
+  markSettingsLoaded(): void {
+    this.settingsApplied();
+  }
 
   get workspaceRoot(): string {
     return this.inputs.workspaceRoot;
@@ -67,6 +80,8 @@ export class ServerSession {
   }
 
   async service(): Promise<ExportService> {
+    await this.firstSettings;
+    // Settings were invalid: run on the defaults rather than not at all.
     if (!this.current) await this.configure({});
     return (this.current as { service: ExportService }).service;
   }

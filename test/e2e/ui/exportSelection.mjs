@@ -105,10 +105,6 @@ export const tests = [
   },
   {
     name: 'finds the exports in the history and shows a job\'s details',
-    // Skipped until the language server waits for its first settings: a request that arrives
-    // right after start (as here, the command that activates the extension) is served from a
-    // store configured with defaults (the user data folder), which has none of these exports.
-    skip: true,
     fn: async (t) => {
       await t.runCommand('DevGuide Export: Show Export History');
       await choose(t.page, 'History', 'md', 'closing-pull-requests.md', () => t.screenshot('history'));

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 // The review panel's browser tests (test/e2e/webview/*.spec.mjs) in Debian's
 // chromium, driven by playwright-core from test/e2e/host.
 //
@@ -118,5 +119,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return { passed: 0, failed: 1, skipped: 0 };
   });
   console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);
+  if (process.env.DEVGUIDE_TEST_SUMMARY) writeFileSync(process.env.DEVGUIDE_TEST_SUMMARY, JSON.stringify(counts));
   process.exit(counts.failed > 0 ? 1 : 0);
 }
