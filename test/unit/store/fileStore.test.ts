@@ -82,6 +82,22 @@ describe('file store: files on disk', () => {
     assert.deepEqual(lines[1]?.['unset'], ['error_code']);
   });
 
+  it('holds after its own writes what a fresh reader of the files holds (lines it wrote are not read back)', async () => {
+    const writer = await open();
+    await writer.createJob(makeJob('j1', { message_ids: Array.from({ length: 500 }, (_, i) => `m${i}`) }));
+    await writer.updateJob('j1', { status: 'running', error_code: undefined });
+    // Another process's line, written between two of ours: seen before the next append.
+    await fs.appendFile(jobsFile(), JSON.stringify({ op: 'create', job_id: 'other', at: '2026-01-01T00:00:00.000Z', job: makeJob('other') }) + '\n');
+    await writer.updateJob('j1', { status: 'completed', duration_ms: 3 });
+    await fs.appendFile(jobsFile(), '{"op":"update","job_id":"j1","at":"2026-01'); // torn: the next append starts afresh
+    await writer.updateJob('other', { status: 'failed' });
+
+    const reader = await open();
+    assert.deepEqual(await writer.listJobs(), await reader.listJobs());
+    assert.deepEqual(writer.diagnostics().jobs, reader.diagnostics().jobs);
+    assert.equal((await writer.getJob('j1'))?.status, 'completed');
+  });
+
   it('skips a torn last line, and starts the next append on a fresh line', async () => {
     const store = await open();
     await store.createJob(makeJob('j1'));
