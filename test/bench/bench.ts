@@ -42,7 +42,8 @@ async function benchPipeline(): Promise<string[]> {
     for (const size of SIZES) {
       const source = join(dir, `s${size}.jsonl`);
       await writeFile(source, syntheticTranscript(size));
-      const runs = size >= 5_000 ? 15 : size >= 1_000 ? 25 : 40;
+      // Enough runs that p95 is not simply the slowest one (with 15 it was).
+      const runs = 40;
       const samples = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<StageName, number[]>;
       let last: { service: ExportService; content: string } | undefined;
       for (let run = -3; run < runs; run += 1) {
