@@ -188,7 +188,8 @@ export class ExportService {
       }
     };
 
-    const transcript = request.transcript ?? (await this.readTranscript(request.source));
+    // Reading and parsing the source is part of stage 1 (assembly).
+    const transcript = request.transcript ?? (await timed('assembly', () => this.readTranscript(request.source)));
     const template = await this.templates.get(request.template ?? config.defaultTemplate);
     const destinationConfig = this.destinationConfig(request);
     const destination = await createDestination(destinationConfig, {
