@@ -209,3 +209,32 @@ export namespace FinishChangeRequest {
   export const method = 'devguide/finishChange';
   export const type = new RequestType<{ transactionId: string; ok: boolean; message?: string }, null, ErrorInfo>(method);
 }
+
+/** Many exports as one operation (seed §8.3), step 1: review them all at once. */
+export namespace ReviewBatchRequest {
+  export const method = 'devguide/reviewBatch';
+  export const type = new RequestType<
+    { exports: ExportRequestParams[]; concurrency?: number },
+    {
+      batch_id: string;
+      items: { index: number; filename?: string; review?: ReviewJson; error?: ErrorInfo }[];
+    },
+    ErrorInfo
+  >(method);
+}
+
+/** Step 2: publish the accepted exports (all, or the listed transactions), each its own job; work-done progress per export. */
+export namespace RunBatchRequest {
+  export const method = 'devguide/runBatch';
+  export const type = new RequestType<
+    { batchId: string; acceptAll: boolean; transactionIds?: string[]; concurrency?: number },
+    {
+      batch_id: string;
+      total: number;
+      successful: number;
+      failed: number;
+      results: { index: number; status: string; source: string; filename?: string; job_id?: string; output_location?: string; review?: ReviewJson; error?: ErrorInfo }[];
+    },
+    ErrorInfo
+  >(method);
+}

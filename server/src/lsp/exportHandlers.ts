@@ -20,6 +20,8 @@ import {
   RejectReviewRequest,
   RetryJobRequest,
   ApplyChangeRequest,
+  ReviewBatchRequest,
+  RunBatchRequest,
   FinishChangeRequest,
   ReviewChangeRequest,
   RollbackJobRequest,
@@ -29,6 +31,7 @@ import {
   type SessionsResult,
 } from '../protocol';
 import type { ExportRequest, PreparedExport } from '../service';
+import { publishBatch, reviewBatch, type ReviewedBatch } from '../pipeline/batch';
 import { editorSelectionToMessages, toSessionsJson } from '../sources';
 import type { BinReview } from '../bin/review';
 import type { ServerSession } from './session';
@@ -178,6 +181,8 @@ export function registerExportHandlers(connection: Connection, session: ServerSe
     const existing = prepared.preview.isUpdate ? (await prepared.destination.fetchExisting(prepared.filename))?.content : undefined;
     return previewResult(prepared, review, existing);
   };
+
+  registerBatchHandlers(connection, session, toServiceRequest);
 
   connection.onRequest(ListTemplatesRequest.type, guarded(async () => (await session.service()).templates.list()));
 
@@ -363,6 +368,74 @@ export function registerChangeHandlers(connection: Connection, session: ServerSe
       );
       await (await session.service()).finishChange(transactionId, ok, message);
       return null;
+    }),
+  );
+}
+
+/** Batches reviewed and waiting for their decision, by batch id. */
+const pendingBatches = new Map<string, ReviewedBatch>();
+
+export function registerBatchHandlers(connection: Connection, session: ServerSession, toRequest: (p: ExportRequestParams) => ExportRequest): void {
+  connection.onRequest(
+    ReviewBatchRequest.type,
+    guarded(async (params) => {
+      const { exports, concurrency } = checked(
+        z.object({ exports: z.array(exportRequestSchema).min(1).max(500), concurrency: z.number().int().min(1).max(16).default(4) }),
+        params,
+        ReviewBatchRequest.method,
+      );
+      const service = await session.service();
+      const entries = exports.map((e) => ({ request: toRequest(e as ExportRequestParams), accept: false }));
+      const batch = await reviewBatch(service, entries, { concurrency });
+      pendingBatches.set(batch.batchId, batch);
+      return {
+        batch_id: batch.batchId,
+        items: entries.map((_, index) => {
+          const item = batch.prepared[index];
+          const failed = batch.results[index];
+          return item
+            ? { index, filename: item.prepared.filename, review: reviewToJson(item.review) }
+            : { index, ...(failed?.error ? { error: failed.error } : {}) };
+        }),
+      };
+    }),
+  );
+
+  connection.onRequest(
+    RunBatchRequest.type,
+    guarded(async (params) => {
+      const { batchId, acceptAll, transactionIds, concurrency } = checked(
+        z.object({
+          batchId: z.string().min(1),
+          acceptAll: z.boolean(),
+          transactionIds: z.array(z.string()).optional(),
+          concurrency: z.number().int().min(1).max(16).default(4),
+        }),
+        params,
+        RunBatchRequest.method,
+      );
+      const batch = pendingBatches.get(batchId);
+      if (!batch) throw new ExportError('INVALID_INPUT', `No reviewed batch with id ${batchId}.`, { recoverable: false });
+      pendingBatches.delete(batchId);
+      const service = await session.service();
+      const progress = await connection.window.createWorkDoneProgress();
+      const abort = new AbortController();
+      progress.token.onCancellationRequested(() => abort.abort());
+      progress.begin('DevGuide Export: batch', 0, `Publishing 0/${batch.entries.length}`, true);
+      try {
+        return await publishBatch(service, batch, {
+          acceptAll,
+          acceptedTransactions: new Set(transactionIds ?? []),
+          concurrency,
+          signal: abort.signal,
+          onProgress: ({ done, total, item }) => {
+            progress.report(Math.round((done / total) * 100), `Publishing ${done}/${total}`);
+            if (item?.job_id) connection.sendNotification(JobsChangedNotification.type, { jobId: item.job_id, status: item.status === 'completed' ? 'completed' : 'failed' });
+          },
+        });
+      } finally {
+        progress.done();
+      }
     }),
   );
 }

@@ -127,13 +127,27 @@ export interface BatchOptions {
   signal?: AbortSignal;
 }
 
-export async function runBatch(service: ExportService, entries: BatchEntry[], options: BatchOptions): Promise<BatchResult> {
+/** A batch whose exports are reviewed and wait for the decision (accept all, or some). */
+export interface ReviewedBatch {
+  batchId: string;
+  entries: BatchEntry[];
+  prepared: ({ prepared: PreparedExport; review: BinReview } | undefined)[];
+  /** Exports that failed before their review (bad input): final already. */
+  results: BatchItemResult[];
+}
+
+export type ReviewOptions = Pick<BatchOptions, 'concurrency' | 'onProgress'>;
+export type PublishOptions = Omit<BatchOptions, 'onReview'> & {
+  /** Transaction ids accepted one by one (beside `acceptAll` and the plan's `accept: true`). */
+  acceptedTransactions?: ReadonlySet<string>;
+};
+
+/** Phase 1: review everything first, so a person sees the whole batch at once. */
+export async function reviewBatch(service: ExportService, entries: BatchEntry[], options: ReviewOptions): Promise<ReviewedBatch> {
   const batchId = `batch_${randomUUID()}`;
   const total = entries.length;
   const results: BatchItemResult[] = new Array(total);
-  const prepared: ({ prepared: PreparedExport; review: BinReview } | undefined)[] = new Array(total);
-
-  // Phase 1: review everything first, so a person sees the whole batch at once.
+  const prepared: ReviewedBatch['prepared'] = new Array(total);
   let reviewed = 0;
   await mapWithConcurrency(entries, options.concurrency, async (entry, index) => {
     try {
@@ -144,15 +158,22 @@ export async function runBatch(service: ExportService, entries: BatchEntry[], op
     reviewed += 1;
     options.onProgress?.({ phase: 'review', done: reviewed, total });
   });
-  const reviews = prepared.flatMap((p, index) => (p ? [{ index, review: p.review }] : []));
-  options.onReview?.(reviews);
   await service.bin.auditAction('Batch.preflight', batchId, 'pending', {
     total,
-    transactions: reviews.map((r) => r.review.transaction_id),
-    blocked: reviews.filter((r) => r.review.blocked).length,
+    transactions: prepared.flatMap((p) => (p ? [p.review.transaction_id] : [])),
+    blocked: prepared.filter((p) => p?.review.blocked).length,
   });
+  return { batchId, entries, prepared, results };
+}
 
-  // Phase 2: publish what was accepted.
+export function batchReviews(batch: ReviewedBatch): { index: number; review: BinReview }[] {
+  return batch.prepared.flatMap((p, index) => (p ? [{ index, review: p.review }] : []));
+}
+
+/** Phase 2: publish what was accepted; reject what needed an Accept and did not get one. */
+export async function publishBatch(service: ExportService, batch: ReviewedBatch, options: PublishOptions): Promise<BatchResult> {
+  const { batchId, entries, prepared, results } = batch;
+  const total = entries.length;
   let published = 0;
   await mapWithConcurrency(entries, options.concurrency, async (entry, index) => {
     const item = prepared[index];
@@ -162,6 +183,7 @@ export async function runBatch(service: ExportService, entries: BatchEntry[], op
       return;
     }
     const { review } = item;
+    const accepted = options.acceptAll || entry.accept || (options.acceptedTransactions?.has(review.transaction_id) ?? false);
     const base = { index, source: entry.request.source, filename: item.prepared.filename, review: reviewToJson(review) };
     if (review.blocked) {
       results[index] = {
@@ -169,12 +191,12 @@ export async function runBatch(service: ExportService, entries: BatchEntry[], op
         status: 'blocked',
         error: new ExportError('BIN_BLOCKED', review.reason_message ?? 'Blocked by the Bin.', { recoverable: false }).toInfo(),
       };
-    } else if (review.requires_accept && !options.acceptAll && !entry.accept) {
+    } else if (review.requires_accept && !accepted) {
       await service.reject(review.transaction_id, 'batch: review required; not accepted');
       results[index] = { ...base, status: 'review_required' };
     } else {
       try {
-        const run = await service.accept(review.transaction_id, options.acceptAll || entry.accept, options.signal);
+        const run = await service.accept(review.transaction_id, accepted, options.signal);
         results[index] = {
           ...base,
           status: run.error ? 'failed' : 'completed',
@@ -198,4 +220,11 @@ export async function runBatch(service: ExportService, entries: BatchEntry[], op
     failed: result.failed,
   });
   return result;
+}
+
+/** Both phases, for the CLI: the review is printed, then `--yes` / `accept: true` decide. */
+export async function runBatch(service: ExportService, entries: BatchEntry[], options: BatchOptions): Promise<BatchResult> {
+  const batch = await reviewBatch(service, entries, options);
+  options.onReview?.(batchReviews(batch));
+  return publishBatch(service, batch, options);
 }

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -200,15 +200,27 @@ function answerServerRequest(method: string, params: unknown): unknown {
 }
 
 /** Spawns the built server (`node dist/server.js --stdio`). */
-export function startBuiltServer(): LspTestClient {
+export function startBuiltServer(options: { storeDir?: string } = {}): LspTestClient {
   if (!existsSync(BUILT_SERVER)) {
     throw new Error(`${BUILT_SERVER} is missing: build it first with "node build.mjs" (test/run.mjs does this before mocha).`);
   }
-  const child = spawn(process.execPath, [BUILT_SERVER, '--stdio'], { cwd: REPO_ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  // The server opens its job store at start: never the real user data folder in tests.
+  const ownStore = options.storeDir === undefined ? mkdtempSync(join(tmpdir(), 'devguide-lsp-store-')) : undefined;
+  const storeDir = options.storeDir ?? (ownStore as string);
+  const child = spawn(process.execPath, [BUILT_SERVER, '--stdio'], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, DEVGUIDE_EXPORT_STORE: storeDir },
+  });
   const stderr: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk));
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout), new StreamMessageWriter(child.stdin));
-  const client = new LspTestClient(connection, { onDispose: () => waitForExit(child) });
+  const client = new LspTestClient(connection, {
+    onDispose: async () => {
+      await waitForExit(child);
+      if (ownStore) await rm(ownStore, { recursive: true, force: true });
+    },
+  });
   child.once('exit', (code, signal) => {
     if (code !== 0 && code !== null) client.serverLog.push(`server exited with ${code}: ${stderr.join('')}`);
     else if (signal !== null) client.serverLog.push(`server killed by ${signal}`);

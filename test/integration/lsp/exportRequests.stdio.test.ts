@@ -1,0 +1,92 @@
+import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
+import { copyFile, readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type LspTestClient, REPO_ROOT, type TempWorkspace, startBuiltServer, tempWorkspace } from './lspClient';
+
+/**
+ * The pipeline behind the devguide/* requests, through the built server over
+ * stdio: preview → createJob, errors as ResponseErrors with ErrorInfo data,
+ * and the batch request (review all, then publish the accepted ones).
+ */
+
+interface ResponseErrorLike {
+  code: number;
+  message: string;
+  data?: { code: string; message: string; recoverable: boolean };
+}
+
+describe('export requests over stdio (dist/server.js)', function () {
+  let client: LspTestClient;
+  let ws: TempWorkspace;
+
+  beforeEach(async () => {
+    ws = await tempWorkspace();
+    await copyFile(join(REPO_ROOT, 'examples', 'chat-messages.jsonl'), join(ws.dir, 'chat.jsonl'));
+    client = startBuiltServer({ storeDir: join(ws.dir, '.store') });
+    await client.initialize(ws.uri);
+  });
+  afterEach(async () => {
+    await client.shutdown();
+    await ws.cleanup();
+  });
+
+  const request = <R>(method: string, params: unknown) => client.connection.sendRequest<R>(method, params);
+
+  it('previews, then accepts: the file is written and the job is in the history', async () => {
+    const preview = await request<Record<string, any>>('devguide/previewExport', { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Over LSP' });
+    assert.equal(preview['filename'], 'over-lsp.md');
+    assert.equal(preview['review'].risk_level, 'low');
+    assert.equal(preview['validation'].valid, true);
+    const created = await request<{ job: Record<string, any> }>('devguide/createJob', { transactionId: preview['transaction_id'], explicit: true });
+    assert.equal(created.job['status'], 'completed');
+    assert.match(await readFile(join(ws.dir, 'exports', 'over-lsp.md'), 'utf8'), /Plan the export rollback/);
+    const jobs = await request<{ job_id: string }[]>('devguide/listJobs', {});
+    assert.deepEqual(jobs.map((j) => j.job_id), [created.job['job_id']]);
+    const detail = await request<{ audit: { action: string }[] }>('devguide/getJob', { jobId: created.job['job_id'] });
+    assert.deepEqual(detail.audit.map((e) => e.action), ['CreateExportJob.preflight', 'CreateExportJob.accept', 'CreateExportJob.commit']);
+    assert.ok(existsSync(join(ws.dir, '.store', 'jobs.jsonl')), 'the store is where the test put it');
+  });
+
+  it('answers errors with ErrorInfo data, never a stack', async () => {
+    const failure = await request('devguide/previewExport', { source: { kind: 'file', path: 'missing.jsonl' } }).then(
+      () => assert.fail('expected an error'),
+      (error: ResponseErrorLike) => error,
+    );
+    assert.equal(failure.data?.code, 'INVALID_INPUT');
+    assert.equal(failure.data?.recoverable, false);
+    assert.doesNotMatch(failure.message, /\n\s+at /);
+    const bad = await request('devguide/createJob', { transactionId: 42 }).then(
+      () => assert.fail('expected an error'),
+      (error: ResponseErrorLike) => error,
+    );
+    assert.equal(bad.data?.code, 'INVALID_INPUT');
+  });
+
+  it('runs a batch as one operation: one review for all, then the accepted exports publish', async () => {
+    const reviewed = await request<{ batch_id: string; items: { index: number; filename?: string; review?: Record<string, any>; error?: { code: string } }[] }>(
+      'devguide/reviewBatch',
+      {
+        exports: [
+          { source: { kind: 'file', path: 'chat.jsonl' }, title: 'First' },
+          { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Second', template: 'markdown' },
+          { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Third', messageIds: ['nope'] },
+        ],
+      },
+    );
+    assert.equal(reviewed.items.length, 3);
+    assert.equal(reviewed.items[0]?.filename, 'first.md');
+    assert.equal(reviewed.items[2]?.error?.code, 'MESSAGE_NOT_FOUND');
+    assert.equal(existsSync(join(ws.dir, 'exports')), false, 'nothing is written before the decision');
+    const result = await request<{ total: number; successful: number; failed: number; results: { status: string }[] }>('devguide/runBatch', {
+      batchId: reviewed.batch_id,
+      acceptAll: true,
+    });
+    assert.deepEqual(
+      { total: result.total, successful: result.successful, failed: result.failed },
+      { total: 3, successful: 2, failed: 1 },
+    );
+    assert.deepEqual(result.results.map((r) => r.status), ['completed', 'completed', 'failed']);
+    assert.deepEqual((await readdir(join(ws.dir, 'exports'))).filter((f) => !f.startsWith('.')).sort(), ['first.md', 'second.md']);
+  });
+});
