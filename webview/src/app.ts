@@ -34,6 +34,8 @@ export class App {
   private previewKey = '';
   private renderedPhase: string | null = null;
   private scrollRestored = false;
+  private renderReported = false;
+  private readyAtMs = 0;
   private readonly slots: Record<'header' | 'banners' | 'phase' | 'preview' | 'statistics' | 'validation' | 'impact' | 'metadata' | 'actions' | 'status', HTMLElement>;
 
   constructor(
@@ -85,6 +87,7 @@ export class App {
     });
 
     // The handshake: the host answers with `init`.
+    this.readyAtMs = performance.now();
     void this.messenger.request({ type: 'ready' });
   }
 
@@ -165,6 +168,11 @@ export class App {
     performance.mark('devguide:init-rendered');
     const measure = performance.measure('devguide:init', 'devguide:init-received', 'devguide:init-rendered');
     document.body.dataset['initRenderMs'] = measure.duration.toFixed(1);
+    if (!this.renderReported) {
+      // Tell the host once the first state is on screen (it logs the time from the command).
+      this.renderReported = true;
+      requestAnimationFrame(() => void this.messenger.request({ type: 'rendered', readyAtMs: this.readyAtMs, paintedAtMs: performance.now() }));
+    }
     if (!this.scrollRestored) {
       this.scrollRestored = true;
       if (this.viewState.scrollY > 0) requestAnimationFrame(() => window.scrollTo(0, this.viewState.scrollY));

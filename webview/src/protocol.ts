@@ -218,6 +218,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
     id: requestId,
     url: boundedString(LIMITS.url).check(z.refine(isWebUrl, 'only http and https links')),
   }),
+  /** The first paint after `init` (timing only), in ms since the page started loading: when it said `ready`, and now. */
+  z.object({ type: z.literal('rendered'), id: requestId, readyAtMs: z.number(), paintedAtMs: z.number() }),
   ...plainRequests.map((type) => z.object({ type: z.literal(type), id: requestId })),
   ...previewRequests.map((type) => z.object({ type: z.literal(type), id: requestId, transactionId })),
 ]);
@@ -228,7 +230,8 @@ export type WebviewMessage =
   | { [T in PlainRequestType]: { type: T; id: number } }[PlainRequestType]
   | { [T in PreviewRequestType]: { type: T; id: number; transactionId: string } }[PreviewRequestType]
   | { type: 'updateFields'; id: number; revision: number; fields: Partial<PanelFields> }
-  | { type: 'openLink'; id: number; url: string };
+  | { type: 'openLink'; id: number; url: string }
+  | { type: 'rendered'; id: number; readyAtMs: number; paintedAtMs: number };
 // The hand-written union above must say what the schema accepts, no more, no less.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const webviewTypeMatchesSchema: Same<z.infer<typeof webviewMessageSchema>, WebviewMessage> = true;

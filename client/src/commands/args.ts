@@ -14,7 +14,7 @@ const exportChoices = {
   destination: z.optional(id),
   title: z.optional(z.string().check(z.maxLength(1000))),
   tags: z.optional(z.array(z.string().check(z.maxLength(100))).check(z.maxLength(100))),
-  /** Accept the review without the modal (like the CLI's --yes). */
+  /** Accept the review without the review panel (like the CLI's --yes). */
   accept: z.optional(z.boolean()),
   redact: z.optional(z.boolean()),
 };
@@ -33,13 +33,20 @@ export const exportTranscriptArgs = z.object({
 
 export const previewExportArgs = z.object({
   ...exportChoices,
-  /** Open the preview document (default true). */
+  /** Open the review panel (default true); false: return the preview's facts and discard its review. */
   show: z.optional(z.boolean()),
 });
 
 export const jobArgs = z.object({ jobId: z.optional(id), accept: z.optional(z.boolean()) });
 
 export const rollbackArgs = z.object({ jobId: z.optional(id), confirm: z.optional(z.boolean()) });
+
+const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'rolled_back']);
+
+/** `null`: any status / destination (clears that part of the filter). */
+export const historyStatusFilterArgs = z.object({ status: z.optional(z.nullable(jobStatus)) });
+
+export const historyDestinationFilterArgs = z.object({ destinationId: z.optional(z.nullable(id)) });
 
 export const newTemplateArgs = z.object({ name: z.optional(id), open: z.optional(z.boolean()) });
 

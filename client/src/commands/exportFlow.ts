@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   CreateJobRequest,
+  GetJobRequest,
   PreviewExportRequest,
   RejectReviewRequest,
   RetryJobRequest,
@@ -8,19 +9,22 @@ import {
   type ExportSourceParams,
   type PreviewResult,
 } from '../../../server/src/protocol';
+import type { JobRecord } from '../../../server/src/store/types';
 import type { Ctx } from '../context';
+import { openReviewPanel } from '../panel/openReviewPanel';
+import type { ReviewPanelOptions } from '../panel/reviewPanel';
 import { toUserFacingError } from '../server/serverErrors';
 import { askTags, askTitle, findDestination, listDestinations, pickDestination, pickTemplate } from '../ui/exportPrompts';
 import { showError } from '../ui/notify';
 import { openOutput, openOutputLabel } from '../ui/openOutput';
-import { askBlocked, askReview } from '../ui/review';
 import type { ExportChoices } from './args';
 
 /**
  * One export, from "what to export" to the published file: ask template,
- * destination, title and tags (each skipped when given), preview, the Bin's
- * review, then devguide/createJob. Shared by Export Selection, Export
- * Transcript, Preview Export and Retry.
+ * destination, title and tags (each skipped when given), preview, then the
+ * review — the review panel, or with `accept: true` (executeCommand callers,
+ * like the CLI's --yes) straight to devguide/createJob. Shared by Export
+ * Selection, Export Transcript, Preview Export and Retry.
  */
 
 export interface ExportTarget {
@@ -38,6 +42,8 @@ export type ExportOutcome =
   | { status: 'failed'; jobId?: string; code: string; message: string; recoverable: boolean }
   | { status: 'rejected'; transactionId: string }
   | { status: 'blocked'; reason: string; message: string }
+  /** The review panel is open; the export continues there (Accept / Reject). */
+  | { status: 'in_review'; transactionId: string; filename: string }
   | { status: 'cancelled' };
 
 export const CANCELLED: ExportOutcome = { status: 'cancelled' };
@@ -71,11 +77,12 @@ export async function gatherExport(ctx: Ctx, target: ExportTarget, choices: Expo
   return { params, destinationName: destination.name };
 }
 
-export async function exportTarget(ctx: Ctx, target: ExportTarget, choices: ExportChoices): Promise<ExportOutcome> {
+/** Gather → preview → review. `startedAt`: performance.now() when the command started (panel timing). */
+export async function exportTarget(ctx: Ctx, target: ExportTarget, choices: ExportChoices, startedAt: number): Promise<ExportOutcome> {
   const gathered = await gatherExport(ctx, target, choices);
   if (!gathered) return CANCELLED;
-  const preview = await previewWithProgress(ctx, gathered.params);
-  return reviewAndRun(ctx, preview, gathered.destinationName, { params: gathered.params, accept: choices.accept === true });
+  if (choices.accept) return acceptWithoutPanel(ctx, await previewWithProgress(ctx, gathered.params), gathered.destinationName);
+  return review(ctx, gathered.params, previewWithProgress(ctx, gathered.params), { startedAt, title: `Review: ${target.suggestedTitle}` });
 }
 
 export function previewWithProgress(ctx: Ctx, params: ExportRequestParams): Promise<PreviewResult> {
@@ -86,42 +93,33 @@ export function previewWithProgress(ctx: Ctx, params: ExportRequestParams): Prom
   );
 }
 
-interface ReviewOptions {
-  /** The request behind the preview: needed to preview again with redaction. */
-  params?: ExportRequestParams;
-  /** Accept without asking (executeCommand callers, like the CLI's --yes). */
-  accept: boolean;
+/**
+ * The review panel, opened while the preview runs; blocked reviews too (the
+ * panel says why and offers redaction). Returns once the preview is shown.
+ */
+export async function review(
+  ctx: Ctx,
+  params: ExportRequestParams,
+  previewing: Promise<PreviewResult>,
+  options: ReviewPanelOptions & { title: string },
+): Promise<ExportOutcome> {
+  const panel = await openReviewPanel(ctx, params, previewing, options);
+  if (!panel) return CANCELLED;
+  return { status: 'in_review', transactionId: panel.transactionId, filename: panel.filename };
 }
 
-/** The review loop: blocked → reason (and redaction); otherwise Accept / View Diff / Reject; then the job. */
-export async function reviewAndRun(ctx: Ctx, first: PreviewResult, destinationName: string, options: ReviewOptions): Promise<ExportOutcome> {
-  let preview = first;
-  for (;;) {
-    const { review } = preview;
-    if (review.blocked) {
-      ctx.logger.warn(`Review ${review.transaction_id} blocked: ${review.reason ?? 'unknown reason'}`);
-      const canRedact = options.params !== undefined && review.reason === 'SECRET_DETECTED';
-      const decision = options.accept ? 'close' : await askBlocked(preview, canRedact);
-      await closeReview(ctx, review.transaction_id, decision === 'redact' ? 'blocked; redacted and reviewed again' : 'blocked');
-      if (decision === 'redact' && options.params) {
-        const redacted: ExportRequestParams = { ...options.params, redact: true };
-        options = { ...options, params: redacted };
-        preview = await previewWithProgress(ctx, redacted);
-        continue;
-      }
-      return { status: 'blocked', reason: review.reason ?? 'BIN_BLOCKED', message: review.reason_message ?? 'The Bin blocked this export.' };
-    }
-    const decision = options.accept ? 'accept' : await askReview(preview, destinationName, ctx.documents);
-    if (decision === 'reject') {
-      await closeReview(ctx, review.transaction_id, 'rejected in review');
-      ctx.logger.info(`Export of ${preview.filename} rejected in review.`);
-      return { status: 'rejected', transactionId: review.transaction_id };
-    }
-    return runJob(ctx, preview, destinationName);
+/** `accept: true`: no panel. A blocked review is closed and reported; otherwise the job runs. */
+export async function acceptWithoutPanel(ctx: Ctx, preview: PreviewResult, destinationName: string): Promise<ExportOutcome> {
+  const { review } = preview;
+  if (review.blocked) {
+    ctx.logger.warn(`Review ${review.transaction_id} blocked: ${review.reason ?? 'unknown reason'}`);
+    await closeReview(ctx, review.transaction_id, 'blocked');
+    return { status: 'blocked', reason: review.reason ?? 'BIN_BLOCKED', message: review.reason_message ?? 'The Bin blocked this export.' };
   }
+  return runJob(ctx, preview, destinationName);
 }
 
-async function closeReview(ctx: Ctx, transactionId: string, reason: string): Promise<void> {
+export async function closeReview(ctx: Ctx, transactionId: string, reason: string): Promise<void> {
   try {
     await ctx.server.request(RejectReviewRequest.type, { transactionId, reason });
   } catch (error) {
@@ -170,7 +168,27 @@ async function runJob(ctx: Ctx, preview: PreviewResult, destinationName: string)
 
 /** Retry of a failed job: the server prepares it again; it goes through a fresh review. */
 export async function retryJob(ctx: Ctx, jobId: string, options: { accept: boolean }): Promise<ExportOutcome> {
-  const preview = await ctx.server.request(RetryJobRequest.type, { jobId });
-  const destination = (await listDestinations(ctx)).find((d) => d.id === preview.destination_id);
-  return reviewAndRun(ctx, preview, destination?.name ?? preview.destination_id, { accept: options.accept });
+  const startedAt = performance.now();
+  if (options.accept) {
+    const preview = await ctx.server.request(RetryJobRequest.type, { jobId });
+    const destination = (await listDestinations(ctx)).find((d) => d.id === preview.destination_id);
+    return acceptWithoutPanel(ctx, preview, destination?.name ?? preview.destination_id);
+  }
+  const { job } = await ctx.server.request(GetJobRequest.type, { jobId });
+  const previewing = ctx.server.request(RetryJobRequest.type, { jobId });
+  return review(ctx, retryParams(job), previewing, { startedAt, title: `Review: ${job.filename}` });
+}
+
+/** The request a job came from, as devguide/retryJob rebuilds it: field edits in the panel preview from it. */
+export function retryParams(job: JobRecord): ExportRequestParams {
+  return {
+    source: { kind: 'file', path: job.source },
+    sessionId: job.session_id,
+    messageIds: job.message_ids,
+    ...(job.block_ids ? { blockIds: job.block_ids } : {}),
+    template: job.template_id,
+    destination: job.destination_id,
+    filename: job.filename,
+    title: job.title,
+  };
 }

@@ -10,6 +10,7 @@ import { targetFromEditor } from './exportSource';
  * From the editor's context menu the first argument is the document's Uri.
  */
 export const exportSelection: CmdFactory = (ctx) => async (arg?: unknown): Promise<ExportOutcome> => {
+  const startedAt = performance.now();
   const choices = parseArgs(exportSelectionArgs, arg instanceof vscode.Uri ? undefined : arg, 'Export Selection');
   const editor = editorFor(arg);
   if (!editor) {
@@ -25,7 +26,7 @@ export const exportSelection: CmdFactory = (ctx) => async (arg?: unknown): Promi
     void vscode.window.showInformationMessage('Select the text to export first (or open a chat transcript to pick its messages).');
     return CANCELLED;
   }
-  return exportTarget(ctx, target, choices);
+  return exportTarget(ctx, target, choices, startedAt);
 };
 
 export function editorFor(arg: unknown): vscode.TextEditor | undefined {

@@ -12,12 +12,13 @@ import { pickFromTranscript } from './exportSource';
  * an argument, or an open dialog), then its session and messages.
  */
 export const exportTranscript: CmdFactory = (ctx) => async (arg?: unknown): Promise<ExportOutcome> => {
+  const startedAt = performance.now();
   const args = parseArgs(exportTranscriptArgs, arg instanceof vscode.Uri ? undefined : arg, 'Export Transcript');
   const uri = arg instanceof vscode.Uri ? arg : args.path ? fileUri(args.path) : await askForTranscript();
   if (!uri) return CANCELLED;
   const target = await transcriptTarget(ctx, uri, args);
   if (target === 'cancelled') return CANCELLED;
-  return exportTarget(ctx, target, args);
+  return exportTarget(ctx, target, args, startedAt);
 };
 
 async function transcriptTarget(

@@ -1,23 +1,24 @@
 import * as vscode from 'vscode';
-import { RejectReviewRequest, type PreviewResult } from '../../../server/src/protocol';
-import type { CmdFactory, Ctx } from '../context';
-import { showError } from '../ui/notify';
+import type { CmdFactory } from '../context';
 import { parseArgs, previewExportArgs } from './args';
-import { CANCELLED, gatherExport, previewWithProgress, reviewAndRun, type ExportOutcome, type Gathered } from './exportFlow';
+import { acceptWithoutPanel, CANCELLED, closeReview, gatherExport, previewWithProgress, review, type ExportOutcome } from './exportFlow';
 import { editorFor } from './exportSelection';
 import { targetFromEditor } from './exportSource';
 
 /**
- * Preview Export: the rendered file of the current selection in a read-only
- * document, with its statistics; "Export…" continues to the review, and
- * anything else discards the pending review.
+ * Preview Export: the review panel for the current selection, opened beside
+ * the editor without taking the focus — the rendered output, statistics,
+ * validation and the Bin's verdict; Accept there exports it (the command
+ * returns `in_review`). With `show: false` (executeCommand callers) only
+ * the preview's facts come back (`previewed`) and its review is discarded.
  */
 
 export type PreviewOutcome =
-  | { status: 'previewed'; transactionId: string; filename: string; lineCount: number; tokenCount: number; blocked: boolean; uri?: string }
+  | { status: 'previewed'; transactionId: string; filename: string; lineCount: number; tokenCount: number; blocked: boolean }
   | ExportOutcome;
 
 export const previewExport: CmdFactory = (ctx) => async (arg?: unknown): Promise<PreviewOutcome> => {
+  const startedAt = performance.now();
   const args = parseArgs(previewExportArgs, arg instanceof vscode.Uri ? undefined : arg, 'Preview Export');
   const editor = editorFor(arg);
   if (!editor) {
@@ -32,15 +33,18 @@ export const previewExport: CmdFactory = (ctx) => async (arg?: unknown): Promise
   }
   const gathered = await gatherExport(ctx, target, args);
   if (!gathered) return CANCELLED;
-  const preview = await previewWithProgress(ctx, gathered.params);
-  if (args.accept) return reviewAndRun(ctx, preview, gathered.destinationName, { params: gathered.params, accept: true });
-
-  let uri: vscode.Uri | undefined;
-  if (args.show !== false) {
-    uri = ctx.documents.put(`/preview/${preview.transaction_id}/${preview.filename}`, preview.content);
-    await vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  const previewing = previewWithProgress(ctx, gathered.params);
+  if (args.show !== false && !args.accept) {
+    return review(ctx, gathered.params, previewing, {
+      startedAt,
+      title: `Review: ${target.suggestedTitle}`,
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+    });
   }
-  void offerExport(ctx, preview, gathered);
+  const preview = await previewing;
+  if (args.accept) return acceptWithoutPanel(ctx, preview, gathered.destinationName);
+  await closeReview(ctx, preview.transaction_id, 'previewed only');
   return {
     status: 'previewed',
     transactionId: preview.transaction_id,
@@ -48,24 +52,5 @@ export const previewExport: CmdFactory = (ctx) => async (arg?: unknown): Promise
     lineCount: preview.statistics.line_count,
     tokenCount: preview.statistics.token_count,
     blocked: preview.review.blocked,
-    ...(uri ? { uri: uri.toString() } : {}),
   };
 };
-
-async function offerExport(ctx: Ctx, preview: PreviewResult, gathered: Gathered): Promise<void> {
-  const { review, statistics } = preview;
-  const facts = `${statistics.line_count} lines · ~${statistics.token_count} tokens · risk ${review.risk_level} · ${review.action}`;
-  const text = review.blocked
-    ? `Preview of "${preview.filename}" (${facts}). The Bin would block it: ${review.reason_message ?? review.reason ?? 'blocked'}`
-    : `Preview of "${preview.filename}": ${facts}.`;
-  const choice = await vscode.window.showInformationMessage(text, 'Export…', 'Discard');
-  try {
-    if (choice === 'Export…') {
-      await reviewAndRun(ctx, preview, gathered.destinationName, { params: gathered.params, accept: false });
-      return;
-    }
-    await ctx.server.request(RejectReviewRequest.type, { transactionId: preview.transaction_id, reason: 'previewed only' });
-  } catch (error) {
-    showError(ctx, error, { prefix: 'Preview Export' });
-  }
-}

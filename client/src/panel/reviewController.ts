@@ -41,6 +41,8 @@ export interface ControllerHost {
   openLink(url: string): Promise<void>;
   describeError(thrown: unknown): PanelError;
   log(level: 'info' | 'warn' | 'error', message: string): void;
+  /** The webview painted the state it got with `init` (timing; ms since its page started loading). */
+  rendered?(page: { readyAtMs: number; paintedAtMs: number }): void;
 }
 
 interface WantedPreview {
@@ -67,6 +69,8 @@ export class ReviewController {
   private wanted: WantedPreview | undefined;
   private lastOutcome: ReviewOutcome | undefined;
   private waiters: ((outcome: ReviewOutcome) => void)[] = [];
+  /** Templates and destinations, asked for while the webview loads (the first `ready` uses them). */
+  private prefetched: Promise<void> | undefined;
 
   constructor(
     private readonly deps: ReviewPanelDeps,
@@ -77,6 +81,7 @@ export class ReviewController {
     this.preview = initial.preview;
     this.fields = fieldsFrom(initial.params, initial.preview);
     this.filenameEdited = initial.params.filename !== undefined;
+    this.prefetched = this.loadChoices();
   }
 
   get transactionId(): string {
@@ -153,6 +158,10 @@ export class ReviewController {
         return this.onOpenResult(message);
       case 'showAll':
         return this.onShowAll(message);
+      case 'rendered':
+        this.replyOk(message.id);
+        this.host.rendered?.({ readyAtMs: message.readyAtMs, paintedAtMs: message.paintedAtMs });
+        return;
       case 'openLink':
         // VS Code may ask the person first: answer now rather than hold the webview's request.
         this.replyOk(message.id);
@@ -163,7 +172,10 @@ export class ReviewController {
   // ------------------------------------------------------------ requests
 
   private async onReady(message: Request<'ready'>): Promise<void> {
-    await this.loadChoices();
+    // Later handshakes (the webview was hidden and rebuilt) list them afresh.
+    const loading = this.prefetched ?? this.loadChoices();
+    this.prefetched = undefined;
+    await loading;
     this.ready = true;
     this.replyOk(message.id);
     this.sendInit();

@@ -19,23 +19,79 @@ import type { ReviewOutcome, ReviewPanelDeps } from './types';
 /** The folder of the webview bundle (dist/webview.js, dist/webview.css), relative to the extension. */
 export const WEBVIEW_BUNDLE_DIR = 'dist';
 
+type Initial = { params: ExportRequestParams; preview: PreviewResult };
+/** A webview message and when it arrived. */
+type Received = { message: unknown; at: number };
+
+export interface ReviewPanelOptions {
+  viewColumn?: vscode.ViewColumn;
+  /** Keep the focus where it is (e.g. in the editor the selection came from). */
+  preserveFocus?: boolean;
+  /** performance.now() when the command started: the first render is logged relative to it. */
+  startedAt?: number;
+}
+
 export class ReviewPanel {
   static readonly viewType = 'devguideExport.review';
 
   private static readonly open = new Set<ReviewPanel>();
 
   /** Opens a panel for this preview (each pending export gets its own). */
-  static show(
+  static show(context: vscode.ExtensionContext, deps: ReviewPanelDeps, initial: Initial, options: ReviewPanelOptions = {}): ReviewPanel {
+    const panel = ReviewPanel.createPage(context, panelTitle(initial.preview), options);
+    return ReviewPanel.attach(panel, deps, initial, [], options);
+  }
+
+  /**
+   * Opens the panel at once and fills it when the preview arrives, so the
+   * webview loads while the server previews (it shows "Loading the
+   * preview…" until then). Rejects, closing the panel, when the preview
+   * fails; resolves undefined when the person closed the panel first (the
+   * review is then rejected).
+   */
+  static async showWhilePreviewing(
     context: vscode.ExtensionContext,
     deps: ReviewPanelDeps,
-    initial: { params: ExportRequestParams; preview: PreviewResult },
-    options: { viewColumn?: vscode.ViewColumn } = {},
-  ): ReviewPanel {
+    pending: Promise<Initial>,
+    options: ReviewPanelOptions & { title: string },
+  ): Promise<ReviewPanel | undefined> {
+    const panel = ReviewPanel.createPage(context, options.title, options);
+    // The webview's first requests (its `ready`) wait here for the controller.
+    const early: Received[] = [];
+    let closed = false;
+    const buffering = [
+      panel.webview.onDidReceiveMessage((message: unknown) => early.push({ message, at: performance.now() })),
+      panel.onDidDispose(() => (closed = true)),
+    ];
+    let initial: Initial;
+    try {
+      initial = await pending;
+    } catch (thrown) {
+      panel.dispose();
+      throw thrown;
+    } finally {
+      for (const d of buffering) d.dispose();
+    }
+    if (closed) {
+      await deps.reject(initial.preview.transaction_id).catch(() => undefined);
+      return undefined;
+    }
+    panel.title = panelTitle(initial.preview);
+    return ReviewPanel.attach(panel, deps, initial, early, options);
+  }
+
+  /** The open panels (e.g. to close them all when the language server restarts). */
+  static all(): readonly ReviewPanel[] {
+    return [...ReviewPanel.open];
+  }
+
+  /** A webview panel with the review page loading in it. */
+  private static createPage(context: vscode.ExtensionContext, title: string, options: ReviewPanelOptions): vscode.WebviewPanel {
     const bundle = vscode.Uri.joinPath(context.extensionUri, WEBVIEW_BUNDLE_DIR);
     const panel = vscode.window.createWebviewPanel(
       ReviewPanel.viewType,
-      panelTitle(initial.preview),
-      { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: false },
+      title,
+      { viewColumn: options.viewColumn ?? vscode.ViewColumn.Active, preserveFocus: options.preserveFocus === true },
       {
         enableScripts: true,
         enableCommandUris: false,
@@ -45,27 +101,42 @@ export class ReviewPanel {
         retainContextWhenHidden: false,
       },
     );
-    const reviewPanel = new ReviewPanel(panel, bundle, deps, initial);
-    ReviewPanel.open.add(reviewPanel);
-    return reviewPanel;
+    const webview = panel.webview;
+    webview.html = buildPanelHtml({
+      cspSource: webview.cspSource,
+      nonce: makeNonce(),
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'webview.css')).toString(),
+      title,
+    });
+    return panel;
   }
 
-  /** The open panels (e.g. to close them all when the language server restarts). */
-  static all(): readonly ReviewPanel[] {
-    return [...ReviewPanel.open];
+  private static attach(panel: vscode.WebviewPanel, deps: ReviewPanelDeps, initial: Initial, early: readonly Received[], options: ReviewPanelOptions): ReviewPanel {
+    const reviewPanel = new ReviewPanel(panel, deps, initial, options.startedAt);
+    ReviewPanel.open.add(reviewPanel);
+    for (const { message, at } of early) reviewPanel.receive(message, at);
+    return reviewPanel;
   }
 
   private readonly controller: ReviewController;
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
+  private renderedAfterMs: number | undefined;
+  private readyAt: number | undefined;
+  /** The file of the first preview (fields edited in the panel may change it). */
+  readonly filename: string;
 
   private constructor(
     private readonly panel: vscode.WebviewPanel,
-    bundle: vscode.Uri,
     deps: ReviewPanelDeps,
-    initial: { params: ExportRequestParams; preview: PreviewResult },
+    initial: Initial,
+    startedAt: number | undefined,
   ) {
     const log = deps.log ?? (() => undefined);
+    const filename = initial.preview.filename;
+    this.filename = filename;
+    const previewedAt = performance.now();
     this.controller = new ReviewController(deps, initial, {
       post: (message: HostMessage) => {
         void panel.webview.postMessage(message).then(undefined, (error: unknown) => log('warn', `Review panel: postMessage failed: ${String(error)}`));
@@ -77,19 +148,22 @@ export class ReviewPanel {
       },
       describeError: deps.describeError ?? toUserFacingError,
       log,
-    });
-
-    const webview = panel.webview;
-    webview.html = buildPanelHtml({
-      cspSource: webview.cspSource,
-      nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'webview.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'webview.css')).toString(),
-      title: panelTitle(initial.preview),
+      rendered: (page) => {
+        // The first paint with content: issue 5's "panel opens with a preview" time, split where it went.
+        if (this.renderedAfterMs !== undefined || startedAt === undefined) return;
+        this.renderedAfterMs = performance.now() - startedAt;
+        const ready = this.readyAt === undefined ? '?' : `${(this.readyAt - startedAt).toFixed(0)} ms`;
+        log(
+          'info',
+          `Review panel for ${filename}: first render with its preview ${this.renderedAfterMs.toFixed(0)} ms after the command started ` +
+            `(preview ready at ${(previewedAt - startedAt).toFixed(0)} ms, webview ready at ${ready}; ` +
+            `in the webview's page: script ready ${page.readyAtMs.toFixed(0)} ms, painted ${page.paintedAtMs.toFixed(0)} ms after it started loading).`,
+        );
+      },
     });
 
     this.disposables.push(
-      webview.onDidReceiveMessage((message: unknown) => void this.controller.handle(message)),
+      panel.webview.onDidReceiveMessage((message: unknown) => this.receive(message)),
       panel.onDidChangeViewState(({ webviewPanel }) => {
         // Hidden: VS Code discards the page; it says `ready` again when shown.
         if (!webviewPanel.visible) this.controller.webviewGone();
@@ -100,6 +174,11 @@ export class ReviewPanel {
 
   get transactionId(): string {
     return this.controller.transactionId;
+  }
+
+  /** From the command's start to the webview's first render with content (once it rendered). */
+  get firstRenderMs(): number | undefined {
+    return this.renderedAfterMs;
   }
 
   /** The next final outcome (after a Retry, call again for the next one). */
@@ -119,6 +198,13 @@ export class ReviewPanel {
   /** Closes the panel; a review still pending is rejected. */
   dispose(): void {
     if (!this.disposed) this.panel.dispose(); // fires onDidDispose → onDisposed
+  }
+
+  private receive(message: unknown, at = performance.now()): void {
+    if (this.readyAt === undefined && typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready') {
+      this.readyAt = at;
+    }
+    void this.controller.handle(message);
   }
 
   private onDisposed(): void {

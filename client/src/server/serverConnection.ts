@@ -17,7 +17,7 @@ import type { Logger } from '../logging/logger';
 import { loggingChannel } from '../logging/logChannel';
 import { settings } from '../settings';
 import type { TrustSnapshot } from '../workspaceTrust';
-import { showServerProgressAsNotifications } from './serverProgress';
+import { ProgressClaims, showServerProgressAsNotifications, type ProgressListener } from './serverProgress';
 
 /**
  * The language server (dist/server.js) and the one way commands talk to it.
@@ -31,6 +31,13 @@ export interface ServerConnection extends vscode.Disposable {
   request<P, R>(type: RequestType<P, R, unknown>, params: RequestParam<P>, token?: CancellationToken): Promise<R>;
   notify<P>(type: NotificationType<P>, params: RequestParam<P>): void;
   onJobsChanged(listener: (event: { jobId: string; status: string }) => void): vscode.Disposable;
+  /** Any work-done progress of the server (a job running). */
+  onJobProgress(listener: () => void): vscode.Disposable;
+  /**
+   * The progress the server creates for the next request sent (call right
+   * before sending devguide/createJob); dispose once it has answered.
+   */
+  claimProgress(listener: ProgressListener): vscode.Disposable;
   /** Stops the server (deactivate awaits it). */
   stop(): Promise<void>;
 }
@@ -76,8 +83,10 @@ export function startServer(deps: ServerDeps): ServerConnection {
   });
 
   const progress: vscode.Disposable[] = [];
+  const claims = new ProgressClaims();
+  const jobProgress = new vscode.EventEmitter<void>();
   const started = client.start().then(() => {
-    progress.push(showServerProgressAsNotifications(client));
+    progress.push(showServerProgressAsNotifications(client, claims, () => jobProgress.fire()));
     deps.logger.info('Language server started.');
     return client;
   });
@@ -100,8 +109,15 @@ export function startServer(deps: ServerDeps): ServerConnection {
     onJobsChanged(listener) {
       return client.onNotification(JobsChangedNotification.type, listener);
     },
+    onJobProgress(listener) {
+      return jobProgress.event(listener);
+    },
+    claimProgress(listener) {
+      return claims.claim(listener);
+    },
     async stop() {
       for (const d of progress.splice(0)) d.dispose();
+      jobProgress.dispose();
       if (client.isRunning()) await client.stop().catch(() => undefined);
     },
     dispose() {

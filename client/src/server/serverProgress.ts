@@ -5,6 +5,7 @@ import {
   WorkDoneProgressCreateRequest,
   type LanguageClient,
   type WorkDoneProgressBegin,
+  type WorkDoneProgressEnd,
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
 
@@ -14,14 +15,51 @@ import {
  * only in the status bar (ProgressLocation.Window) with no way to cancel, so
  * this replaces its window/workDoneProgress/create handler. Must be called
  * after client.start(): the client's own handler is installed during start.
+ *
+ * The same reports also go to whoever claimed the progress (the review panel
+ * that sent the createJob, see ProgressClaims) and to `onActivity` (the
+ * history view refreshes while jobs run).
  */
-export function showServerProgressAsNotifications(client: LanguageClient): vscode.Disposable {
+
+export type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
+export type ProgressListener = (value: ProgressValue) => void;
+
+/**
+ * Matches server-created progress to the request that caused it. The server
+ * creates one progress per devguide/createJob, in the order the requests
+ * arrive, so the oldest waiting claim gets the next progress created.
+ */
+export class ProgressClaims {
+  private readonly waiting: ProgressListener[] = [];
+
+  /** Call right before sending the request; dispose when it has answered. */
+  claim(listener: ProgressListener): vscode.Disposable {
+    let active = true;
+    // Once disposed, later reports of the progress it got are not delivered.
+    const entry: ProgressListener = (value) => {
+      if (active) listener(value);
+    };
+    this.waiting.push(entry);
+    return new vscode.Disposable(() => {
+      active = false;
+      const at = this.waiting.indexOf(entry);
+      if (at >= 0) this.waiting.splice(at, 1);
+    });
+  }
+
+  /** The listener for a newly created progress, if a request is waiting for one. */
+  take(): ProgressListener | undefined {
+    return this.waiting.shift();
+  }
+}
+
+export function showServerProgressAsNotifications(client: LanguageClient, claims: ProgressClaims, onActivity: () => void): vscode.Disposable {
   return client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
-    trackProgress(client, token);
+    trackProgress(client, token, claims.take(), onActivity);
   });
 }
 
-function trackProgress(client: LanguageClient, token: string | number): void {
+function trackProgress(client: LanguageClient, token: string | number, claimant: ProgressListener | undefined, onActivity: () => void): void {
   let reportTo: vscode.Progress<{ message?: string; increment?: number }> | undefined;
   let finish: (() => void) | undefined;
   let ended = false;
@@ -39,6 +77,8 @@ function trackProgress(client: LanguageClient, token: string | number): void {
   };
 
   const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
+    claimant?.(value);
+    onActivity();
     switch (value.kind) {
       case 'begin':
         void vscode.window.withProgress(

@@ -1,42 +1,7 @@
 import { fileURLToPath } from 'node:url';
-import type { PreviewResult } from '../../../server/src/protocol';
 import type { JobRecord, JobStatus } from '../../../server/src/store/types';
 
-/** Texts the UI shows for reviews and jobs. Pure, so tests can read them. */
-
-export interface ReviewText {
-  message: string;
-  detail: string;
-}
-
-export function reviewText(preview: PreviewResult, destinationName: string): ReviewText {
-  const { review, statistics: stats } = preview;
-  const verb = review.action === 'UPDATE' ? 'Update' : 'Create';
-  const lines = [
-    `Risk: ${review.risk_level} · ${review.action} · ~${stats.token_count} tokens · ${plural(stats.line_count, 'line')} · ${plural(stats.message_count, 'message')}`,
-    `Affected: ${review.affected_resources.join(', ') || preview.filename}`,
-    `Template: ${preview.template_id} (${preview.output})`,
-  ];
-  if (preview.diff) lines.push(`Changes: +${preview.diff.additions} −${preview.diff.deletions}${preview.diff.truncated ? ' (diff truncated)' : ''}`);
-  if (preview.validation.valid) lines.push('Validation: passed');
-  else lines.push(`Validation: ${plural(preview.validation.errors.length, 'error')} — ${preview.validation.errors.map((e) => e.message).join('; ')}`);
-  const warnings = [...preview.validation.warnings, ...review.warnings];
-  if (warnings.length > 0) {
-    lines.push('', 'Warnings:');
-    for (const w of warnings.slice(0, 8)) lines.push(`• ${w.message}`);
-    if (warnings.length > 8) lines.push(`• … and ${warnings.length - 8} more`);
-  }
-  return { message: `${verb} "${preview.filename}" in ${destinationName}?`, detail: lines.join('\n') };
-}
-
-export function blockedText(preview: PreviewResult, canRedact: boolean): ReviewText {
-  const reason = preview.review.reason_message ?? preview.review.reason ?? 'The Bin blocked this export.';
-  const lines = [reason];
-  if (canRedact) {
-    lines.push('', 'Redact replaces each detected secret with a placeholder and shows the review again.');
-  }
-  return { message: `Export of "${preview.filename}" blocked`, detail: lines.join('\n') };
-}
+/** Texts the UI shows for jobs. Pure, so tests can read them. */
 
 const STATUS_ICON: Readonly<Record<JobStatus, string>> = {
   queued: '$(clock)',
@@ -67,10 +32,6 @@ export function formatTime(iso: string): string {
 /** "a, b , ,c" → ["a", "b", "c"], without duplicates. */
 export function parseTags(text: string): string[] {
   return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export type OutputTarget = { kind: 'file'; path: string } | { kind: 'url'; url: string };

@@ -6,7 +6,7 @@ import { DESTINATIONS, PARAMS, TEMPLATES, blockedPreview, invalidPreview, makeJo
 const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A controller with recording fakes; `send` delivers a webview message. */
-function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayMs = 5 } = {}) {
+function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayMs = 5, host = {} } = {}) {
   const posted = [];
   const calls = { preview: [], reject: [], accept: [], viewDiff: [], viewContent: [], openResult: [], retry: [], openLink: [], close: 0 };
   let n = 0;
@@ -36,6 +36,7 @@ function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayM
     openLink: async (url) => void calls.openLink.push(url),
     describeError: (e) => ({ code: e?.data?.code ?? 'INTERNAL_ERROR', message: e?.message ?? String(e), recoverable: e?.data?.recoverable ?? false }),
     log: () => undefined,
+    ...host,
   });
   let id = 0;
   const send = async (message) => {
@@ -54,6 +55,20 @@ async function ready(h) {
 }
 
 export const tests = [
+  {
+    name: 'host: the webview\'s first-paint timing is acknowledged and handed to the panel; malformed timings are refused',
+    fn: async (t) => {
+      const rendered = [];
+      const h = harness(t, { host: { rendered: (page) => rendered.push(page) } });
+      await ready(h);
+      const reply = await h.send({ type: 'rendered', readyAtMs: 120.5, paintedAtMs: 210 });
+      assert.equal(reply.ok, true);
+      assert.deepEqual(rendered, [{ readyAtMs: 120.5, paintedAtMs: 210 }]);
+      const bad = await h.send({ type: 'rendered', readyAtMs: 'soon' });
+      assert.equal(bad.ok, false);
+      assert.equal(rendered.length, 1);
+    },
+  },
   {
     name: 'host: ready answers with the whole state; nothing is posted before it',
     fn: async (t) => {

@@ -1,43 +1,8 @@
 import assert from 'node:assert/strict';
-import type { PreviewResult } from '../../../server/src/protocol';
 import type { JobRecord } from '../../../server/src/store/types';
-import { blockedText, jobLabel, outputTarget, parseTags, reviewText } from '../../../client/src/ui/format';
+import { jobLabel, outputTarget, parseTags } from '../../../client/src/ui/format';
 import { checkTemplateName, templateStarter } from '../../../client/src/ui/templateStarter';
 import { checkTemplateText } from '../../../server/src/templates/check';
-
-function preview(overrides: Partial<PreviewResult> = {}, review: Partial<PreviewResult['review']> = {}): PreviewResult {
-  return {
-    transaction_id: 'tx_1',
-    filename: 'plan.md',
-    template_id: 'markdown',
-    destination_id: 'local',
-    session_id: 's',
-    output: 'markdown',
-    content: '# Plan\n',
-    existing_content: null,
-    preview_lines: ['# Plan'],
-    more_lines: 0,
-    statistics: { file_size_bytes: 7, token_count: 3, line_count: 1, message_count: 2, block_count: 3, stages_ms: {} },
-    metadata: {},
-    is_update: false,
-    diff: null,
-    validation: { valid: true, errors: [], warnings: [] },
-    review: {
-      transaction_id: 'tx_1',
-      risk_level: 'low',
-      action: 'CREATE',
-      affected_resources: ['exports/plan.md'],
-      token_cost: 3,
-      warnings: [],
-      blocked: false,
-      reason: null,
-      reason_message: null,
-      requires_accept: false,
-      ...review,
-    },
-    ...overrides,
-  };
-}
 
 const job = (overrides: Partial<JobRecord>): JobRecord => ({
   job_id: 'job_1',
@@ -54,35 +19,7 @@ const job = (overrides: Partial<JobRecord>): JobRecord => ({
   ...overrides,
 });
 
-describe('client: texts of reviews and jobs', () => {
-  it('the review modal: what, where, risk, size, validation, warnings', () => {
-    const text = reviewText(preview({}, { warnings: [{ code: 'W', message: 'Looks like an email address' }] }), 'Local folder');
-    assert.equal(text.message, 'Create "plan.md" in Local folder?');
-    assert.match(text.detail, /Risk: low · CREATE · ~3 tokens · 1 line · 2 messages/);
-    assert.match(text.detail, /Affected: exports\/plan\.md/);
-    assert.match(text.detail, /Validation: passed/);
-    assert.match(text.detail, /• Looks like an email address/);
-  });
-
-  it('an update shows its diff size and failed validation', () => {
-    const text = reviewText(
-      preview(
-        { is_update: true, diff: { unified: '', additions: 4, deletions: 1, truncated: false }, validation: { valid: false, errors: [{ code: 'X', message: 'Missing section Usage' }], warnings: [] } },
-        { action: 'UPDATE', risk_level: 'high' },
-      ),
-      'GitHub',
-    );
-    assert.equal(text.message, 'Update "plan.md" in GitHub?');
-    assert.match(text.detail, /Changes: \+4 −1/);
-    assert.match(text.detail, /Validation: 1 error — Missing section Usage/);
-  });
-
-  it('a blocked review names the reason and, for secrets, what redaction does', () => {
-    const blocked = preview({}, { blocked: true, reason: 'SECRET_DETECTED', reason_message: 'A GitHub token was found on line 3.' });
-    assert.match(blockedText(blocked, true).detail, /GitHub token was found on line 3[\s\S]*Redact replaces/);
-    assert.doesNotMatch(blockedText(blocked, false).detail, /Redact/);
-  });
-
+describe('client: texts of jobs', () => {
   it('history rows: status icon, file, destination and time, the error of a failed job', () => {
     const row = jobLabel(job({ status: 'failed', error_message: 'Connection refused' }));
     assert.match(row.label, /^\$\(error\) plan\.md$/);
