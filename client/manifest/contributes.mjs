@@ -18,6 +18,13 @@ const commands = [
   { command: 'devguideExport.showHistory', title: 'Show Export History', icon: '$(history)' },
   { command: 'devguideExport.retryExport', title: 'Retry Export', icon: '$(refresh)' },
   { command: 'devguideExport.rollbackExport', title: 'Roll Back Export', icon: '$(discard)' },
+  { command: 'devguideExport.showJobDetails', title: 'Show Details', icon: '$(info)' },
+  { command: 'devguideExport.openExportOutput', title: 'Open Output', icon: '$(go-to-file)' },
+  { command: 'devguideExport.copyContentHash', title: 'Copy Content Hash', icon: '$(copy)' },
+  { command: 'devguideExport.filterHistoryByStatus', title: 'Filter by Status…', icon: '$(filter)' },
+  { command: 'devguideExport.filterHistoryByDestination', title: 'Filter by Destination…', icon: '$(server)' },
+  { command: 'devguideExport.clearHistoryFilter', title: 'Clear Filter', icon: '$(clear-all)' },
+  { command: 'devguideExport.refreshHistory', title: 'Refresh', icon: '$(refresh)' },
   { command: 'devguideExport.newTemplate', title: 'New Template', icon: '$(new-file)' },
   { command: 'devguideExport.manageDestinations', title: 'Manage Destinations', icon: '$(server)' },
   { command: 'devguideExport.testDestination', title: 'Test Destination', icon: '$(debug-start)' },
@@ -178,8 +185,42 @@ const configuration = {
   },
 };
 
+// The Export History view (its own activity-bar container).
+const HISTORY_CONTAINER = 'devguideExport';
+const HISTORY_VIEW = 'devguideExport.history';
+const ICON = 'client/media/devguide-export.svg';
+const IN_HISTORY = `view == ${HISTORY_VIEW}`;
+/** Tree items carry space-separated flags in their contextValue (client/src/history/historyModel.ts). */
+const itemHas = (flag) => `${IN_HISTORY} && viewItem =~ /\\b${flag}\\b/`;
+/** Commands that need a job or the view: menus only. */
+const VIEW_ONLY = [
+  'devguideExport.showJobDetails',
+  'devguideExport.openExportOutput',
+  'devguideExport.copyContentHash',
+  'devguideExport.filterHistoryByStatus',
+  'devguideExport.filterHistoryByDestination',
+  'devguideExport.clearHistoryFilter',
+  'devguideExport.refreshHistory',
+];
+
 const menus = {
-  commandPalette: [{ command: 'devguideExport.showLog', when: 'true' }],
+  commandPalette: [{ command: 'devguideExport.showLog', when: 'true' }, ...VIEW_ONLY.map((command) => ({ command, when: 'false' }))],
+  'view/title': [
+    { command: 'devguideExport.filterHistoryByStatus', group: 'navigation@1', when: IN_HISTORY },
+    { command: 'devguideExport.filterHistoryByDestination', group: 'navigation@2', when: IN_HISTORY },
+    { command: 'devguideExport.clearHistoryFilter', group: 'navigation@3', when: `${IN_HISTORY} && devguideExport.historyFiltered` },
+    { command: 'devguideExport.refreshHistory', group: 'navigation@4', when: IN_HISTORY },
+  ],
+  'view/item/context': [
+    { command: 'devguideExport.openExportOutput', group: 'inline@1', when: itemHas('openable') },
+    { command: 'devguideExport.retryExport', group: 'inline@2', when: itemHas('status-failed') },
+    { command: 'devguideExport.rollbackExport', group: 'inline@3', when: itemHas('status-completed') },
+    { command: 'devguideExport.openExportOutput', group: '1_open@1', when: itemHas('openable') },
+    { command: 'devguideExport.showJobDetails', group: '1_open@2', when: itemHas('job') },
+    { command: 'devguideExport.retryExport', group: '2_change@1', when: itemHas('status-failed') },
+    { command: 'devguideExport.rollbackExport', group: '2_change@2', when: itemHas('status-completed') },
+    { command: 'devguideExport.copyContentHash', group: '3_copy@1', when: itemHas('hashed') },
+  ],
   'editor/context': [
     { command: 'devguideExport.exportSelection', group: '9_devguideExport@1', when: `editorHasSelection || ${TRANSCRIPT_FILE}` },
     { command: 'devguideExport.previewExport', group: '9_devguideExport@2', when: `editorHasSelection || ${TRANSCRIPT_FILE}` },
@@ -192,6 +233,29 @@ export const manifest = {
   contributes: {
     commands,
     menus,
+    viewsContainers: {
+      activitybar: [{ id: HISTORY_CONTAINER, title: 'DevGuide Export', icon: ICON }],
+    },
+    views: {
+      [HISTORY_CONTAINER]: [{ id: HISTORY_VIEW, name: 'Export History', icon: ICON, contextualTitle: 'DevGuide Export' }],
+    },
+    viewsWelcome: [
+      {
+        view: HISTORY_VIEW,
+        contents: [
+          'No exports yet.',
+          'Select messages of a chat transcript (or any text in an editor) and run Export Selection from the editor\'s context menu, or export a whole transcript file:',
+          '[Export Transcript…](command:devguideExport.exportTranscript)',
+          'Each export is reviewed before it is written, and listed here: open it, retry it, or roll it back.',
+        ].join('\n'),
+        when: '!devguideExport.historyFiltered',
+      },
+      {
+        view: HISTORY_VIEW,
+        contents: ['No exports match the filter.', '[Clear Filter](command:devguideExport.clearHistoryFilter)'].join('\n'),
+        when: 'devguideExport.historyFiltered',
+      },
+    ],
     configuration,
     languages: [
       {

@@ -1,5 +1,8 @@
-import type { Logger, MemorySink } from './logging/logger';
+import type * as vscode from 'vscode';
 import type { Credentials } from './credentials/credentials';
+import type { HistoryView } from './history/historyView';
+import type { Logger, MemorySink } from './logging/logger';
+import { ReviewPanel } from './panel/reviewPanel';
 import type { ServerConnection } from './server/serverConnection';
 
 /**
@@ -26,12 +29,32 @@ export interface TestHooks {
   runningJobs(): number;
   /** Sends one request to the language server (e.g. to wait until it has applied new settings). */
   serverRequest<R>(method: string, params: unknown): Promise<R>;
+  /** The Export History tree as the view would show it: day groups with their job items. */
+  historyItems(): Promise<HistoryDayItem[]>;
+  /** The view's description (the active filter), if any. */
+  historyDescription(): string | undefined;
+  /** Fires when the tree reloads (live updates, filters, refresh). */
+  onHistoryChanged(listener: () => void): vscode.Disposable;
+  /** The open review panels. */
+  reviewPanels(): { transactionId: string; firstRenderMs: number | undefined }[];
+}
+
+export interface HistoryItem {
+  label: string;
+  description: string;
+  contextValue: string;
+  icon: string;
+  color: string | undefined;
+}
+
+export interface HistoryDayItem extends HistoryItem {
+  jobs: HistoryItem[];
 }
 
 export function createApi(parts: {
   activationMs: number;
   server: ServerConnection;
-  test?: { memory: MemorySink; logger: Logger; credentials: Credentials; runningJobs: () => number };
+  test?: { memory: MemorySink; logger: Logger; credentials: Credentials; runningJobs: () => number; history: HistoryView };
 }): DevGuideExportApi {
   const { test } = parts;
   return {
@@ -45,8 +68,30 @@ export function createApi(parts: {
             resolveSecret: (id, field, type) => test.credentials.resolve(id, field, type),
             runningJobs: test.runningJobs,
             serverRequest: async <R>(method: string, params: unknown) => (await parts.server.started).sendRequest<R>(method, params),
+            historyItems: () => historyItems(test.history),
+            historyDescription: () => test.history.description,
+            onHistoryChanged: (listener) => test.history.tree.onDidChangeTreeData(() => listener()),
+            reviewPanels: () => ReviewPanel.all().map((p) => ({ transactionId: p.transactionId, firstRenderMs: p.firstRenderMs })),
           },
         }
       : {}),
   };
+}
+
+async function historyItems(history: HistoryView): Promise<HistoryDayItem[]> {
+  const { tree } = history;
+  const plain = (item: vscode.TreeItem): HistoryItem => {
+    const icon = item.iconPath as { id?: string; color?: { id: string } } | undefined;
+    return {
+      label: typeof item.label === 'string' ? item.label : (item.label?.label ?? ''),
+      description: typeof item.description === 'string' ? item.description : '',
+      contextValue: item.contextValue ?? '',
+      icon: icon?.id ?? '',
+      color: icon?.color?.id,
+    };
+  };
+  const days = await tree.getChildren();
+  return Promise.all(
+    days.map(async (day) => ({ ...plain(tree.getTreeItem(day)), jobs: (await tree.getChildren(day)).map((job) => plain(tree.getTreeItem(job))) })),
+  );
 }

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
 import type { Credentials } from './credentials/credentials';
+import type { HistoryView } from './history/historyView';
 import type { Logger } from './logging/logger';
 import type { ServerConnection } from './server/serverConnection';
 import type { RunningJobs } from './ui/runningJobs';
@@ -16,6 +17,8 @@ export interface Ctx {
   readonly documents: VirtualDocuments;
   readonly runningJobs: RunningJobs;
   readonly trust: TrustState;
+  /** The Export History view (filter, refresh, reveal). */
+  readonly history: HistoryView;
 }
 
 /** A command: takes the palette's / a menu's / executeCommand's arguments. */

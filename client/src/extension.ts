@@ -5,6 +5,7 @@ import type { Ctx } from './context';
 import { Credentials } from './credentials/credentials';
 import { vscodeGitHubSessions } from './credentials/githubSessions';
 import { channelSink } from './logging/logChannel';
+import { HistoryView } from './history/historyView';
 import { Logger, MemorySink } from './logging/logger';
 import { sendTrust, startServer, type ServerConnection } from './server/serverConnection';
 import { RunningJobs } from './ui/runningJobs';
@@ -33,12 +34,14 @@ export function activate(context: vscode.ExtensionContext): DevGuideExportApi {
 
   const documents = new VirtualDocuments();
   const runningJobs = new RunningJobs();
-  const ctx: Ctx = { extension: context, server: connection, logger, channel, credentials, documents, runningJobs, trust };
+  const history = new HistoryView(connection, logger);
+  const ctx: Ctx = { extension: context, server: connection, logger, channel, credentials, documents, runningJobs, trust, history };
   context.subscriptions.push(
     channel,
     trust,
     documents,
     runningJobs,
+    history,
     vscode.workspace.registerTextDocumentContentProvider(VIRTUAL_SCHEME, documents),
     ...registerCommands(ctx),
   );
@@ -48,7 +51,7 @@ export function activate(context: vscode.ExtensionContext): DevGuideExportApi {
   return createApi({
     activationMs,
     server: connection,
-    ...(memory ? { test: { memory, logger, credentials, runningJobs: () => runningJobs.count } } : {}),
+    ...(memory ? { test: { memory, logger, credentials, runningJobs: () => runningJobs.count, history } } : {}),
   });
 }
 

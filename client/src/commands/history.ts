@@ -2,28 +2,37 @@ import * as vscode from 'vscode';
 import { GetJobRequest, ListJobsRequest, RollbackJobRequest } from '../../../server/src/protocol';
 import type { JobRecord, JobStatus } from '../../../server/src/store/types';
 import type { CmdFactory, Ctx } from '../context';
+import { JobNode } from '../history/historyTree';
 import { jobLabel } from '../ui/format';
 import { showError } from '../ui/notify';
-import { openOutput, openOutputLabel } from '../ui/openOutput';
+import { openOutput } from '../ui/openOutput';
 import { jobArgs, parseArgs, rollbackArgs } from './args';
 import { CANCELLED, retryJob, type ExportOutcome } from './exportFlow';
 
 /**
- * Export history until the history view lands: a QuickPick of jobs, then
- * what can be done with one (open, details, retry, roll back).
+ * What can be done with one job — from the Export History view (the tree
+ * item is the argument), from executeCommand (`{jobId}`), or from the
+ * palette (a QuickPick of the jobs it applies to).
  */
 
-const HISTORY_LIMIT = 200;
+const PICK_LIMIT = 200;
 
 export type RollbackOutcome = { status: 'rolled_back'; jobId: string } | { status: 'cancelled' } | { status: 'failed'; code: string; message: string };
 
 const NOT_ROLLED_BACK: RollbackOutcome = { status: 'cancelled' };
 
-async function pickJob(ctx: Ctx, title: string, status?: JobStatus): Promise<JobRecord | undefined> {
-  const jobs = await ctx.server.request(ListJobsRequest.type, { limit: HISTORY_LIMIT, ...(status ? { status } : {}) });
+/** The job a command is about: the tree item it was run on, `{jobId}`, or one picked from the jobs with `status`. */
+async function jobFrom(ctx: Ctx, arg: unknown, command: string, pick?: { title: string; status: JobStatus }): Promise<JobRecord | undefined> {
+  if (arg instanceof JobNode) return arg.job;
+  const { jobId } = parseArgs(jobArgs, arg, command);
+  if (jobId) return (await ctx.server.request(GetJobRequest.type, { jobId })).job;
+  return pick ? pickJob(ctx, pick.title, pick.status) : undefined;
+}
+
+async function pickJob(ctx: Ctx, title: string, status: JobStatus): Promise<JobRecord | undefined> {
+  const jobs = await ctx.server.request(ListJobsRequest.type, { limit: PICK_LIMIT, status });
   if (jobs.length === 0) {
-    const none = status === 'failed' ? 'No failed exports to retry.' : status === 'completed' ? 'No completed exports to roll back.' : 'No exports yet.';
-    void vscode.window.showInformationMessage(none);
+    void vscode.window.showInformationMessage(status === 'failed' ? 'No failed exports to retry.' : 'No completed exports to roll back.');
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(
@@ -33,53 +42,54 @@ async function pickJob(ctx: Ctx, title: string, status?: JobStatus): Promise<Job
   return picked?.job;
 }
 
-export const showHistory: CmdFactory = (ctx) => async (): Promise<unknown> => {
-  const job = await pickJob(ctx, 'DevGuide Export: History');
-  if (!job) return CANCELLED;
-  type Action = 'open' | 'details' | 'retry' | 'rollback';
-  const open = openOutputLabel(job);
-  const actions: (vscode.QuickPickItem & { action: Action })[] = [
-    ...(open && job.status === 'completed' ? [{ label: `$(go-to-file) ${open}`, action: 'open' as const }] : []),
-    { label: '$(json) Show Details', description: 'job record and audit trail', action: 'details' },
-    ...(job.status === 'failed' ? [{ label: '$(refresh) Retry Export', description: job.error_message ?? '', action: 'retry' as const }] : []),
-    ...(job.status === 'completed' ? [{ label: '$(discard) Roll Back Export', action: 'rollback' as const }] : []),
-  ];
-  const picked = await vscode.window.showQuickPick(actions, { title: `DevGuide Export: ${job.filename}`, placeHolder: jobLabel(job).detail });
-  switch (picked?.action) {
-    case 'open':
-      return openOutput(job);
-    case 'details':
-      return showDetails(ctx, job.job_id);
-    case 'retry':
-      return retryJob(ctx, job.job_id, { accept: false });
-    case 'rollback':
-      return rollback(ctx, job, { confirmed: false });
-    default:
-      return CANCELLED;
-  }
+/** Show Export History: the view in its own activity-bar container. */
+export const showHistory: CmdFactory = (ctx) => async (): Promise<{ status: 'shown' }> => {
+  await ctx.history.reveal();
+  return { status: 'shown' };
 };
 
-async function showDetails(ctx: Ctx, jobId: string): Promise<vscode.Uri> {
-  const details = await ctx.server.request(GetJobRequest.type, { jobId });
-  const uri = ctx.documents.put(`/jobs/${jobId}.json`, `${JSON.stringify(details, null, 2)}\n`);
+/** The job's record and its audit trail, as a read-only JSON document. */
+export const showJobDetails: CmdFactory = (ctx) => async (arg?: unknown): Promise<unknown> => {
+  const job = await jobFrom(ctx, arg, 'Show Details');
+  if (!job) return CANCELLED;
+  const details = await ctx.server.request(GetJobRequest.type, { jobId: job.job_id });
+  const uri = ctx.documents.put(`/jobs/${job.job_id}.json`, `${JSON.stringify(details, null, 2)}\n`);
   await vscode.window.showTextDocument(uri, { preview: true });
-  return uri;
-}
+  return { status: 'shown', uri: uri.toString() };
+};
+
+export const openExportOutput: CmdFactory = (ctx) => async (arg?: unknown): Promise<unknown> => {
+  const job = await jobFrom(ctx, arg, 'Open Output');
+  if (!job) return CANCELLED;
+  if (job.status !== 'completed' || !(await openOutput(job))) {
+    void vscode.window.showInformationMessage(`"${job.filename}" has no output to open (${job.status.replace('_', ' ')}).`);
+    return CANCELLED;
+  }
+  return { status: 'opened' };
+};
+
+export const copyContentHash: CmdFactory = (ctx) => async (arg?: unknown): Promise<unknown> => {
+  const job = await jobFrom(ctx, arg, 'Copy Content Hash');
+  if (!job?.content_hash) return CANCELLED;
+  await vscode.env.clipboard.writeText(job.content_hash);
+  vscode.window.setStatusBarMessage(`$(check) Copied the content hash of ${job.filename}`, 3000);
+  return { status: 'copied', hash: job.content_hash };
+};
 
 export const retryExport: CmdFactory = (ctx) => async (arg?: unknown): Promise<ExportOutcome> => {
-  const args = parseArgs(jobArgs, arg, 'Retry Export');
-  const jobId = args.jobId ?? (await pickJob(ctx, 'DevGuide Export: Retry a failed export', 'failed'))?.job_id;
-  if (!jobId) return CANCELLED;
-  return retryJob(ctx, jobId, { accept: args.accept === true });
+  const accept = arg instanceof JobNode ? false : parseArgs(jobArgs, arg, 'Retry Export').accept === true;
+  const job = await jobFrom(ctx, arg, 'Retry Export', { title: 'DevGuide Export: Retry a failed export', status: 'failed' });
+  if (!job) return CANCELLED;
+  return retryJob(ctx, job.job_id, { accept });
 };
 
 export const rollbackExport: CmdFactory = (ctx) => async (arg?: unknown): Promise<RollbackOutcome> => {
-  const args = parseArgs(rollbackArgs, arg, 'Roll Back Export');
-  const job = args.jobId
-    ? (await ctx.server.request(GetJobRequest.type, { jobId: args.jobId })).job
-    : await pickJob(ctx, 'DevGuide Export: Roll back an export', 'completed');
+  const confirmed = arg instanceof JobNode ? false : parseArgs(rollbackArgs, arg, 'Roll Back Export').confirm === true;
+  const job = await jobFrom(ctx, arg, 'Roll Back Export', { title: 'DevGuide Export: Roll back an export', status: 'completed' });
   if (!job) return NOT_ROLLED_BACK;
-  return rollback(ctx, job, { confirmed: args.confirm === true });
+  const outcome = await rollback(ctx, job, { confirmed });
+  ctx.history.refresh();
+  return outcome;
 };
 
 async function rollback(ctx: Ctx, job: JobRecord, options: { confirmed: boolean }): Promise<RollbackOutcome> {

@@ -8,7 +8,8 @@ import { clearDestinationCredential, setDestinationCredential } from './credenti
 import { manageDestinations, testDestination } from './destinations';
 import { exportSelection } from './exportSelection';
 import { exportTranscript } from './exportTranscript';
-import { retryExport, rollbackExport, showHistory } from './history';
+import { copyContentHash, openExportOutput, retryExport, rollbackExport, showHistory, showJobDetails } from './history';
+import { clearHistoryFilter, filterHistoryByDestination, filterHistoryByStatus, refreshHistory } from './historyFilter';
 import { newTemplate } from './newTemplate';
 import { previewExport } from './previewExport';
 
@@ -20,6 +21,13 @@ const COMMANDS: Readonly<Record<CommandId, { title: string; factory: CmdFactory 
   'devguideExport.showHistory': { title: 'Export History', factory: showHistory },
   'devguideExport.retryExport': { title: 'Retry Export', factory: retryExport },
   'devguideExport.rollbackExport': { title: 'Roll Back Export', factory: rollbackExport },
+  'devguideExport.showJobDetails': { title: 'Show Details', factory: showJobDetails },
+  'devguideExport.openExportOutput': { title: 'Open Output', factory: openExportOutput },
+  'devguideExport.copyContentHash': { title: 'Copy Content Hash', factory: copyContentHash },
+  'devguideExport.filterHistoryByStatus': { title: 'Filter by Status', factory: filterHistoryByStatus },
+  'devguideExport.filterHistoryByDestination': { title: 'Filter by Destination', factory: filterHistoryByDestination },
+  'devguideExport.clearHistoryFilter': { title: 'Clear Filter', factory: clearHistoryFilter },
+  'devguideExport.refreshHistory': { title: 'Refresh History', factory: refreshHistory },
   'devguideExport.newTemplate': { title: 'New Template', factory: newTemplate },
   'devguideExport.manageDestinations': { title: 'Manage Destinations', factory: manageDestinations },
   'devguideExport.testDestination': { title: 'Test Destination', factory: testDestination },

@@ -7,6 +7,8 @@ import { activationTests } from './activation.test';
 import { diagnosticsTests } from './diagnostics.test';
 import { exportTests } from './export.test';
 import { EXTENSION_ID, workspaceRoot } from './helpers';
+import { historyTests } from './history.test';
+import { panelTests } from './panel.test';
 import { secretsTests } from './secrets.test';
 import { templateTests } from './templates.test';
 
@@ -23,6 +25,8 @@ export async function run(): Promise<void> {
   mocha.suite.emit('pre-require', globalThis, 'e2e-suite', mocha);
   activationTests();
   exportTests();
+  panelTests();
+  historyTests();
   diagnosticsTests();
   secretsTests();
   templateTests();

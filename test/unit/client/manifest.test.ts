@@ -13,6 +13,9 @@ interface Manifest {
     menus: Record<string, { command: string }[]>;
     languages: { id: string }[];
     grammars: { path: string }[];
+    viewsContainers: { activitybar: { id: string; icon: string }[] };
+    views: Record<string, { id: string; icon?: string }[]>;
+    viewsWelcome: { view: string; contents: string }[];
   };
   capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } };
 }
@@ -78,6 +81,16 @@ describe('client: manifest', () => {
     assert.equal(untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.storePath', 'devguideExport.templatesDir']);
     for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(key in manifest.contributes.configuration.properties, key);
+  });
+
+  it('has the Export History view in its own activity-bar container, with an icon and a welcome that links to real commands', () => {
+    const [container] = manifest.contributes.viewsContainers.activitybar;
+    assert.ok(container);
+    assert.match(readFileSync(join(root, container.icon), 'utf8'), /^<svg [^>]*viewBox="0 0 24 24"/);
+    assert.deepEqual(manifest.contributes.views[container.id]?.map((v) => v.id), ['devguideExport.history']);
+    const links = manifest.contributes.viewsWelcome.flatMap((w) => [...w.contents.matchAll(/\(command:([\w.]+)\)/g)].map((m) => m[1]));
+    assert.ok(links.includes('devguideExport.exportTranscript'));
+    for (const command of links) assert.ok((COMMAND_IDS as readonly string[]).includes(command ?? ''), command);
   });
 
   it('activates on template files only (commands activate implicitly)', () => {

@@ -1,0 +1,83 @@
+import * as vscode from 'vscode';
+import { ListJobsRequest } from '../../../server/src/protocol';
+import type { Logger } from '../logging/logger';
+import type { ServerConnection } from '../server/serverConnection';
+import { filterDescription, HISTORY_LIMIT, isFiltered, type HistoryFilter } from './historyModel';
+import { HistoryTree, type HistoryNode } from './historyTree';
+
+/**
+ * The Export History view (its own activity-bar container): the tree, its
+ * filter shown as the view's description, and live updates — the server's
+ * devguide/jobsChanged and the work-done progress of running jobs both
+ * trigger a (coalesced) refresh.
+ */
+
+export const HISTORY_VIEW_ID = 'devguideExport.history';
+/** Context key: a filter is on (shows Clear Filter, picks the welcome text). */
+const FILTERED_CONTEXT = 'devguideExport.historyFiltered';
+/** Bursts of notifications (a batch, a job's stages) become one reload. */
+const REFRESH_DELAY_MS = 150;
+
+export class HistoryView implements vscode.Disposable {
+  readonly tree: HistoryTree;
+  private readonly view: vscode.TreeView<HistoryNode>;
+  private readonly disposables: vscode.Disposable[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(server: ServerConnection, logger: Logger) {
+    this.tree = new HistoryTree((filter) =>
+      server.request(ListJobsRequest.type, {
+        limit: HISTORY_LIMIT,
+        ...(filter.status ? { status: filter.status } : {}),
+        ...(filter.destinationId ? { destinationId: filter.destinationId } : {}),
+      }),
+    );
+    this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
+    this.disposables.push(
+      this.tree,
+      this.view,
+      this.tree.onDidChangeProblem((problem) => {
+        if (problem) logger.warn(problem);
+        this.view.message = problem;
+      }),
+      server.onJobsChanged(() => this.refreshSoon()),
+      server.onJobProgress(() => this.refreshSoon()),
+    );
+    void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT, false);
+  }
+
+  get filter(): HistoryFilter {
+    return this.tree.filter;
+  }
+
+  get description(): string | undefined {
+    return this.view.description;
+  }
+
+  setFilter(filter: HistoryFilter): void {
+    this.tree.setFilter(filter);
+    this.view.description = filterDescription(filter);
+    void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT, isFiltered(filter));
+  }
+
+  refresh(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.tree.refresh();
+  }
+
+  /** Opens the view's container and focuses the view. */
+  async reveal(): Promise<void> {
+    await vscode.commands.executeCommand(`${HISTORY_VIEW_ID}.focus`);
+  }
+
+  private refreshSoon(): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.refresh(), REFRESH_DELAY_MS);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    for (const d of this.disposables) d.dispose();
+  }
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ExportOutcome } from '../../../client/src/commands/exportFlow';
+import type { PreviewOutcome } from '../../../client/src/commands/previewExport';
+import { syntheticTranscript } from '../../bench/synthetic';
+import { api, eventually, hooks, inWorkspace, openEditor } from './helpers';
+
+/** Issue 5's bar: the panel shows the preview of a 1 MB export ≤ 300 ms after the command (logged, reported). */
+const TARGET_MS = 300;
+/** The first run is cold (the webview bundle is not cached yet); the median is over all runs. */
+const RUNS = 5;
+
+/** Export Selection / Preview Export without `accept`: the review panel, rendered in the workbench. */
+export function panelTests(): void {
+  describe('review panel', () => {
+    before(async () => {
+      await (await api()).whenServerReady();
+    });
+
+    afterEach(async () => {
+      // Closing the panel rejects its pending review.
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await eventually(async () => ((await hooks()).reviewPanels().length === 0 ? true : undefined), 'the review panels to close');
+    });
+
+    it('Export Selection opens the panel with the preview of a 1 MB export (time to first render logged)', async () => {
+      const transcript = inWorkspace('large-session.jsonl');
+      writeFileSync(transcript, syntheticTranscript(5000));
+      const editor = await openEditor(transcript);
+      editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+      const test = await hooks();
+      const samples: number[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const outcome = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.exportSelection', {
+          template: 'markdown',
+          destination: 'local',
+          title: `Large session ${run}`,
+          tags: [],
+        });
+        assert.equal(outcome.status, 'in_review', JSON.stringify(outcome));
+        if (outcome.status !== 'in_review') return;
+        const ms = await eventually(
+          async () => test.reviewPanels().find((p) => p.transactionId === outcome.transactionId)?.firstRenderMs,
+          'the panel to render its preview',
+          30_000,
+        );
+        samples.push(ms);
+        await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+        await openEditor(transcript);
+        vscode.window.activeTextEditor!.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+      }
+      const median = [...samples].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
+      console.log(
+        `      review panel, 1 MB export (5,000 messages): command → first render ${samples.map((s) => `${s.toFixed(0)} ms`).join(', ')} ` +
+          `(first run cold; median ${median.toFixed(0)} ms; target ≤ ${TARGET_MS} ms)`,
+      );
+      assert.ok(test.logLines().some((l) => /Review panel for large-session-\d\.md: first render with its preview \d+ ms after the command started \(preview ready at \d+ ms/.test(l)));
+      // A broken panel never renders; the 300 ms target itself is reported, not asserted (CI machines vary).
+      assert.ok(median < 10_000, `median ${median} ms`);
+    });
+
+    it('Preview Export opens the panel beside the editor and keeps the focus there', async () => {
+      const notes = inWorkspace('panel-notes.md');
+      writeFileSync(notes, '# Notes\n\nKeep the export small.\n');
+      const editor = await openEditor(notes);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const outcome = await vscode.commands.executeCommand<PreviewOutcome>('devguideExport.previewExport', {
+        template: 'markdown',
+        destination: 'local',
+        title: 'Panel notes',
+        tags: [],
+      });
+      assert.equal(outcome.status, 'in_review', JSON.stringify(outcome));
+      if (outcome.status !== 'in_review') return;
+      assert.equal(outcome.filename, 'panel-notes.md');
+      const panels = (await hooks()).reviewPanels();
+      assert.deepEqual(panels.map((p) => p.transactionId), [outcome.transactionId]);
+      assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, notes, 'the editor keeps the focus');
+      await eventually(
+        async () => (vscode.window.tabGroups.all.some((g) => g.viewColumn !== editor.viewColumn && g.tabs.some((t) => t.input instanceof vscode.TabInputWebview)) ? true : undefined),
+        'the panel in a second editor group',
+        5_000,
+      );
+    });
+  });
+}

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import {
+  dayLabel,
+  filterDescription,
+  groupByDay,
+  isFiltered,
+  jobContextValue,
+  jobDescription,
+  jobTooltipLines,
+  matchesFilter,
+} from '../../../client/src/history/historyModel';
+import type { JobRecord } from '../../../server/src/store/types';
+
+/** Local-time ISO string (the view groups by the local calendar day). */
+function at(year: number, month: number, day: number, hour = 12, minute = 0): string {
+  return new Date(year, month - 1, day, hour, minute).toISOString();
+}
+
+let n = 0;
+const job = (overrides: Partial<JobRecord>): JobRecord => ({
+  job_id: `job_${++n}`,
+  status: 'completed',
+  source: '/w/t.jsonl',
+  session_id: 's',
+  message_ids: [],
+  template_id: 'markdown',
+  destination_id: 'local',
+  filename: 'plan.md',
+  title: 'Plan',
+  retry_count: 0,
+  created_at: at(2026, 3, 10),
+  ...overrides,
+});
+
+describe('client: Export History model', () => {
+  const now = new Date(2026, 2, 10, 9, 30); // Tue 10 Mar 2026, 09:30 local
+
+  it('names days Today, Yesterday, then by date', () => {
+    assert.equal(dayLabel(new Date(2026, 2, 10, 0, 1), now), 'Today');
+    assert.equal(dayLabel(new Date(2026, 2, 9, 23, 59), now), 'Yesterday');
+    assert.equal(dayLabel(new Date(2026, 2, 8, 12), now), 'Sun, 8 Mar 2026');
+    // Across a month and a year boundary.
+    assert.equal(dayLabel(new Date(2026, 1, 28), new Date(2026, 2, 1, 8)), 'Yesterday');
+    assert.equal(dayLabel(new Date(2025, 11, 31), new Date(2026, 0, 1, 8)), 'Yesterday');
+  });
+
+  it('groups jobs by local day, newest day and newest job first', () => {
+    const jobs = [
+      job({ filename: 'a.md', created_at: at(2026, 3, 8, 10) }),
+      job({ filename: 'b.md', created_at: at(2026, 3, 10, 8) }),
+      job({ filename: 'c.md', created_at: at(2026, 3, 9, 17) }),
+      job({ filename: 'd.md', created_at: at(2026, 3, 10, 9, 15) }),
+      job({ filename: 'e.md', created_at: at(2026, 3, 8, 18) }),
+    ];
+    const groups = groupByDay(jobs, now);
+    assert.deepEqual(
+      groups.map((g) => [g.label, g.jobs.map((j) => j.filename)]),
+      [
+        ['Today', ['d.md', 'b.md']],
+        ['Yesterday', ['c.md']],
+        ['Sun, 8 Mar 2026', ['e.md', 'a.md']],
+      ],
+    );
+    assert.deepEqual(groups.map((g) => g.key), ['2026-03-10', '2026-03-09', '2026-03-08']);
+    assert.deepEqual(groupByDay([], now), []);
+  });
+
+  it('describes a job by destination and time; the tooltip has the details, the error of a failed one', () => {
+    const failed = job({ status: 'failed', destination_id: 'github', created_at: at(2026, 3, 10, 7, 5), error_code: 'NETWORK_ERROR', error_message: 'Connection refused' });
+    assert.equal(jobDescription(failed), 'github · 07:05');
+    const lines = jobTooltipLines(failed);
+    assert.equal(lines[0], 'plan.md — Failed');
+    assert.ok(lines.includes('Error: NETWORK_ERROR — Connection refused'), lines.join('\n'));
+    const done = jobTooltipLines(job({ output_location: '/w/exports/plan.md', content_hash: 'sha256:abc', action: 'UPDATE' }));
+    assert.ok(done.includes('Output: /w/exports/plan.md'));
+    assert.ok(done.includes('Content hash: sha256:abc'));
+    assert.ok(done.includes('Destination: local (UPDATE)'));
+  });
+
+  it('flags in contextValue decide the actions: open and roll back when completed, retry when failed, copy when hashed', () => {
+    assert.equal(jobContextValue(job({ output_location: '/w/exports/plan.md', content_hash: 'sha256:1' })), 'job status-completed openable hashed');
+    assert.equal(jobContextValue(job({ output_location: 'exports/plan.md' })), 'job status-completed', 'a relative location cannot be opened');
+    assert.equal(jobContextValue(job({ status: 'failed' })), 'job status-failed');
+    assert.equal(jobContextValue(job({ status: 'rolled_back', output_location: '/w/x.md' })), 'job status-rolled_back', 'a rolled-back output is gone');
+  });
+
+  it('filters by status and destination; the description names the active filter', () => {
+    const jobs = [job({ status: 'failed', destination_id: 'github' }), job({ status: 'completed', destination_id: 'github' }), job({ status: 'failed', destination_id: 'local' })];
+    assert.equal(jobs.filter((j) => matchesFilter(j, {})).length, 3);
+    assert.equal(jobs.filter((j) => matchesFilter(j, { status: 'failed' })).length, 2);
+    assert.equal(jobs.filter((j) => matchesFilter(j, { status: 'failed', destinationId: 'github' })).length, 1);
+    assert.equal(filterDescription({}), undefined);
+    assert.equal(filterDescription({ status: 'rolled_back' }), 'Filter: Rolled back');
+    assert.equal(filterDescription({ status: 'failed', destinationId: 'github' }), 'Filter: Failed · github');
+    assert.equal(isFiltered({}), false);
+    assert.equal(isFiltered({ destinationId: 'local' }), true);
+  });
+});
