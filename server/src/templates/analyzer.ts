@@ -1,5 +1,5 @@
 import type { OutputKind } from '../model';
-import { type CallNode, type HbsNode, type HbsProgram, hashPairs, helperNameOf, isPath, isRefusedNode, parseBody } from './ast';
+import { type CallNode, type HbsNode, type HbsProgram, hashPairs, helperNameOf, isPath, isRefusedNode } from './ast';
 import {
   type ContextShape,
   DATA_VARIABLES,
@@ -9,6 +9,7 @@ import {
   resolveShapePath,
 } from './context';
 import { HELPER_DOCS, helperDoc } from './helpers';
+import { parseBodyIncremental } from './incrementalParse';
 import type { TemplateIssue, TemplateIssueCode, TemplateRange } from './types';
 
 /**
@@ -17,6 +18,7 @@ import type { TemplateIssue, TemplateIssueCode, TemplateRange } from './types';
  * have. Positions are shifted by `bodyStartLine` into whole-file positions.
  */
 export interface BodyAnalysis {
+  /** Shared with later analyses (see incrementalParse.ts): read only. */
   ast?: HbsProgram;
   issues: TemplateIssue[];
 }
@@ -39,7 +41,7 @@ export function analyzeBody(body: string, options: { bodyStartLine: number; outp
     end: { line: options.bodyStartLine + loc.end.line - 1, character: loc.end.column },
   });
 
-  const parsed = parseBody(body);
+  const parsed = parseBodyIncremental(body);
   if (!parsed.ok) {
     const { failure } = parsed;
     return {

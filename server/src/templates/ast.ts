@@ -223,3 +223,35 @@ export function* statements(program: HbsProgram | undefined): Generator<HbsNode>
     }
   }
 }
+
+/**
+ * A deep copy of a parsed tree that the caller may change (the compiler
+ * rewrites whitespace in place): same prototypes, and objects the parser
+ * shares between nodes (strip flags, locations) stay shared in the copy.
+ * `lineDelta` moves every position down by that many lines.
+ */
+export function copyTree<T extends object>(tree: T, lineDelta = 0): T {
+  return copyNodes(tree, lineDelta, new Map());
+}
+
+/** Positions are the only `line` fields of a Handlebars tree. */
+function copyNodes<T>(value: T, lineDelta: number, copies: Map<object, unknown>): T {
+  if (typeof value !== 'object' || value === null) return value;
+  const done = copies.get(value);
+  if (done !== undefined) return done as T;
+  if (Array.isArray(value)) {
+    const array: unknown[] = [];
+    copies.set(value, array);
+    for (const item of value) array.push(copyNodes(item, lineDelta, copies));
+    return array as T;
+  }
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  const copy = (prototype === Object.prototype ? {} : Object.create(prototype)) as Record<string, unknown>;
+  copies.set(value, copy);
+  const source = value as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const field = source[key];
+    copy[key] = key === 'line' && typeof field === 'number' ? field + lineDelta : copyNodes(field, lineDelta, copies);
+  }
+  return copy as T;
+}

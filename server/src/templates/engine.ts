@@ -4,9 +4,10 @@ import type { Clock } from '../clock';
 import { ExportError } from '../errors';
 import type { OutputKind } from '../model';
 import { analyzeBody } from './analyzer';
-import { type HbsProgram, hashPairs, helperNameOf, isPath, parseBody, statements } from './ast';
+import { type HbsProgram, copyTree, hashPairs, helperNameOf, isPath, statements } from './ast';
 import type { RenderContext } from './context';
 import { HELPERS, isKnownHelper, knownHelpersOption } from './helpers';
+import { parseBodyIncremental } from './incrementalParse';
 import { invalidTemplateError } from './templateFile';
 import type { TemplateDefinition } from './types';
 
@@ -165,10 +166,12 @@ function compileOptionsFor(output: OutputKind): CompileOptions {
 
 /** Parses the body; for xml, routes every escaped mustache through the xml helper. */
 function compilableAst(template: TemplateDefinition): HbsProgram {
-  const parsed = parseBody(template.body);
+  const parsed = parseBodyIncremental(template.body);
   if (!parsed.ok) throw invalidTemplateError(template, []);
-  if (template.output === 'xml') escapeMustachesForXml(parsed.ast);
-  return parsed.ast;
+  // The parsed tree is shared with the analyses (see incrementalParse.ts): compile a copy.
+  const ast = copyTree(parsed.ast);
+  if (template.output === 'xml') escapeMustachesForXml(ast);
+  return ast;
 }
 
 /**
