@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkTemplateText } from '../templates/check';
+import { checkAnalyzedTemplate } from '../templates/check';
 import { analyzeTemplateFile } from '../templates/templateFile';
-import type { TemplateIssue, TemplateOrigin } from '../templates/types';
+import type { TemplateAnalysis, TemplateIssue, TemplateOrigin } from '../templates/types';
 
 /**
  * The two passes of template diagnostics. `quick` is the static analysis
@@ -29,14 +29,22 @@ export interface TemplateChecks {
  * an untrusted workspace gets static checks only.
  */
 export function templateChecks(canRenderSample: (uri: string) => boolean = () => true): TemplateChecks {
+  // The last analysis: `full` of the text `quick` has just analyzed starts from it.
+  let last: { uri: string; text: string; analysis: TemplateAnalysis } | undefined;
+  const analyze = (text: string, uri: string): TemplateAnalysis => {
+    if (last !== undefined && last.uri === uri && last.text === text) return last.analysis;
+    const analysis = analyzeTemplateFile(text, templateOrigin(uri));
+    last = { uri, text, analysis };
+    return analysis;
+  };
   return {
     quick(text, uri) {
-      const analysis = analyzeTemplateFile(text, templateOrigin(uri));
+      const analysis = analyze(text, uri);
       return { issues: analysis.issues, complete: analysis.definition === undefined || !canRenderSample(uri) };
     },
     full(text, uri) {
-      const origin = templateOrigin(uri);
-      return canRenderSample(uri) ? checkTemplateText(text, origin) : analyzeTemplateFile(text, origin).issues;
+      const analysis = analyze(text, uri);
+      return canRenderSample(uri) ? checkAnalyzedTemplate(text, analysis) : analysis.issues;
     },
   };
 }

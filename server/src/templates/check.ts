@@ -8,7 +8,7 @@ import { type TemplateEngine, sharedTemplateEngine } from './engine';
 import { LineIndex } from './positions';
 import { SAMPLE_ASSEMBLED, SAMPLE_EXPORTED_AT, sampleMetadata } from './sample';
 import { analyzeTemplateFile } from './templateFile';
-import type { TemplateDefinition, TemplateIssue, TemplateOrigin, TemplateRange } from './types';
+import type { TemplateAnalysis, TemplateDefinition, TemplateIssue, TemplateOrigin, TemplateRange } from './types';
 
 /**
  * Full check of a template file, as `templates check` and the language
@@ -22,7 +22,19 @@ export interface TemplateFileCheck {
 }
 
 export function checkTemplateText(text: string, origin: TemplateOrigin, engine: TemplateEngine = sharedTemplateEngine()): TemplateIssue[] {
-  const analysis = analyzeTemplateFile(text, origin);
+  return checkAnalyzedTemplate(text, analyzeTemplateFile(text, origin), engine);
+}
+
+/**
+ * checkTemplateText for a text whose analysis (`analyzeTemplateFile(text, …)`)
+ * is at hand: adds only the sample render. The language server's slow pass
+ * uses it with the quick pass's analysis instead of analyzing the text twice.
+ */
+export function checkAnalyzedTemplate(
+  text: string,
+  analysis: TemplateAnalysis,
+  engine: TemplateEngine = sharedTemplateEngine(),
+): TemplateIssue[] {
   if (analysis.definition === undefined) return analysis.issues;
   return [...analysis.issues, ...sampleRenderIssues(analysis.definition, new LineIndex(text), engine)];
 }

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkTemplateFiles, checkTemplateText } from '../../../server/src/templates/check';
+import { checkAnalyzedTemplate, checkTemplateFiles, checkTemplateText } from '../../../server/src/templates/check';
 import { createTemplateEngine } from '../../../server/src/templates/engine';
 import { defaultBuiltinTemplatesDir } from '../../../server/src/templates/registry';
+import { analyzeTemplateFile } from '../../../server/src/templates/templateFile';
 import { BUILTIN_IDS } from './fixtures';
 
 const origin = { id: 'mine', builtin: false };
@@ -48,6 +49,16 @@ describe('template check (analysis + sample render)', () => {
   it('skips the sample render when the file has errors', () => {
     const issues = checkTemplateText('---\nname: A\n---\n{{> p}}', origin, engine);
     assert.deepEqual(issues.map((i) => i.code), ['HBS_PARTIAL_REFUSED']);
+  });
+
+  it('checks an analyzed text like checkTemplateText, adding only the sample render to the analysis given', () => {
+    const text = '---\nname: Spec\nrequired_sections: [Description, Instructions]\n---\n## Description\n{{{content}}} {{unknownVariable}}\n';
+    const analysis = analyzeTemplateFile(text, origin);
+    assert.deepEqual(checkAnalyzedTemplate(text, analysis, engine), checkTemplateText(text, origin, engine));
+    const codes = checkAnalyzedTemplate(text, { ...analysis, issues: [] }, engine).map((i) => i.code);
+    assert.deepEqual(codes, ['SAMPLE_OUTPUT_INVALID']);
+    const broken = analyzeTemplateFile('---\nname: A\n---\n{{> p}}', origin);
+    assert.equal(checkAnalyzedTemplate('---\nname: A\n---\n{{> p}}', broken, engine), broken.issues);
   });
 
   it('reads files and reports unreadable ones', async () => {
