@@ -208,6 +208,20 @@ export const tests = [
     },
   },
   {
+    name: 'a local export\'s result shows the file\'s path and Open File, not its file: URL',
+    fn: async (t) => {
+      const panel = await opened(t, makePreview());
+      const { page } = panel;
+      await page.locator('#accept').click();
+      await panel.waitForPosted('accept');
+      const job = t.sources.protocol.toPanelJob(makeJob({ output_location: '/w/exports/plan.md', output_url: 'file:///w/exports/plan.md' }));
+      await panel.send({ type: 'result', job });
+      await page.locator('#result').waitFor();
+      assert.equal(await text(page, '#result-location'), '/w/exports/plan.md');
+      assert.equal(await text(page, '#open-result'), 'Open File');
+    },
+  },
+  {
     name: 'a failed export shows the error with its action, and Retry when it is recoverable',
     fn: async (t) => {
       const panel = await opened(t, makePreview());

@@ -62,7 +62,7 @@ export function renderPhase(model: Model, actions: Actions): HTMLElement | null 
     { class: 'card phase done', attrs: { id: 'result', tabindex: -1, role: 'status', 'aria-labelledby': 'result-heading' } },
     h('h2', { attrs: { id: 'result-heading' } }, '✓ Exported'),
     job ? h('p', null, `${job.action === 'UPDATE' ? 'Updated' : 'Created'} ${job.filename} in ${destinationName(model, job.destination_id)}.`) : null,
-    job && jobHasOutput(job) ? h('p', { class: 'resource', attrs: { id: 'result-location' } }, job.output_url ?? job.output_location ?? '') : null,
+    job && jobHasOutput(job) ? h('p', { class: 'resource', attrs: { id: 'result-location' } }, outputText(job)) : null,
     job && jobHasOutput(job) ? h('div', { class: 'action-bar' }, button(openLabel(job), { id: 'open-result', onClick: () => actions.openResult() })) : null,
   );
 }
@@ -75,9 +75,20 @@ function jobHasOutput(job: PanelJob): boolean {
   return Boolean(job.output_url || job.output_location);
 }
 
+/** A local export's URL is a file: URL; it is shown as its path and opened in an editor. */
+function isFileUrl(url: string | undefined): boolean {
+  return url !== undefined && /^file:/i.test(url);
+}
+
+/** Where the output went: the web address, or the file's path. */
+function outputText(job: PanelJob): string {
+  if (job.output_url && !isFileUrl(job.output_url)) return job.output_url;
+  return job.output_location ?? job.output_url ?? '';
+}
+
 /** "Open Pull Request", "Open Commit", "Open in Drive", "Open File". */
 export function openLabel(job: PanelJob): string {
-  const url = job.output_url ?? '';
+  const url = isFileUrl(job.output_url) ? '' : (job.output_url ?? '');
   if (/\/pull\/\d+/.test(url)) return 'Open Pull Request';
   if (/\/commit\/[0-9a-f]+/i.test(url)) return 'Open Commit';
   if (/drive\.google\.com|docs\.google\.com/.test(url)) return 'Open in Drive';
