@@ -76,9 +76,9 @@ export function timeOfDay(date: Date): string {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** The tree item's description: where it went and when. */
+/** The tree item's description: where it went and when (and "update" when it replaced content). */
 export function jobDescription(job: JobRecord): string {
-  return `${job.destination_id} · ${timeOfDay(jobDate(job))}`;
+  return `${job.destination_id} · ${timeOfDay(jobDate(job))}${job.action === 'UPDATE' ? ' · update' : ''}`;
 }
 
 /** The tooltip's lines (Markdown-free text; the view escapes it). */
@@ -115,6 +115,14 @@ export function isFiltered(filter: HistoryFilter): boolean {
 export function filterDescription(filter: HistoryFilter): string | undefined {
   const parts = [filter.status ? STATUS_LABEL[filter.status] : undefined, filter.destinationId].filter((p): p is string => p !== undefined);
   return parts.length > 0 ? `Filter: ${parts.join(' · ')}` : undefined;
+}
+
+/** The line above the filtered tree, e.g. "Showing failed exports to github." */
+export function filterMessage(filter: HistoryFilter): string | undefined {
+  if (!isFiltered(filter)) return undefined;
+  const status = filter.status ? `${STATUS_LABEL[filter.status].toLowerCase()} ` : '';
+  const destination = filter.destinationId ? ` to ${filter.destinationId}` : '';
+  return `Showing ${status}exports${destination}.`;
 }
 
 /** The same filter the server applies (devguide/listJobs), for jobs already in hand. */

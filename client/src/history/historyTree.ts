@@ -32,14 +32,19 @@ const STATUS_ICON: Readonly<Record<JobStatus, { icon: string; color?: string }>>
   rolled_back: { icon: 'discard', color: 'disabledForeground' },
 };
 
+export interface HistoryLoad {
+  count: number;
+  problem?: string;
+}
+
 export type LoadJobs = (filter: HistoryFilter) => Promise<JobRecord[]>;
 
 export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<HistoryNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly problem = new vscode.EventEmitter<string | undefined>();
-  /** A failed load's message (undefined once loading works again). */
-  readonly onDidChangeProblem = this.problem.event;
+  private readonly loaded = new vscode.EventEmitter<HistoryLoad>();
+  /** Each load of the root: how many jobs, or why it failed. */
+  readonly onDidLoad = this.loaded.event;
   private filterValue: HistoryFilter = {};
 
   constructor(
@@ -66,11 +71,11 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
     let jobs: JobRecord[];
     try {
       jobs = await this.load(this.filterValue);
-      this.problem.fire(undefined);
     } catch (thrown) {
-      this.problem.fire(`The export history could not be loaded: ${toUserFacingError(thrown).message}`);
+      this.loaded.fire({ count: 0, problem: `The export history could not be loaded: ${toUserFacingError(thrown).message}` });
       return [];
     }
+    this.loaded.fire({ count: jobs.length });
     const today = this.now();
     // The newest day is open, and so are today and yesterday; older days start collapsed.
     return groupByDay(jobs, today).map((group, index) => new DayNode(group, index === 0 || group.label === 'Today' || group.label === 'Yesterday'));
@@ -84,7 +89,7 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
     if (node instanceof DayNode) {
       const item = new vscode.TreeItem(node.group.label, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `day:${node.group.key}`;
-      item.description = `${node.group.jobs.length}`;
+      item.description = `${node.group.jobs.length} export${node.group.jobs.length === 1 ? '' : 's'}`;
       item.tooltip = `${node.group.key}: ${node.group.jobs.length} export${node.group.jobs.length === 1 ? '' : 's'}`;
       item.contextValue = 'day';
       return item;
@@ -110,6 +115,6 @@ export class HistoryTree implements vscode.TreeDataProvider<HistoryNode>, vscode
 
   dispose(): void {
     this.changed.dispose();
-    this.problem.dispose();
+    this.loaded.dispose();
   }
 }

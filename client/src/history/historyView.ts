@@ -2,8 +2,8 @@ import * as vscode from 'vscode';
 import { ListJobsRequest } from '../../../server/src/protocol';
 import type { Logger } from '../logging/logger';
 import type { ServerConnection } from '../server/serverConnection';
-import { filterDescription, HISTORY_LIMIT, isFiltered, type HistoryFilter } from './historyModel';
-import { HistoryTree, type HistoryNode } from './historyTree';
+import { filterDescription, filterMessage, HISTORY_LIMIT, isFiltered, type HistoryFilter } from './historyModel';
+import { HistoryTree, type HistoryLoad, type HistoryNode } from './historyTree';
 
 /**
  * The Export History view (its own activity-bar container): the tree, its
@@ -23,6 +23,7 @@ export class HistoryView implements vscode.Disposable {
   private readonly view: vscode.TreeView<HistoryNode>;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastLoad: HistoryLoad = { count: 0 };
 
   constructor(server: ServerConnection, logger: Logger) {
     this.tree = new HistoryTree((filter) =>
@@ -36,9 +37,10 @@ export class HistoryView implements vscode.Disposable {
     this.disposables.push(
       this.tree,
       this.view,
-      this.tree.onDidChangeProblem((problem) => {
-        if (problem) logger.warn(problem);
-        this.view.message = problem;
+      this.tree.onDidLoad((load) => {
+        if (load.problem && load.problem !== this.lastLoad.problem) logger.warn(load.problem);
+        this.lastLoad = load;
+        this.showMessage();
       }),
       server.onJobsChanged(() => this.refreshSoon()),
       server.onJobProgress(() => this.refreshSoon()),
@@ -56,8 +58,19 @@ export class HistoryView implements vscode.Disposable {
 
   setFilter(filter: HistoryFilter): void {
     this.tree.setFilter(filter);
+    // The description sits in the view's title, which a narrow side bar cuts off: the message line says it too.
     this.view.description = filterDescription(filter);
+    this.showMessage();
     void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT, isFiltered(filter));
+  }
+
+  /**
+   * A load failure, else the active filter, on the line above the tree. Not
+   * when nothing matches: a message would hide the welcome with Clear Filter.
+   */
+  private showMessage(): void {
+    const { problem, count } = this.lastLoad;
+    this.view.message = problem ?? (count > 0 ? filterMessage(this.tree.filter) : undefined);
   }
 
   refresh(): void {

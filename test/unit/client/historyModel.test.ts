@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import {
   dayLabel,
   filterDescription,
+  filterMessage,
   groupByDay,
   isFiltered,
   jobContextValue,
@@ -68,6 +69,7 @@ describe('client: Export History model', () => {
   it('describes a job by destination and time; the tooltip has the details, the error of a failed one', () => {
     const failed = job({ status: 'failed', destination_id: 'github', created_at: at(2026, 3, 10, 7, 5), error_code: 'NETWORK_ERROR', error_message: 'Connection refused' });
     assert.equal(jobDescription(failed), 'github · 07:05');
+    assert.equal(jobDescription(job({ created_at: at(2026, 3, 10, 7, 5), action: 'UPDATE' })), 'local · 07:05 · update');
     const lines = jobTooltipLines(failed);
     assert.equal(lines[0], 'plan.md — Failed');
     assert.ok(lines.includes('Error: NETWORK_ERROR — Connection refused'), lines.join('\n'));
@@ -92,6 +94,10 @@ describe('client: Export History model', () => {
     assert.equal(filterDescription({}), undefined);
     assert.equal(filterDescription({ status: 'rolled_back' }), 'Filter: Rolled back');
     assert.equal(filterDescription({ status: 'failed', destinationId: 'github' }), 'Filter: Failed · github');
+    assert.equal(filterMessage({}), undefined);
+    assert.equal(filterMessage({ status: 'failed', destinationId: 'github' }), 'Showing failed exports to github.');
+    assert.equal(filterMessage({ destinationId: 'local' }), 'Showing exports to local.');
+    assert.equal(filterMessage({ status: 'rolled_back' }), 'Showing rolled back exports.');
     assert.equal(isFiltered({}), false);
     assert.equal(isFiltered({ destinationId: 'local' }), true);
   });
