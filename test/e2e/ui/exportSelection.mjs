@@ -1,5 +1,6 @@
 // Export Selection through the real UI: the command palette, the QuickPicks
-// and InputBoxes typed into, the Bin's review modal, the result notification.
+// and InputBoxes typed into, the review panel (a webview: its page is in
+// nested iframes), the diff editor, and the Export History view.
 // Screenshots: test-artifacts/screenshots/ui-exportSelection-*.png
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
@@ -13,7 +14,18 @@ const TRANSCRIPT = 'chat-messages.jsonl';
 
 export const tests = [
   {
-    name: 'exports the selected message from the command palette',
+    name: 'the Export History view welcomes the first export',
+    fn: async (t) => {
+      const view = await openHistory(t.page);
+      const welcome = view.locator('.welcome-view-content');
+      await welcome.waitFor({ state: 'visible' });
+      assert.match(await welcome.innerText(), /No exports yet\./);
+      await welcome.getByRole('button', { name: 'Export Transcript…' }).waitFor({ state: 'visible' });
+      await t.screenshot('history-welcome');
+    },
+  },
+  {
+    name: 'Export Selection opens the review panel; Accept writes the file and shows the result',
     fn: async (t) => {
       await openTranscript(t);
       // Line 2 holds the assistant's message; select it.
@@ -26,25 +38,37 @@ export const tests = [
       await choose(t.page, 'Destination', 'local', 'local');
       await typeInto(t.page, 'Title', 'UI export');
       await typeInto(t.page, 'Tags', 'ui, e2e');
+      const answered = Date.now();
 
-      const dialog = await reviewDialog(t.page, 'Create "ui-export.md"');
-      await t.screenshot('review-modal');
-      await dialog.getByRole('button', { name: 'Accept' }).click();
+      const panel = await reviewPanel(t.page, 'ui-export.md');
+      t.log(`review panel rendered ${Date.now() - answered} ms after the last prompt was answered (the first panel of this VS Code: cold; polled every 50 ms)`);
+      await t.page.locator('.tab.active', { hasText: 'Review: ui-export.md' }).waitFor({ state: 'visible' });
+      assert.match(await panel.locator('#slot-preview').innerText(), /Direct commits are reverted with a new commit\./);
+      assert.equal(await panel.locator('#action-kind').innerText(), 'CREATE');
+      await t.screenshot('review-panel');
 
-      const toast = await t.waitForNotification('Exported "ui-export.md"');
+      await panel.locator('#accept').click();
+      const result = panel.locator('#result');
+      await result.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await result.innerText(), /Exported[\s\S]*Created ui-export\.md in local\.[\s\S]*exports\/ui-export\.md/i);
+      assert.doesNotMatch(await panel.locator('#result-location').innerText(), /^file:/);
+      await panel.locator('#open-result', { hasText: 'Open File' }).waitFor({ state: 'visible' });
       // The job's progress notification (the server's work-done progress) closes once the job ends.
       await t.page.locator('.notification-toast', { hasText: 'publishing' }).waitFor({ state: 'hidden', timeout: 10_000 });
-      await settled(t.page, toast);
       await t.screenshot('exported');
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
       assert.match(written, /^# UI export/m);
       assert.match(written, /Direct commits are reverted with a new commit\./);
       assert.doesNotMatch(written, /Plan the export rollback for GitHub\./);
       assert.ok(existsSync(join(t.workspace, '.devguide-store')), 'the history is in the workspace store');
+
+      // Open File opens the written file in an editor.
+      await panel.locator('#open-result').click();
+      await t.page.locator('.tab.active[aria-label*="ui-export.md"]:not([aria-label*="Review"])').first().waitFor({ state: 'visible' });
     },
   },
   {
-    name: 'shows an update in the diff editor from the review, then accepts it',
+    name: 'an update: View Diff in the panel opens the diff editor, then Accept',
     fn: async (t) => {
       await openTranscript(t);
       // Line 1 this time, under the title of the first test: the same file, updated.
@@ -58,16 +82,17 @@ export const tests = [
       await typeInto(t.page, 'Title', 'UI export');
       await typeInto(t.page, 'Tags', '');
 
-      const dialog = await reviewDialog(t.page, 'Update "ui-export.md"');
-      await dialog.getByRole('button', { name: 'View Diff' }).click();
-      // The native diff editor opens on the existing and the new content, and the review asks again.
-      await t.page.locator('.tab.active', { hasText: 'ui-export.md (existing ↔ export)' }).waitFor({ state: 'visible' });
+      const panel = await reviewPanel(t.page, 'ui-export.md');
+      assert.equal(await panel.locator('#action-kind').innerText(), 'UPDATE');
+      await panel.locator('#view-diff').click();
+      // The native diff editor opens beside the panel on the existing and the new content.
+      await t.page.locator('.tab', { hasText: 'ui-export.md (existing ↔ export)' }).first().waitFor({ state: 'visible' });
       await t.page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible' });
-      const again = await reviewDialog(t.page, 'Update "ui-export.md"');
-      await t.screenshot('diff-and-review');
-      await again.getByRole('button', { name: 'Accept' }).click();
+      await t.screenshot('diff-beside-panel');
 
-      await t.waitForNotification('Exported "ui-export.md"');
+      await panel.locator('#accept').click();
+      await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await panel.locator('#result').innerText(), /Updated ui-export\.md/);
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
       assert.match(written, /Plan the export rollback for GitHub\./, 'now the message of line 1');
       assert.doesNotMatch(written, /Direct commits are reverted/);
@@ -93,10 +118,10 @@ export const tests = [
       await choose(t.page, 'Destination', 'local', 'local');
       await typeInto(t.page, 'Title', 'Closing pull requests');
       await typeInto(t.page, 'Tags', '');
-      const dialog = await reviewDialog(t.page, 'Create "closing-pull-requests.md"');
-      await dialog.getByRole('button', { name: 'Accept' }).click();
+      const panel = await reviewPanel(t.page, 'closing-pull-requests.md');
+      await panel.locator('#accept').click();
+      await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
 
-      await t.waitForNotification('Exported "closing-pull-requests.md"');
       const written = readFileSync(join(t.workspace, 'exports', 'closing-pull-requests.md'), 'utf8');
       assert.match(written, /Pull requests are closed and their branch deleted\./);
       assert.doesNotMatch(written, /Direct commits are reverted/, 'the other block of the message is left out');
@@ -104,11 +129,34 @@ export const tests = [
     },
   },
   {
-    name: 'finds the exports in the history and shows a job\'s details',
+    name: 'the Export History view lists the exports of today; a job shows its details',
     fn: async (t) => {
-      await t.runCommand('DevGuide Export: Show Export History');
-      await choose(t.page, 'History', 'md', 'closing-pull-requests.md', () => t.screenshot('history'));
-      await choose(t.page, 'closing-pull-requests.md', 'details', 'Show Details');
+      const view = await openHistory(t.page);
+      const rows = view.locator('.monaco-list-row');
+      await rows.filter({ hasText: 'Today' }).first().waitFor({ state: 'visible' });
+      const job = rows.filter({ hasText: 'closing-pull-requests.md' }).first();
+      await job.waitFor({ state: 'visible' });
+      assert.match(await job.innerText(), /closing-pull-requests\.md\s*local · \d\d:\d\d/);
+      // Two exports of ui-export.md (created, then updated), both completed.
+      await rows.filter({ hasText: 'ui-export.md' }).nth(1).waitFor({ state: 'visible' });
+      await rows.filter({ hasText: /ui-export\.md\s*local · \d\d:\d\d · update/ }).first().waitFor({ state: 'visible' });
+      assert.equal(await job.locator('.codicon-pass').count(), 1, 'a completed job has the pass icon');
+      await job.hover();
+      await t.screenshot('history-view');
+
+      // The title bar's filter: a QuickPick; the view's description names the filter; Clear Filter lifts it.
+      await t.page.locator('.sidebar .action-label[aria-label="Filter by Status…"]').first().click();
+      await choose(t.page, 'Filter by Status', 'completed', 'Completed');
+      await view.getByText('Showing completed exports.').first().waitFor({ state: 'visible' });
+      await job.waitFor({ state: 'visible' });
+      await t.screenshot('history-filtered');
+      await t.page.locator('.sidebar .action-label[aria-label="Filter by Status…"]').first().click();
+      await choose(t.page, 'Filter by Status', 'failed', 'Failed');
+      await view.locator('.welcome-view-content', { hasText: 'No exports match the filter.' }).waitFor({ state: 'visible' });
+      await t.page.locator('.sidebar .action-label[aria-label="Clear Filter"]').first().click();
+      await job.waitFor({ state: 'visible' });
+
+      await job.click();
       // A read-only JSON document of the job and its audit trail.
       await t.page.locator('.tab.active[aria-label*=".json"]').first().waitFor({ state: 'visible' });
       const text = await t.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
@@ -117,6 +165,32 @@ export const tests = [
     },
   },
 ];
+
+/** Opens the DevGuide Export container from the activity bar; returns the Export History view's pane. */
+async function openHistory(page) {
+  await page.locator('.activitybar .action-item a[aria-label^="DevGuide Export"]').first().click();
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Export History' }) }).first();
+  await pane.waitFor({ state: 'visible' });
+  return pane;
+}
+
+/**
+ * The review panel's page: the webview's content sits in nested iframes;
+ * the frame whose document has the panel's #app, once it has rendered a
+ * preview of `filename`.
+ */
+async function reviewPanel(page, filename, { timeoutMs = 30_000 } = {}) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (!frame.url().includes('webview')) continue;
+      const ready = frame.locator('#app:not(.pending) #slot-header', { hasText: filename });
+      if ((await ready.count().catch(() => 0)) > 0) return frame;
+    }
+    if (Date.now() > deadline) throw new Error(`no review panel for ${filename} within ${timeoutMs} ms`);
+    await page.waitForTimeout(50);
+  }
+}
 
 /** Copies the example transcript into the workspace and opens it through Quick Open. */
 async function openTranscript(t) {
@@ -173,15 +247,4 @@ async function typeInto(page, step, value) {
   const input = widget.locator('.quick-input-box input').first();
   await input.fill(value);
   await input.press('Enter');
-}
-
-/** Waits until a toast has finished fading in, so the screenshot shows it. */
-async function settled(page, locator) {
-  await page.waitForFunction((el) => el.getAnimations({ subtree: true }).every((a) => a.playState !== 'running') && getComputedStyle(el).opacity === '1', await locator.elementHandle());
-}
-
-async function reviewDialog(page, text) {
-  const dialog = page.locator('.monaco-dialog-box', { hasText: text });
-  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-  return dialog;
 }
