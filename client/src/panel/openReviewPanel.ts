@@ -9,7 +9,7 @@ import {
   type PreviewResult,
 } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
-import type { ProgressValue } from '../server/serverProgress';
+import type { ProgressValue } from '../server/progressClaims';
 import { toUserFacingError } from '../server/serverErrors';
 import { listDestinations } from '../ui/exportPrompts';
 import { openOutput } from '../ui/openOutput';

@@ -17,7 +17,8 @@ import type { Logger } from '../logging/logger';
 import { loggingChannel } from '../logging/logChannel';
 import { settings } from '../settings';
 import type { TrustSnapshot } from '../workspaceTrust';
-import { ProgressClaims, showServerProgressAsNotifications, type ProgressListener } from './serverProgress';
+import { ProgressClaims, type ProgressListener } from './progressClaims';
+import { showServerProgressAsNotifications } from './serverProgress';
 
 /**
  * The language server (dist/server.js) and the one way commands talk to it.

@@ -5,9 +5,9 @@ import {
   WorkDoneProgressCreateRequest,
   type LanguageClient,
   type WorkDoneProgressBegin,
-  type WorkDoneProgressEnd,
   type WorkDoneProgressReport,
 } from 'vscode-languageclient/node';
+import type { ProgressClaims, ProgressListener, ProgressValue } from './progressClaims';
 
 /**
  * Shows the server's work-done progress (devguide/createJob reports its
@@ -21,37 +21,7 @@ import {
  * history view refreshes while jobs run).
  */
 
-export type ProgressValue = WorkDoneProgressBegin | WorkDoneProgressReport | WorkDoneProgressEnd;
-export type ProgressListener = (value: ProgressValue) => void;
-
-/**
- * Matches server-created progress to the request that caused it. The server
- * creates one progress per devguide/createJob, in the order the requests
- * arrive, so the oldest waiting claim gets the next progress created.
- */
-export class ProgressClaims {
-  private readonly waiting: ProgressListener[] = [];
-
-  /** Call right before sending the request; dispose when it has answered. */
-  claim(listener: ProgressListener): vscode.Disposable {
-    let active = true;
-    // Once disposed, later reports of the progress it got are not delivered.
-    const entry: ProgressListener = (value) => {
-      if (active) listener(value);
-    };
-    this.waiting.push(entry);
-    return new vscode.Disposable(() => {
-      active = false;
-      const at = this.waiting.indexOf(entry);
-      if (at >= 0) this.waiting.splice(at, 1);
-    });
-  }
-
-  /** The listener for a newly created progress, if a request is waiting for one. */
-  take(): ProgressListener | undefined {
-    return this.waiting.shift();
-  }
-}
+export type { ProgressListener, ProgressValue };
 
 export function showServerProgressAsNotifications(client: LanguageClient, claims: ProgressClaims, onActivity: () => void): vscode.Disposable {
   return client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
