@@ -30,6 +30,23 @@ export interface ExportRequestParams {
   redact?: boolean;
 }
 
+/**
+ * The request a job came from, rebuilt from its record: what Retry Export
+ * previews again (the server's devguide/retryJob and the client's panel).
+ */
+export function exportRequestOfJob(job: JobRecord): ExportRequestParams {
+  return {
+    source: { kind: 'file', path: job.source },
+    sessionId: job.session_id,
+    messageIds: job.message_ids,
+    ...(job.block_ids ? { blockIds: job.block_ids } : {}),
+    template: job.template_id,
+    destination: job.destination_id,
+    filename: job.filename,
+    title: job.title,
+  };
+}
+
 export interface PreviewStatistics {
   file_size_bytes: number;
   token_count: number;

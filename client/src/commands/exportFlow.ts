@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import {
   CreateJobRequest,
+  exportRequestOfJob,
   GetJobRequest,
   PreviewExportRequest,
   RejectReviewRequest,
@@ -9,7 +10,6 @@ import {
   type ExportSourceParams,
   type PreviewResult,
 } from '../../../server/src/protocol';
-import type { JobRecord } from '../../../server/src/store/types';
 import type { Ctx } from '../context';
 import { openReviewPanel } from '../panel/openReviewPanel';
 import type { ReviewPanelOptions } from '../panel/reviewPanel';
@@ -176,19 +176,6 @@ export async function retryJob(ctx: Ctx, jobId: string, options: { accept: boole
   }
   const { job } = await ctx.server.request(GetJobRequest.type, { jobId });
   const previewing = ctx.server.request(RetryJobRequest.type, { jobId });
-  return review(ctx, retryParams(job), previewing, { startedAt, title: `Review: ${job.filename}` });
+  return review(ctx, exportRequestOfJob(job), previewing, { startedAt, title: `Review: ${job.filename}` });
 }
 
-/** The request a job came from, as devguide/retryJob rebuilds it: field edits in the panel preview from it. */
-export function retryParams(job: JobRecord): ExportRequestParams {
-  return {
-    source: { kind: 'file', path: job.source },
-    sessionId: job.session_id,
-    messageIds: job.message_ids,
-    ...(job.block_ids ? { blockIds: job.block_ids } : {}),
-    template: job.template_id,
-    destination: job.destination_id,
-    filename: job.filename,
-    title: job.title,
-  };
-}

@@ -26,6 +26,7 @@ import {
   ReviewChangeRequest,
   RollbackJobRequest,
   TestDestinationRequest,
+  exportRequestOfJob,
   type ExportRequestParams,
   type PreviewResult,
   type SessionsResult,
@@ -310,16 +311,7 @@ export function registerExportHandlers(connection: Connection, session: ServerSe
           recoverable: false,
         });
       }
-      return preview({
-        source: { kind: 'file', path: job.source },
-        sessionId: job.session_id,
-        messageIds: job.message_ids,
-        ...(job.block_ids ? { blockIds: job.block_ids } : {}),
-        template: job.template_id,
-        destination: job.destination_id,
-        filename: job.filename,
-        title: job.title,
-      });
+      return preview(exportRequestOfJob(job));
     }),
   );
 }
