@@ -4,7 +4,7 @@
  * are ResponseErrors whose `data` is an ErrorInfo `{code, message, details,
  * recoverable}`. Shared by client/ and server/: no `vscode` import here.
  */
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ReviewJson } from './bin/review';
 import type { ErrorInfo } from './errors';
 import type { AuditEvent, JobRecord, JobStatus } from './store/types';
