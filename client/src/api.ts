@@ -29,6 +29,8 @@ export interface TestHooks {
   runningJobs(): number;
   /** Sends one request to the language server (e.g. to wait until it has applied new settings). */
   serverRequest<R>(method: string, params: unknown): Promise<R>;
+  /** The language server's process id while it runs (a test kills it to see it restarted). */
+  serverPid(): number | undefined;
   /** The Export History tree as the view would show it: day groups with their job items. */
   historyItems(): Promise<HistoryDayItem[]>;
   /** The view's description (the active filter), if any. */
@@ -59,7 +61,7 @@ export function createApi(parts: {
   const { test } = parts;
   return {
     activationMs: parts.activationMs,
-    whenServerReady: () => parts.server.started.then(() => undefined),
+    whenServerReady: () => parts.server.started,
     ...(test
       ? {
           testHooks: {
@@ -67,7 +69,8 @@ export function createApi(parts: {
             scrubbedSecretCount: () => test.logger.scrubbedCount,
             resolveSecret: (id, field, type) => test.credentials.resolve(id, field, type),
             runningJobs: test.runningJobs,
-            serverRequest: async <R>(method: string, params: unknown) => (await parts.server.started).sendRequest<R>(method, params),
+            serverRequest: <R>(method: string, params: unknown) => parts.server.sendRequest<R>(method, params),
+            serverPid: () => parts.server.pid,
             historyItems: () => historyItems(test.history),
             historyDescription: () => test.history.description,
             onHistoryChanged: (listener) => test.history.tree.onDidChangeTreeData(() => listener()),

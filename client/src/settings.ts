@@ -4,7 +4,7 @@ import { destinationRefsOf, workspaceDestinationIdsOf, type DestinationRef } fro
 /**
  * Typed getters for the `devguideExport.*` settings the client itself needs.
  * The language server reads the whole section through workspace/configuration
- * (the client owns settings; vscode-languageclient answers those requests).
+ * (the client owns settings; server/configurationSync.ts answers those requests).
  */
 
 export const SETTINGS_SECTION = 'devguideExport';

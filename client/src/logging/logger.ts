@@ -1,9 +1,10 @@
 /**
  * The extension's one way to write a log line. Every line — ours and the
- * language server's (the LanguageClient writes through the same logger, see
- * logChannel.ts) — passes `scrub` before any sink sees it, so a credential
- * that was set or handed to the server this session never reaches the
- * "DevGuide Export" output channel, even in a verbose protocol trace.
+ * language server's (its window/logMessage and stray stdout/stderr lines,
+ * see client/src/server/serverMessages.ts and serverConnection.ts) — passes
+ * `scrub` before any sink sees it, so a credential that was set or handed
+ * to the server this session never reaches the "DevGuide Export" output
+ * channel.
  * No `vscode` import: unit tests drive it with their own sinks.
  */
 

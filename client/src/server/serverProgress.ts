@@ -1,20 +1,14 @@
 import * as vscode from 'vscode';
-import {
-  WorkDoneProgress,
-  WorkDoneProgressCancelNotification,
-  WorkDoneProgressCreateRequest,
-  type LanguageClient,
-  type WorkDoneProgressBegin,
-  type WorkDoneProgressReport,
-} from 'vscode-languageclient/node';
+import * as z from 'zod/mini';
+import type { LspClient } from './lspClient';
+import { WorkDoneProgress, WorkDoneProgressCancel, WorkDoneProgressCreate, invalidParams, type WorkDoneProgressValue } from './lspMessages';
 import type { ProgressClaims, ProgressListener, ProgressValue } from './progressClaims';
 
 /**
  * Shows the server's work-done progress (devguide/createJob reports its
- * stages) as a cancellable notification. vscode-languageclient would show it
- * only in the status bar (ProgressLocation.Window) with no way to cancel, so
- * this replaces its window/workDoneProgress/create handler. Must be called
- * after client.start(): the client's own handler is installed during start.
+ * stages) as a cancellable notification; Cancel sends
+ * window/workDoneProgress/cancel. A progress of a server that stops
+ * (crash, restart, shutdown) ends with it.
  *
  * The same reports also go to whoever claimed the progress (the review panel
  * that sent the createJob, see ProgressClaims) and to `onActivity` (the
@@ -23,20 +17,36 @@ import type { ProgressClaims, ProgressListener, ProgressValue } from './progress
 
 export type { ProgressListener, ProgressValue };
 
-export function showServerProgressAsNotifications(client: LanguageClient, claims: ProgressClaims, onActivity: () => void): vscode.Disposable {
-  return client.onRequest(WorkDoneProgressCreateRequest.type, ({ token }) => {
-    trackProgress(client, token, claims.take(), onActivity);
+const createParams = z.object({ token: z.union([z.string(), z.number()]) });
+
+export function showServerProgressAsNotifications(client: LspClient, claims: ProgressClaims, onActivity: () => void): vscode.Disposable {
+  /** Ends each progress still shown. */
+  const open = new Set<() => void>();
+  const subscriptions = [
+    client.onRequest(WorkDoneProgressCreate, (params) => {
+      const parsed = createParams.safeParse(params);
+      if (!parsed.success) return invalidParams(WorkDoneProgressCreate.method);
+      trackProgress(client, parsed.data.token, claims.take(), onActivity, open);
+      return undefined;
+    }),
+    client.onDidStop(() => {
+      for (const end of [...open]) end();
+    }),
+  ];
+  return new vscode.Disposable(() => {
+    for (const subscription of subscriptions) subscription.dispose();
+    for (const end of [...open]) end();
   });
 }
 
-function trackProgress(client: LanguageClient, token: string | number, claimant: ProgressListener | undefined, onActivity: () => void): void {
+function trackProgress(client: LspClient, token: string | number, claimant: ProgressListener | undefined, onActivity: () => void, open: Set<() => void>): void {
   let reportTo: vscode.Progress<{ message?: string; increment?: number }> | undefined;
   let finish: (() => void) | undefined;
   let ended = false;
   let reported = 0;
-  let pending: WorkDoneProgressBegin | WorkDoneProgressReport | undefined;
+  let pending: Exclude<WorkDoneProgressValue, { kind: 'end' }> | undefined;
 
-  const apply = (value: WorkDoneProgressBegin | WorkDoneProgressReport) => {
+  const apply = (value: Exclude<WorkDoneProgressValue, { kind: 'end' }>) => {
     if (!reportTo) {
       pending = value;
       return;
@@ -46,7 +56,15 @@ function trackProgress(client: LanguageClient, token: string | number, claimant:
     reportTo.report({ ...(value.message === undefined ? {} : { message: value.message }), ...(increment ? { increment } : {}) });
   };
 
-  const listener = client.onProgress(WorkDoneProgress.type, token, (value) => {
+  const end = () => {
+    ended = true;
+    finish?.();
+    listener.dispose();
+    open.delete(end);
+  };
+  open.add(end);
+
+  const listener = client.onProgress(WorkDoneProgress, token, (value) => {
     claimant?.(value);
     onActivity();
     switch (value.kind) {
@@ -55,7 +73,7 @@ function trackProgress(client: LanguageClient, token: string | number, claimant:
           { location: vscode.ProgressLocation.Notification, title: value.title, cancellable: value.cancellable === true },
           (progress, cancellation) => {
             cancellation.onCancellationRequested(() => {
-              void client.sendNotification(WorkDoneProgressCancelNotification.type, { token });
+              client.notifyIfRunning(WorkDoneProgressCancel, { token });
             });
             reportTo = progress;
             apply(value);
@@ -69,9 +87,7 @@ function trackProgress(client: LanguageClient, token: string | number, claimant:
         apply(value);
         break;
       case 'end':
-        ended = true;
-        finish?.();
-        listener.dispose();
+        end();
         break;
     }
   });
