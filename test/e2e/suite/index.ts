@@ -8,6 +8,7 @@ import { diagnosticsTests } from './diagnostics.test';
 import { exportTests } from './export.test';
 import { EXTENSION_ID, workspaceRoot } from './helpers';
 import { historyTests } from './history.test';
+import { languageServerTests } from './languageServer.test';
 import { panelTests } from './panel.test';
 import { secretsTests } from './secrets.test';
 import { templateTests } from './templates.test';
@@ -28,6 +29,7 @@ export async function run(): Promise<void> {
   panelTests();
   historyTests();
   diagnosticsTests();
+  languageServerTests();
   secretsTests();
   templateTests();
 
