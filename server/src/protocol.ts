@@ -135,6 +135,29 @@ export namespace ListSessionsRequest {
   export const type = new RequestType<{ path: string }, SessionsResult, ErrorInfo>(method);
 }
 
+/** 1-based, inclusive lines of a file. */
+export interface LineRange {
+  startLine: number;
+  endLine: number;
+}
+
+export interface MessagesAtLinesResult {
+  /** Sessions of the transcript that have messages (0: nothing to export from it). */
+  sessionCount: number;
+  /** The messages under the lines (one session's), or null when no message lies under them. */
+  match: { sessionId: string; title: string | null; messageIds: string[]; otherSessionIds: string[] } | null;
+}
+
+/**
+ * The messages of a transcript file under an editor selection's lines —
+ * what Export Selection needs, without sending every message to the client.
+ * A file that is not a transcript answers UNKNOWN_FORMAT / INVALID_INPUT.
+ */
+export namespace FindMessagesAtLinesRequest {
+  export const method = 'devguide/findMessagesAtLines';
+  export const type = new RequestType<{ path: string; ranges: LineRange[] }, MessagesAtLinesResult, ErrorInfo>(method);
+}
+
 /** Stages 1–4 and the Bin's preflight; the review stays pending until accepted or rejected. */
 export namespace PreviewExportRequest {
   export const method = 'devguide/previewExport';

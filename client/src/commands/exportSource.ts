@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { ListSessionsRequest, type SessionsResult } from '../../../server/src/protocol';
+import { FindMessagesAtLinesRequest, ListSessionsRequest, type LineRange, type MessagesAtLinesResult, type SessionsResult } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
 import { isNotATranscript, toUserFacingError } from '../server/serverErrors';
-import { messagesUnderSelection, selectedLines } from '../transcript/selection';
+import { selectedLines } from '../transcript/selection';
 import { pickMessages, pickSession } from '../ui/messagePicker';
 import type { ExportTarget } from './exportFlow';
 
@@ -25,27 +25,25 @@ export async function targetFromEditor(ctx: Ctx, editor: vscode.TextEditor): Pro
     .filter((s): s is { selection: vscode.Selection; lines: NonNullable<typeof s.lines> } => s.lines !== undefined)
     .sort((a, b) => a.lines.startLine - b.lines.startLine);
 
-  const sessions = document.uri.scheme === 'file' ? await transcriptSessions(ctx, document.uri.fsPath) : [];
-  if (sessions.length > 0) {
+  if (document.uri.scheme === 'file') {
     const path = document.uri.fsPath;
-    if (selected.length === 0) return pickFromTranscript(path, fileName, sessions, { pickAll: false });
-    const under = messagesUnderSelection(sessions, selected.map((s) => s.lines));
-    if (under) {
-      if (document.isDirty) ctx.logger.warn(`${fileName} has unsaved changes; the saved transcript is exported.`);
-      if (under.otherSessionIds.length > 0) {
-        void vscode.window.showWarningMessage(
-          `The selection spans ${under.otherSessionIds.length + 1} sessions; exporting the messages of session "${under.sessionId}" only.`,
-        );
+    if (selected.length === 0) {
+      const sessions = await transcriptSessions(ctx, path);
+      if (sessions.length > 0) return pickFromTranscript(path, fileName, sessions, { pickAll: false });
+    } else {
+      const found = await messagesAtLines(ctx, path, selected.map((s) => s.lines));
+      if (found?.match) {
+        const { match } = found;
+        if (document.isDirty) ctx.logger.warn(`${fileName} has unsaved changes; the saved transcript is exported.`);
+        if (match.otherSessionIds.length > 0) {
+          void vscode.window.showWarningMessage(
+            `The selection spans ${match.otherSessionIds.length + 1} sessions; exporting the messages of session "${match.sessionId}" only.`,
+          );
+        }
+        return { source: { kind: 'file', path }, sessionId: match.sessionId, messageIds: match.messageIds, suggestedTitle: match.title ?? fileName };
       }
-      const session = sessions.find((s) => s.id === under.sessionId);
-      return {
-        source: { kind: 'file', path },
-        sessionId: under.sessionId,
-        messageIds: under.messageIds,
-        suggestedTitle: session?.title ?? fileName,
-      };
+      if (found) ctx.logger.info(`No message of ${fileName} lies under the selection: exporting the selected text.`);
     }
-    ctx.logger.info(`No message of ${fileName} lies under the selection: exporting the selected text.`);
   }
 
   if (selected.length === 0) return 'nothing-selected';
@@ -60,6 +58,17 @@ export async function targetFromEditor(ctx: Ctx, editor: vscode.TextEditor): Pro
     },
     suggestedTitle: first === last ? `${fileName} (line ${first})` : `${fileName} (lines ${first}–${last})`,
   };
+}
+
+/** The messages under the selected lines (the server reads the file), or undefined when the file is not a transcript. */
+async function messagesAtLines(ctx: Ctx, path: string, ranges: LineRange[]): Promise<MessagesAtLinesResult | undefined> {
+  try {
+    const result = await ctx.server.request(FindMessagesAtLinesRequest.type, { path, ranges });
+    return result.sessionCount > 0 ? result : undefined;
+  } catch (thrown) {
+    if (isNotATranscript(toUserFacingError(thrown))) return undefined;
+    throw thrown;
+  }
 }
 
 /** The sessions with messages, or [] when the file is not a transcript. */

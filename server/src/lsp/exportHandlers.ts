@@ -14,6 +14,7 @@ import {
   JobsChangedNotification,
   ListDestinationsRequest,
   ListJobsRequest,
+  FindMessagesAtLinesRequest,
   ListSessionsRequest,
   ListTemplatesRequest,
   PreviewExportRequest,
@@ -34,6 +35,7 @@ import {
 import type { ExportRequest, PreparedExport } from '../service';
 import { publishBatch, reviewBatch, type ReviewedBatch } from '../pipeline/batch';
 import { editorSelectionToMessages, toSessionsJson } from '../sources';
+import { lineOfLocation, messagesAtLines } from '../sources/messagesAtLines';
 import type { BinReview } from '../bin/review';
 import type { ServerSession } from './session';
 
@@ -141,10 +143,10 @@ function sessionsResult(parsed: ParsedTranscript): SessionsResult {
       title: s.title,
       messages: s.messages.map((m) => {
         const message = byId.get(m.id);
-        const line = message?.location ? Number(/:(\d+)$/.exec(message.location)?.[1]) : NaN;
+        const line = lineOfLocation(message?.location);
         return {
           ...m,
-          ...(Number.isFinite(line) ? { line } : {}),
+          ...(line === undefined ? {} : { line }),
           preview: short(message?.content ?? ''),
           blocks: m.blocks.map((b) => ({ ...b, preview: short(message?.blocks.find((x) => x.id === b.id)?.content ?? '') })),
         };
@@ -228,6 +230,22 @@ export function registerExportHandlers(connection: Connection, session: ServerSe
       const { path } = checked(z.object({ path: z.string().min(1) }), params, ListSessionsRequest.method);
       const service = await session.service();
       return sessionsResult(await service.readTranscript(isAbsolute(path) ? path : resolve(session.workspaceRoot, path)));
+    }),
+  );
+
+  const lineRange = z.object({ startLine: z.number().int().min(1), endLine: z.number().int().min(1) }).refine((r) => r.endLine >= r.startLine, 'endLine before startLine');
+  connection.onRequest(
+    FindMessagesAtLinesRequest.type,
+    guarded(async (params) => {
+      const { path, ranges } = checked(z.object({ path: z.string().min(1), ranges: z.array(lineRange).min(1) }), params, FindMessagesAtLinesRequest.method);
+      const service = await session.service();
+      const transcript = await service.readTranscript(isAbsolute(path) ? path : resolve(session.workspaceRoot, path));
+      const found = messagesAtLines(transcript, ranges);
+      const title = found ? (transcript.sessions.find((s) => s.id === found.sessionId)?.title ?? null) : null;
+      return {
+        sessionCount: transcript.sessions.filter((s) => s.messages.length > 0).length,
+        match: found ? { ...found, title } : null,
+      };
     }),
   );
 

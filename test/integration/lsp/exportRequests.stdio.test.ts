@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, readdir } from 'node:fs/promises';
+import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LspTestClient, REPO_ROOT, type TempWorkspace, startBuiltServer, tempWorkspace } from './lspClient';
 
@@ -46,6 +46,24 @@ describe('export requests over stdio (dist/server.js)', function () {
     const detail = await request<{ audit: { action: string }[] }>('devguide/getJob', { jobId: created.job['job_id'] });
     assert.deepEqual(detail.audit.map((e) => e.action), ['CreateExportJob.preflight', 'CreateExportJob.accept', 'CreateExportJob.commit']);
     assert.ok(existsSync(join(ws.dir, '.store', 'jobs.jsonl')), 'the store is where the test put it');
+  });
+
+  it('finds the messages under selected lines without sending the transcript; a text file is no transcript', async () => {
+    const found = await request<Record<string, any>>('devguide/findMessagesAtLines', { path: 'chat.jsonl', ranges: [{ startLine: 2, endLine: 2 }] });
+    assert.deepEqual(found, { sessionCount: 1, match: { sessionId: 'sess_demo', title: 'Plan the export rollback for GitHub.', messageIds: ['msg_2'], otherSessionIds: [] } });
+    const outside = await request<Record<string, any>>('devguide/findMessagesAtLines', { path: 'chat.jsonl', ranges: [{ startLine: 40, endLine: 41 }] });
+    assert.equal(outside['match']?.['messageIds']?.length, 1, 'the last message runs to the end of the file');
+    await writeFile(join(ws.dir, 'notes.md'), '# Notes\n\nNot a transcript.\n');
+    const text = await request('devguide/findMessagesAtLines', { path: 'notes.md', ranges: [{ startLine: 1, endLine: 2 }] }).then(
+      () => assert.fail('expected an error'),
+      (error: ResponseErrorLike) => error,
+    );
+    assert.match(text.data?.code ?? '', /^(UNKNOWN_FORMAT|INVALID_INPUT)$/);
+    const bad = await request('devguide/findMessagesAtLines', { path: 'chat.jsonl', ranges: [{ startLine: 3, endLine: 1 }] }).then(
+      () => assert.fail('expected an error'),
+      (error: ResponseErrorLike) => error,
+    );
+    assert.equal(bad.data?.code, 'INVALID_INPUT');
   });
 
   it('answers errors with ErrorInfo data, never a stack', async () => {
