@@ -10,7 +10,7 @@
 import { byId, h, replaceChildren } from './dom';
 import { Messenger, type HostEvent, type VsCodeApi } from './messaging';
 import { acceptBlocker, isUpdating, type Actions, type Model } from './model';
-import type { InitMessage, PanelError, PanelFields, ReplyMessage, WebviewRequest } from './protocol';
+import type { InitMessage, PageTiming, PanelError, PanelFields, ReplyMessage, WebviewRequest } from './protocol';
 import { readViewState, type ViewState } from './state';
 import { renderActions } from './views/actions';
 import { renderMetadata, renderStatistics } from './views/details';
@@ -36,6 +36,7 @@ export class App {
   private scrollRestored = false;
   private renderReported = false;
   private readyAtMs = 0;
+  private initAtMs = 0;
   private readonly slots: Record<'header' | 'banners' | 'phase' | 'preview' | 'statistics' | 'validation' | 'impact' | 'metadata' | 'actions' | 'status', HTMLElement>;
 
   constructor(
@@ -141,6 +142,7 @@ export class App {
 
   private init(message: InitMessage): void {
     performance.mark('devguide:init-received');
+    if (!this.renderReported) this.initAtMs = performance.now();
     const previous = this.model;
     this.revisionCounter = Math.max(this.revisionCounter, message.revision);
     clearTimeout(this.debounce);
@@ -171,7 +173,7 @@ export class App {
     if (!this.renderReported) {
       // Tell the host once the first state is on screen (it logs the time from the command).
       this.renderReported = true;
-      requestAnimationFrame(() => void this.messenger.request({ type: 'rendered', readyAtMs: this.readyAtMs, paintedAtMs: performance.now() }));
+      requestAnimationFrame(() => void this.messenger.request({ type: 'rendered', timing: pageTiming(this.readyAtMs, this.initAtMs, performance.now()) }));
     }
     if (!this.scrollRestored) {
       this.scrollRestored = true;
@@ -360,4 +362,22 @@ const noticeFallback: PanelError = { code: 'PANEL_ERROR', message: 'The request 
 
 export function start(api: VsCodeApi): App {
   return new App(api, byId('app', HTMLElement));
+}
+
+/** The page's own timeline of its first render (see PageTiming). */
+function pageTiming(readyAtMs: number, initAtMs: number, paintedAtMs: number): PageTiming {
+  const span = (suffix: string): [number, number] | undefined => {
+    const entry = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) => e.name.split('?')[0]?.endsWith(suffix));
+    return entry ? [entry.startTime, entry.responseEnd] : undefined;
+  };
+  const scriptMs = span('/webview.js');
+  const styleMs = span('/webview.css');
+  return {
+    timeOrigin: performance.timeOrigin,
+    ...(scriptMs ? { scriptMs } : {}),
+    ...(styleMs ? { styleMs } : {}),
+    readyAtMs,
+    initAtMs,
+    paintedAtMs,
+  };
 }

@@ -197,6 +197,25 @@ export type ReplyMessage = Extract<HostMessage, { type: 'reply' }>;
 const requestId = z.number().check(z.int(), z.positive());
 const transactionId = boundedString(LIMITS.id);
 
+/**
+ * Where the page's first render went (issue 5's panel-speed log), in ms
+ * since the page started loading; `timeOrigin` (ms since the epoch) lets the
+ * host place these on its own clock.
+ */
+export const pageTimingSchema = z.object({
+  timeOrigin: z.number(),
+  /** The bundle's script and stylesheet: fetch start and end. */
+  scriptMs: z.optional(z.tuple([z.number(), z.number()])),
+  styleMs: z.optional(z.tuple([z.number(), z.number()])),
+  /** The script ran and said `ready`. */
+  readyAtMs: z.number(),
+  /** The first `init` arrived. */
+  initAtMs: z.number(),
+  /** The frame after that `init` was rendered. */
+  paintedAtMs: z.number(),
+});
+export type PageTiming = z.infer<typeof pageTimingSchema>;
+
 /** Requests that carry nothing but their id. */
 const plainRequests = ['ready', 'reject', 'retry', 'openResult'] as const;
 /**
@@ -218,8 +237,8 @@ export const webviewMessageSchema = z.discriminatedUnion('type', [
     id: requestId,
     url: boundedString(LIMITS.url).check(z.refine(isWebUrl, 'only http and https links')),
   }),
-  /** The first paint after `init` (timing only), in ms since the page started loading: when it said `ready`, and now. */
-  z.object({ type: z.literal('rendered'), id: requestId, readyAtMs: z.number(), paintedAtMs: z.number() }),
+  /** The first paint after `init` (timing only). */
+  z.object({ type: z.literal('rendered'), id: requestId, timing: pageTimingSchema }),
   ...plainRequests.map((type) => z.object({ type: z.literal(type), id: requestId })),
   ...previewRequests.map((type) => z.object({ type: z.literal(type), id: requestId, transactionId })),
 ]);
@@ -231,7 +250,7 @@ export type WebviewMessage =
   | { [T in PreviewRequestType]: { type: T; id: number; transactionId: string } }[PreviewRequestType]
   | { type: 'updateFields'; id: number; revision: number; fields: Partial<PanelFields> }
   | { type: 'openLink'; id: number; url: string }
-  | { type: 'rendered'; id: number; readyAtMs: number; paintedAtMs: number };
+  | { type: 'rendered'; id: number; timing: PageTiming };
 // The hand-written union above must say what the schema accepts, no more, no less.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const webviewTypeMatchesSchema: Same<z.infer<typeof webviewMessageSchema>, WebviewMessage> = true;

@@ -23,6 +23,7 @@ import {
   toPanelPreview,
   toPanelTemplate,
   type HostMessage,
+  type PageTiming,
   type PanelDestination,
   type PanelError,
   type PanelFields,
@@ -41,8 +42,8 @@ export interface ControllerHost {
   openLink(url: string): Promise<void>;
   describeError(thrown: unknown): PanelError;
   log(level: 'info' | 'warn' | 'error', message: string): void;
-  /** The webview painted the state it got with `init` (timing; ms since its page started loading). */
-  rendered?(page: { readyAtMs: number; paintedAtMs: number }): void;
+  /** The webview painted the state it got with its first `init` (timing only). */
+  rendered?(page: PageTiming): void;
 }
 
 interface WantedPreview {
@@ -64,6 +65,9 @@ export class ReviewController {
   private templates: PanelTemplate[] = [];
   private destinations: PanelDestination[] = [];
   private ready = false;
+  /** An `init` went to the page now loading (by prime() or on its `ready`): it gets one, not two. */
+  private initPosted = false;
+  private primed = false;
   private disposed = false;
   private previewing = false;
   private wanted: WantedPreview | undefined;
@@ -96,6 +100,24 @@ export class ReviewController {
   /** The webview was discarded (hidden) or reloaded: wait for its next `ready`. */
   webviewGone(): void {
     this.ready = false;
+    this.initPosted = false;
+    this.primed = false;
+  }
+
+  /**
+   * The page is still loading and has not said `ready`: post `init` now.
+   * VS Code holds messages for a webview that is loading and hands them over
+   * once the page has loaded (after its script set up its listener), so the
+   * first render does not wait for the ready → init round trip. Its `ready`
+   * is then only acknowledged.
+   */
+  async prime(): Promise<void> {
+    if (this.ready || this.disposed) return;
+    this.primed = true;
+    await this.prefetched;
+    if (!this.primed || this.initPosted || this.disposed) return;
+    this.initPosted = true;
+    this.host.post(this.initMessage());
   }
 
   /** Stage progress of the accepted export (for integrators that track it outside `accept`). */
@@ -160,7 +182,7 @@ export class ReviewController {
         return this.onShowAll(message);
       case 'rendered':
         this.replyOk(message.id);
-        this.host.rendered?.({ readyAtMs: message.readyAtMs, paintedAtMs: message.paintedAtMs });
+        this.host.rendered?.(message.timing);
         return;
       case 'openLink':
         // VS Code may ask the person first: answer now rather than hold the webview's request.
@@ -178,6 +200,8 @@ export class ReviewController {
     await loading;
     this.ready = true;
     this.replyOk(message.id);
+    if (this.initPosted) return;
+    this.initPosted = true;
     this.sendInit();
   }
 
@@ -332,7 +356,11 @@ export class ReviewController {
   }
 
   private sendInit(): void {
-    this.post({
+    this.post(this.initMessage());
+  }
+
+  private initMessage(): HostMessage {
+    return {
       type: 'init',
       preview: toPanelPreview(this.preview),
       templates: this.templates,
@@ -341,7 +369,7 @@ export class ReviewController {
       revision: this.revision,
       phase: this.phase,
       ...(this.previewError ? { previewError: this.previewError } : {}),
-    });
+    };
   }
 
   private async rejectQuietly(transactionId: string, why: string): Promise<void> {

@@ -13,6 +13,7 @@ import type { ExportRequestParams, PreviewResult } from '../../../server/src/pro
 import { isWebUrl, type HostMessage, type Stage } from '../../../webview/src/protocol';
 import { toUserFacingError } from '../server/serverErrors';
 import { buildPanelHtml, makeNonce } from './panelHtml';
+import { describeFirstRender, type HostTimes } from './renderTiming';
 import { ReviewController } from './reviewController';
 import type { ReviewOutcome, ReviewPanelDeps } from './types';
 
@@ -20,6 +21,8 @@ import type { ReviewOutcome, ReviewPanelDeps } from './types';
 export const WEBVIEW_BUNDLE_DIR = 'dist';
 
 type Initial = { params: ExportRequestParams; preview: PreviewResult };
+/** A review page loading in a new webview panel, and when it was created (performance.now()). */
+type Page = { panel: vscode.WebviewPanel; createdAt: number };
 /** A webview message and when it arrived. */
 type Received = { message: unknown; at: number };
 
@@ -38,8 +41,8 @@ export class ReviewPanel {
 
   /** Opens a panel for this preview (each pending export gets its own). */
   static show(context: vscode.ExtensionContext, deps: ReviewPanelDeps, initial: Initial, options: ReviewPanelOptions = {}): ReviewPanel {
-    const panel = ReviewPanel.createPage(context, panelTitle(initial.preview), options);
-    return ReviewPanel.attach(panel, deps, initial, [], options);
+    const page = ReviewPanel.createPage(context, panelTitle(initial.preview), options);
+    return ReviewPanel.attach(page, deps, initial, [], options);
   }
 
   /**
@@ -55,7 +58,10 @@ export class ReviewPanel {
     pending: Promise<Initial>,
     options: ReviewPanelOptions & { title: string },
   ): Promise<ReviewPanel | undefined> {
-    const panel = ReviewPanel.createPage(context, options.title, options);
+    const page = ReviewPanel.createPage(context, options.title, options);
+    const { panel } = page;
+    // The panel's template and destination lists load with the page, not after the preview.
+    deps = withChoicesAskedNow(deps);
     // The webview's first requests (its `ready`) wait here for the controller.
     const early: Received[] = [];
     let closed = false;
@@ -77,7 +83,7 @@ export class ReviewPanel {
       return undefined;
     }
     panel.title = panelTitle(initial.preview);
-    return ReviewPanel.attach(panel, deps, initial, early, options);
+    return ReviewPanel.attach(page, deps, initial, early, options);
   }
 
   /** The open panels (e.g. to close them all when the language server restarts). */
@@ -86,7 +92,7 @@ export class ReviewPanel {
   }
 
   /** A webview panel with the review page loading in it. */
-  private static createPage(context: vscode.ExtensionContext, title: string, options: ReviewPanelOptions): vscode.WebviewPanel {
+  private static createPage(context: vscode.ExtensionContext, title: string, options: ReviewPanelOptions): Page {
     const bundle = vscode.Uri.joinPath(context.extensionUri, WEBVIEW_BUNDLE_DIR);
     const panel = vscode.window.createWebviewPanel(
       ReviewPanel.viewType,
@@ -109,13 +115,15 @@ export class ReviewPanel {
       styleUri: webview.asWebviewUri(vscode.Uri.joinPath(bundle, 'webview.css')).toString(),
       title,
     });
-    return panel;
+    return { panel, createdAt: performance.now() };
   }
 
-  private static attach(panel: vscode.WebviewPanel, deps: ReviewPanelDeps, initial: Initial, early: readonly Received[], options: ReviewPanelOptions): ReviewPanel {
-    const reviewPanel = new ReviewPanel(panel, deps, initial, options.startedAt);
+  private static attach(page: Page, deps: ReviewPanelDeps, initial: Initial, early: readonly Received[], options: ReviewPanelOptions): ReviewPanel {
+    const timing = options.startedAt === undefined ? undefined : { commandAt: options.startedAt, panelCreatedAt: page.createdAt };
+    const reviewPanel = new ReviewPanel(page.panel, deps, initial, timing);
     ReviewPanel.open.add(reviewPanel);
     for (const { message, at } of early) reviewPanel.receive(message, at);
+    if (!early.some(({ message }) => isReady(message))) void reviewPanel.controller.prime();
     return reviewPanel;
   }
 
@@ -131,7 +139,7 @@ export class ReviewPanel {
     private readonly panel: vscode.WebviewPanel,
     deps: ReviewPanelDeps,
     initial: Initial,
-    startedAt: number | undefined,
+    timing: { commandAt: number; panelCreatedAt: number } | undefined,
   ) {
     const log = deps.log ?? (() => undefined);
     const filename = initial.preview.filename;
@@ -150,15 +158,18 @@ export class ReviewPanel {
       log,
       rendered: (page) => {
         // The first paint with content: issue 5's "panel opens with a preview" time, split where it went.
-        if (this.renderedAfterMs !== undefined || startedAt === undefined) return;
-        this.renderedAfterMs = performance.now() - startedAt;
-        const ready = this.readyAt === undefined ? '?' : `${(this.readyAt - startedAt).toFixed(0)} ms`;
-        log(
-          'info',
-          `Review panel for ${filename}: first render with its preview ${this.renderedAfterMs.toFixed(0)} ms after the command started ` +
-            `(preview ready at ${(previewedAt - startedAt).toFixed(0)} ms, webview ready at ${ready}; ` +
-            `in the webview's page: script ready ${page.readyAtMs.toFixed(0)} ms, painted ${page.paintedAtMs.toFixed(0)} ms after it started loading).`,
-        );
+        if (this.renderedAfterMs !== undefined || timing === undefined) return;
+        const renderedReceivedAt = performance.now();
+        this.renderedAfterMs = renderedReceivedAt - timing.commandAt;
+        const host: HostTimes = {
+          timeOrigin: performance.timeOrigin,
+          commandAt: timing.commandAt,
+          panelCreatedAt: timing.panelCreatedAt,
+          previewReadyAt: previewedAt,
+          ...(this.readyAt === undefined ? {} : { readyReceivedAt: this.readyAt }),
+          renderedReceivedAt,
+        };
+        log('info', describeFirstRender(filename, host, page));
       },
     });
 
@@ -201,7 +212,7 @@ export class ReviewPanel {
   }
 
   private receive(message: unknown, at = performance.now()): void {
-    if (this.readyAt === undefined && typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready') {
+    if (this.readyAt === undefined && isReady(message)) {
       this.readyAt = at;
     }
     void this.controller.handle(message);
@@ -218,4 +229,23 @@ export class ReviewPanel {
 
 function panelTitle(preview: PreviewResult): string {
   return `Review: ${preview.filename}`;
+}
+
+function isReady(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'ready';
+}
+
+/** `deps` whose first listTemplates / listDestinations answer with lists asked for now. */
+function withChoicesAskedNow(deps: ReviewPanelDeps): ReviewPanelDeps {
+  const first = <T>(list: () => Promise<T>): (() => Promise<T>) => {
+    let asked: Promise<T> | undefined = list();
+    // Nobody may ever take it (the panel closed first): its failure must not go unhandled.
+    asked.catch(() => undefined);
+    return () => {
+      const answer = asked ?? list();
+      asked = undefined;
+      return answer;
+    };
+  };
+  return { ...deps, listTemplates: first(() => deps.listTemplates()), listDestinations: first(() => deps.listDestinations()) };
 }

@@ -8,7 +8,7 @@ import { api, eventually, hooks, inWorkspace, openEditor } from './helpers';
 
 /** Issue 5's bar: the panel shows the preview of a 1 MB export ≤ 300 ms after the command (logged, reported). */
 const TARGET_MS = 300;
-/** The first run is cold (the webview bundle is not cached yet); the median is over all runs. */
+/** Each run: a bare webview panel (the first is the cold start of webviews here), then the review panel; medians over all runs. */
 const RUNS = 5;
 const SETTLE_MS = 1000;
 
@@ -19,6 +19,28 @@ async function closeReviewPanels(): Promise<void> {
   await vscode.window.tabGroups.close(tabs);
   await eventually(async () => ((await hooks()).reviewPanels().length === 0 ? true : undefined), 'the review panels to close');
 }
+
+/**
+ * VS Code's own floor for the same measurement: a bare webview panel (no
+ * bundle, one inline script that reports its first frame), created in the
+ * same place, timed the same way (host clock, command → first paint message).
+ */
+async function bareWebviewPanelMs(): Promise<number> {
+  const nonce = Buffer.from(Array.from({ length: 16 }, () => Math.floor(Math.random() * 256))).toString('base64');
+  const startedAt = performance.now();
+  const panel = vscode.window.createWebviewPanel('devguideExportTest.bare', 'Bare webview', vscode.ViewColumn.Active, { enableScripts: true });
+  const painted = new Promise<number>((resolve) => panel.webview.onDidReceiveMessage(() => resolve(performance.now() - startedAt)));
+  panel.webview.html =
+    `<!DOCTYPE html><html><head><meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'nonce-${nonce}'"></head>` +
+    `<body><p>Bare</p><script nonce="${nonce}">const api = acquireVsCodeApi(); requestAnimationFrame(() => api.postMessage('painted'));</script></body></html>`;
+  try {
+    return await painted;
+  } finally {
+    panel.dispose();
+  }
+}
+
+const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Export Selection / Preview Export without `accept`: the review panel, rendered in the workbench. */
 export function panelTests(): void {
@@ -40,7 +62,10 @@ export function panelTests(): void {
       editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
       const test = await hooks();
       const samples: number[] = [];
+      const bare: number[] = [];
       for (let run = 0; run < RUNS; run++) {
+        await pause(SETTLE_MS);
+        bare.push(await bareWebviewPanelMs());
         // A person looks at the transcript before exporting: let the workbench finish laying out the
         // 1 MB editor (opened just now, or shown again when the last panel closed) — it would
         // otherwise delay the webview's creation and be counted as the panel's time.
@@ -62,14 +87,14 @@ export function panelTests(): void {
         await closeReviewPanels();
         assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, transcript, 'the transcript is in front again, selection kept');
       }
-      const median = [...samples].sort((a, b) => a - b)[Math.floor(RUNS / 2)]!;
       console.log(
         `      review panel, 1 MB export (5,000 messages): command → first render ${samples.map((s) => `${s.toFixed(0)} ms`).join(', ')} ` +
-          `(first run cold; median ${median.toFixed(0)} ms; target ≤ ${TARGET_MS} ms)`,
+          `(median ${median(samples).toFixed(0)} ms; target ≤ ${TARGET_MS} ms)\n` +
+          `      a bare webview panel here (VS Code's floor): created → first paint ${bare.map((s) => `${s.toFixed(0)} ms`).join(', ')} (the first one cold; median ${median(bare).toFixed(0)} ms)`,
       );
-      assert.ok(test.logLines().some((l) => /Review panel for large-session-\d\.md: first render with its preview \d+ ms after the command started \(preview ready at \d+ ms/.test(l)));
+      assert.ok(test.logLines().some((l) => /Review panel for large-session-\d\.md: first render with its preview \d+ ms after the command started \(ms since the command: panel created \d+, preview ready \d+, page loading from \d+/.test(l)));
       // A broken panel never renders; the 300 ms target itself is reported, not asserted (CI machines vary).
-      assert.ok(median < 10_000, `median ${median} ms`);
+      assert.ok(median(samples) < 10_000, `median ${median(samples)} ms`);
     });
 
     it('Preview Export opens the panel beside the editor and keeps the focus there', async () => {

@@ -61,10 +61,11 @@ export const tests = [
       const rendered = [];
       const h = harness(t, { host: { rendered: (page) => rendered.push(page) } });
       await ready(h);
-      const reply = await h.send({ type: 'rendered', readyAtMs: 120.5, paintedAtMs: 210 });
+      const timing = { timeOrigin: 1_790_000_000_000.25, scriptMs: [12, 40.5], readyAtMs: 120.5, initAtMs: 150, paintedAtMs: 210 };
+      const reply = await h.send({ type: 'rendered', timing });
       assert.equal(reply.ok, true);
-      assert.deepEqual(rendered, [{ readyAtMs: 120.5, paintedAtMs: 210 }]);
-      const bad = await h.send({ type: 'rendered', readyAtMs: 'soon' });
+      assert.deepEqual(rendered, [timing]);
+      const bad = await h.send({ type: 'rendered', timing: { ...timing, readyAtMs: 'soon' } });
       assert.equal(bad.ok, false);
       assert.equal(rendered.length, 1);
     },
@@ -82,6 +83,45 @@ export const tests = [
       assert.deepEqual(init.fields, { filename: 'designing-the-auth-token-refresh.md', template: 'markdown', destination: 'docs', title: PARAMS.title, author: '', tags: ['auth', 'tokens'], meta: {} });
       assert.deepEqual(init.phase, { kind: 'review' });
       assert.equal(t.sources.protocol.parseHostMessage(init).ok, true, 'init passes the webview’s own schema');
+    },
+  },
+  {
+    name: 'host: prime() posts init while the page loads; its ready is then only acknowledged; a reloaded page gets init again',
+    fn: async (t) => {
+      const h = harness(t);
+      await h.controller.prime();
+      assert.equal(h.of('init').length, 1, 'init goes out before the page said ready');
+      assert.equal(h.posted.length, 1);
+      const reply = await h.send({ type: 'ready' });
+      assert.equal(reply.ok, true);
+      assert.equal(h.of('init').length, 1, 'no second init for the same page');
+      h.controller.webviewGone();
+      await h.send({ type: 'ready' });
+      assert.equal(h.of('init').length, 2, 'the page rebuilt after being hidden gets the state again');
+    },
+  },
+  {
+    name: 'host: ready and prime() crossing each other still give the page exactly one init',
+    fn: async (t) => {
+      let release;
+      const slowLists = new Promise((resolve) => (release = resolve));
+      const h = harness(t, { deps: { listTemplates: async () => (await slowLists, TEMPLATES) } });
+      const priming = h.controller.prime();
+      const readying = h.send({ type: 'ready' });
+      release();
+      await Promise.all([priming, readying]);
+      assert.equal(h.of('init').length, 1);
+      assert.equal(h.of('init')[0].templates.length, TEMPLATES.length, 'the lists were there when init went out');
+      assert.equal(h.of('reply').length, 1);
+    },
+  },
+  {
+    name: 'host: prime() after the page said ready does nothing (ready already sent init)',
+    fn: async (t) => {
+      const h = harness(t);
+      await ready(h);
+      await h.controller.prime();
+      assert.equal(h.of('init').length, 1);
     },
   },
   {
