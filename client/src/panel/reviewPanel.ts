@@ -123,7 +123,8 @@ export class ReviewPanel {
     const reviewPanel = new ReviewPanel(page.panel, deps, initial, timing);
     ReviewPanel.open.add(reviewPanel);
     for (const { message, at } of early) reviewPanel.receive(message, at);
-    if (!early.some(({ message }) => isReady(message))) void reviewPanel.controller.prime();
+    // A hidden panel's page is gone (VS Code rebuilds it when shown, and it then says `ready`).
+    if (page.panel.visible && !early.some(({ message }) => isReady(message))) void reviewPanel.controller.prime();
     return reviewPanel;
   }
 
