@@ -3,8 +3,9 @@
  * 10, 100, 1,000 and 5,000 messages (≈ 1 MB), median and p95 over repeated
  * runs, beside the seed's targets. Our bar: every stage ≤ 1/10 of the seed's
  * target at 1 MB, growing linearly with size. Also, when the language server
- * is built, diagnostics latency; and the client bundle's minified size
- * (built here, as `node build.mjs --production` would) against issue 4's bar.
+ * is built, diagnostics latency; the client bundle's minified size
+ * (built here, as `node build.mjs --production` would) against issue 4's bar;
+ * and, in code-server, activation and the review panel's first render.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { parseConfig } from '../../server/src/config';
 import { ExportService, type StageName } from '../../server/src/service';
 import { openFileStore } from '../../server/src/store/fileStore';
 import { syntheticTranscript } from './synthetic';
+import { benchInVsCode } from './vscode.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
@@ -137,11 +139,7 @@ async function benchExtras(): Promise<string[]> {
     lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
   }
   lines.push(await benchClientBundle());
-  const activation = join(__dirname, 'activation.bench.ts');
-  if (existsSync(activation)) {
-    const { benchActivation } = (await import(activation)) as { benchActivation: () => Promise<string> };
-    lines.push(await benchActivation());
-  }
+  lines.push(...(await benchInVsCode()));
   return lines;
 }
 

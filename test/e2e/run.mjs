@@ -47,6 +47,9 @@
 //    test-artifacts/screenshots/ui-<file>-<test>-failure.png.
 //
 // Environment: DEVGUIDE_TEST_SUMMARY (file for {passed, failed, skipped});
+// DEVGUIDE_E2E_SUITES (e.g. `activation,panel`: only those extension-host
+// suites) and DEVGUIDE_E2E_BENCH_FILE (where they append their measurements)
+// — both used by `npm run bench`;
 // DEVGUIDE_E2E_TIMEOUT_MS (extension-host run, default 300000);
 // DEVGUIDE_E2E_UI_TIMEOUT_MS (each UI test, default 120000);
 // DEVGUIDE_E2E_EXTENSION / DEVGUIDE_E2E_HOST_TESTS / DEVGUIDE_E2E_UI_DIR

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { COMMAND_IDS } from '../../../client/src/commands/commandIds';
+import { recordBench } from './benchRecord';
 import { api, extension, hooks } from './helpers';
 
 export function activationTests(): void {
   describe('activation', () => {
-    it('activates fast and starts the language server', async () => {
+    it('activates, logs its activation time and starts the language server', async () => {
       const exported = await api();
       assert.ok(extension().isActive);
+      // Measured here, judged by `npm run bench` (bar: ≤ 100 ms) — not a timed test.
       console.log(`      activation: ${exported.activationMs.toFixed(1)} ms`);
-      assert.ok(exported.activationMs <= 100, `activate() took ${exported.activationMs} ms (bar: 100 ms)`);
+      recordBench({ kind: 'activation', ms: exported.activationMs });
+      assert.ok(Number.isFinite(exported.activationMs) && exported.activationMs > 0);
       await exported.whenServerReady();
       const lines = (await hooks()).logLines();
       assert.ok(lines.some((l) => /Activated in \d+(\.\d+)? ms/.test(l)), 'the activation time is in the log');

@@ -24,14 +24,21 @@ export async function run(): Promise<void> {
   await prepareWorkspace();
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
   mocha.suite.emit('pre-require', globalThis, 'e2e-suite', mocha);
-  activationTests();
-  exportTests();
-  panelTests();
-  historyTests();
-  diagnosticsTests();
-  languageServerTests();
-  secretsTests();
-  templateTests();
+  const suites: Record<string, () => void> = {
+    activation: activationTests,
+    export: exportTests,
+    panel: panelTests,
+    history: historyTests,
+    diagnostics: diagnosticsTests,
+    languageServer: languageServerTests,
+    secrets: secretsTests,
+    templates: templateTests,
+  };
+  // DEVGUIDE_E2E_SUITES=activation,panel runs only those (npm run bench does); all by default.
+  const wanted = process.env['DEVGUIDE_E2E_SUITES']?.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = wanted?.filter((name) => !(name in suites)) ?? [];
+  if (unknown.length > 0) throw new Error(`DEVGUIDE_E2E_SUITES: no suite ${unknown.join(', ')} (there are ${Object.keys(suites).join(', ')})`);
+  for (const [name, define] of Object.entries(suites)) if (!wanted || wanted.includes(name)) define();
 
   const stats = await new Promise<{ passes: number; failures: number; pending: number }>((resolve) => {
     const runner = mocha.run(() => resolve({ passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0, pending: runner.stats?.pending ?? 0 }));
