@@ -38,7 +38,7 @@ export interface TestHooks {
   /** Fires when the tree reloads (live updates, filters, refresh). */
   onHistoryChanged(listener: () => void): vscode.Disposable;
   /** The open review panels. */
-  reviewPanels(): { transactionId: string; firstRenderMs: number | undefined }[];
+  reviewPanels(): { transactionId: string; firstRenderMs: number | undefined; renderCount: number }[];
 }
 
 export interface HistoryItem {
@@ -74,7 +74,7 @@ export function createApi(parts: {
             historyItems: () => historyItems(test.history),
             historyDescription: () => test.history.description,
             onHistoryChanged: (listener) => test.history.tree.onDidChangeTreeData(() => listener()),
-            reviewPanels: () => ReviewPanel.all().map((p) => ({ transactionId: p.transactionId, firstRenderMs: p.firstRenderMs })),
+            reviewPanels: () => ReviewPanel.all().map((p) => ({ transactionId: p.transactionId, firstRenderMs: p.firstRenderMs, renderCount: p.renderCount })),
           },
         }
       : {}),

@@ -132,6 +132,8 @@ export class ReviewPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private disposed = false;
   private renderedAfterMs: number | undefined;
+  /** Pages that rendered the state they were given (one more each time VS Code rebuilds the hidden page). */
+  private renders = 0;
   private readyAt: number | undefined;
   /** The file of the first preview (fields edited in the panel may change it). */
   readonly filename: string;
@@ -158,6 +160,7 @@ export class ReviewPanel {
       describeError: deps.describeError ?? toUserFacingError,
       log,
       rendered: (page) => {
+        this.renders += 1;
         // The first paint with content: issue 5's "panel opens with a preview" time, split where it went.
         if (this.renderedAfterMs !== undefined || timing === undefined) return;
         const renderedReceivedAt = performance.now();
@@ -186,6 +189,11 @@ export class ReviewPanel {
 
   get transactionId(): string {
     return this.controller.transactionId;
+  }
+
+  /** How many times a page of this panel rendered its state: the first one, then once per rebuild. */
+  get renderCount(): number {
+    return this.renders;
   }
 
   /** From the command's start to the webview's first render with content (once it rendered). */

@@ -100,6 +100,30 @@ export function panelTests(): void {
       assert.ok(median(samples) < 10_000, `median ${median(samples)} ms`);
     });
 
+    it('a review panel hidden behind another editor and shown again gets its state back (VS Code rebuilt its page)', async () => {
+      const notes = inWorkspace('panel-hidden.md');
+      writeFileSync(notes, '# Hidden\n\nShown again later.\n');
+      const editor = await openEditor(notes);
+      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const outcome = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.exportSelection', {
+        template: 'markdown',
+        destination: 'local',
+        title: 'Panel hidden',
+        tags: [],
+      });
+      assert.equal(outcome.status, 'in_review', JSON.stringify(outcome));
+      if (outcome.status !== 'in_review') return;
+      const test = await hooks();
+      const renders = () => test.reviewPanels().find((p) => p.transactionId === outcome.transactionId)?.renderCount ?? 0;
+      await eventually(async () => (renders() >= 1 ? true : undefined), 'the first render');
+      // The panel opened in the editor's group: showing the notes there hides it; VS Code discards its page.
+      await vscode.window.showTextDocument(editor.document, { viewColumn: vscode.ViewColumn.Active, preview: false });
+      await eventually(async () => (vscode.window.activeTextEditor?.document.uri.fsPath === notes ? true : undefined), 'the notes in front');
+      await vscode.commands.executeCommand('workbench.action.previousEditor');
+      await eventually(async () => (renders() >= 2 ? true : undefined), 'the rebuilt page to render the review again');
+      assert.deepEqual(test.reviewPanels().map((p) => p.transactionId), [outcome.transactionId], 'still the same pending review');
+    });
+
     it('Preview Export opens the panel beside the editor and keeps the focus there', async () => {
       const notes = inWorkspace('panel-notes.md');
       writeFileSync(notes, '# Notes\n\nKeep the export small.\n');
