@@ -97,6 +97,8 @@ export class App {
   private onEvent(event: HostEvent): void {
     switch (event.type) {
       case 'init':
+        // The state primed while the page loaded, then again for its `ready`: keep what is on screen.
+        if (this.model && event.preview.transaction_id === this.model.preview.transaction_id && event.revision <= this.model.revision) return;
         this.init(event);
         return;
       case 'previewUpdated': {

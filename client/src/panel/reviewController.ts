@@ -65,8 +65,7 @@ export class ReviewController {
   private templates: PanelTemplate[] = [];
   private destinations: PanelDestination[] = [];
   private ready = false;
-  /** An `init` went to the page now loading (by prime() or on its `ready`): it gets one, not two. */
-  private initPosted = false;
+  /** prime() was asked for the page now loading (undone when that page is gone). */
   private primed = false;
   private disposed = false;
   private previewing = false;
@@ -100,7 +99,6 @@ export class ReviewController {
   /** The webview was discarded (hidden) or reloaded: wait for its next `ready`. */
   webviewGone(): void {
     this.ready = false;
-    this.initPosted = false;
     this.primed = false;
   }
 
@@ -109,14 +107,15 @@ export class ReviewController {
    * VS Code holds messages for a webview that is loading and hands them over
    * once the page has loaded (after its script set up its listener), so the
    * first render does not wait for the ready → init round trip. Its `ready`
-   * is then only acknowledged.
+   * still gets `init`, as always: VS Code drops a message it cannot hand
+   * over (the page it was meant for was rebuilt meanwhile), and the page
+   * ignores an `init` that repeats the one it has.
    */
   async prime(): Promise<void> {
     if (this.ready || this.disposed) return;
     this.primed = true;
     await this.prefetched;
-    if (!this.primed || this.initPosted || this.disposed) return;
-    this.initPosted = true;
+    if (!this.primed || this.ready || this.disposed) return;
     this.host.post(this.initMessage());
   }
 
@@ -200,8 +199,6 @@ export class ReviewController {
     await loading;
     this.ready = true;
     this.replyOk(message.id);
-    if (this.initPosted) return;
-    this.initPosted = true;
     this.sendInit();
   }
 

@@ -86,7 +86,7 @@ export const tests = [
     },
   },
   {
-    name: 'host: prime() posts init while the page loads; its ready is then only acknowledged; a reloaded page gets init again',
+    name: 'host: prime() posts init while the page loads; its ready gets init again (a primed one can be lost); a reloaded page too',
     fn: async (t) => {
       const h = harness(t);
       await h.controller.prime();
@@ -94,14 +94,15 @@ export const tests = [
       assert.equal(h.posted.length, 1);
       const reply = await h.send({ type: 'ready' });
       assert.equal(reply.ok, true);
-      assert.equal(h.of('init').length, 1, 'no second init for the same page');
+      assert.equal(h.of('init').length, 2, 'ready is answered with the state, whatever was primed');
+      assert.deepEqual(h.of('init')[1], h.of('init')[0], 'the same state: the page keeps what it shows');
       h.controller.webviewGone();
-      await h.send({ type: 'ready' });
-      assert.equal(h.of('init').length, 2, 'the page rebuilt after being hidden gets the state again');
+      await h.controller.prime();
+      assert.equal(h.of('init').length, 3, 'a page being rebuilt can be primed again');
     },
   },
   {
-    name: 'host: ready and prime() crossing each other still give the page exactly one init',
+    name: 'host: ready and prime() crossing each other: every init carries the lists, none is posted after ready by prime()',
     fn: async (t) => {
       let release;
       const slowLists = new Promise((resolve) => (release = resolve));
@@ -110,8 +111,9 @@ export const tests = [
       const readying = h.send({ type: 'ready' });
       release();
       await Promise.all([priming, readying]);
-      assert.equal(h.of('init').length, 1);
-      assert.equal(h.of('init')[0].templates.length, TEMPLATES.length, 'the lists were there when init went out');
+      assert.ok(h.of('init').length >= 1 && h.of('init').length <= 2);
+      assert.ok(h.of('init').every((m) => m.templates.length === TEMPLATES.length), 'the lists were there when init went out');
+      assert.equal(h.posted.at(-1).type, 'init', 'the last word is the state ready asked for');
       assert.equal(h.of('reply').length, 1);
     },
   },

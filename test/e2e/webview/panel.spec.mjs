@@ -104,6 +104,23 @@ export const tests = [
     },
   },
   {
+    name: 'an init that repeats the state on screen (primed, then the answer to ready) keeps what the person typed',
+    fn: async (t) => {
+      const preview = makePreview();
+      const panel = await opened(t, preview);
+      const { page } = panel;
+      await page.locator('#field-filename input').fill('typed-already.md');
+      await panel.init(initFor(t, preview));
+      assert.equal(await page.locator('#field-filename input').inputValue(), 'typed-already.md', 'the repeat changed nothing');
+      const update = await panel.waitForPosted('updateFields', { timeout: 2000 });
+      assert.equal(update.fields.filename, 'typed-already.md', 'the edit still goes out');
+      // A different review (a Retry's) is new state: it replaces the page's.
+      const retried = makePreview({ transaction_id: 'tx-retried', filename: 'retried.md' });
+      await panel.init(initFor(t, retried));
+      await page.locator('#title-filename', { hasText: 'retried.md' }).waitFor();
+    },
+  },
+  {
     name: 'a late preview for an older edit is ignored',
     fn: async (t) => {
       const panel = await opened(t, makePreview());
