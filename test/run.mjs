@@ -5,16 +5,26 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+const scratch = mkdtempSync(join(tmpdir(), 'devguide-test-summary-'));
+// The UI tests drive the packaged extension, installed from its .vsix as a user would
+// (the extension-host tests need the repository: their entry and mocha are not shipped).
+const vsix = join(scratch, 'devguide-export.vsix');
+
 const suites = [
   { name: 'build', command: ['node', ['build.mjs']], counted: false },
   { name: 'unit + integration', command: ['npx', ['mocha', '--reporter', 'test/summary-reporter.cjs']], counted: true },
 ];
 if (!process.argv.includes('--no-e2e')) {
   suites.push({ name: 'review panel (chromium)', command: ['node', ['test/e2e/webview/run.mjs']], counted: true });
-  suites.push({ name: 'extension in a real VS Code (code-server)', command: ['node', ['test/e2e/run.mjs']], counted: true });
+  suites.push({ name: 'package the .vsix', command: ['npm', ['run', 'package', '--', '--out', vsix]], counted: false });
+  suites.push({
+    name: 'extension in a real VS Code (code-server)',
+    command: ['node', ['test/e2e/run.mjs']],
+    counted: true,
+    env: { DEVGUIDE_E2E_VSIX: vsix },
+  });
 }
 
-const scratch = mkdtempSync(join(tmpdir(), 'devguide-test-summary-'));
 let passed = 0;
 let failed = 0;
 let broken = false;
@@ -23,7 +33,7 @@ for (const [index, suite] of suites.entries()) {
   console.log(`\n=== ${suite.name} ===`);
   const result = spawnSync(suite.command[0], suite.command[1], {
     stdio: 'inherit',
-    env: { ...process.env, DEVGUIDE_TEST_SUMMARY: summary },
+    env: { ...process.env, ...suite.env, DEVGUIDE_TEST_SUMMARY: summary },
   });
   if (suite.counted && existsSync(summary)) {
     const counts = JSON.parse(readFileSync(summary, 'utf8'));
