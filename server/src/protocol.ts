@@ -7,6 +7,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ReviewJson } from './bin/review';
 import type { ErrorInfo } from './errors';
+import type { LineRange } from './sources/messagesAtLines';
 import type { AuditEvent, JobRecord, JobStatus } from './store/types';
 import type { TemplateSummary } from './templates/types';
 
@@ -136,10 +137,7 @@ export namespace ListSessionsRequest {
 }
 
 /** 1-based, inclusive lines of a file. */
-export interface LineRange {
-  startLine: number;
-  endLine: number;
-}
+export type { LineRange } from './sources/messagesAtLines';
 
 export interface MessagesAtLinesResult {
   /** Sessions of the transcript that have messages (0: nothing to export from it). */

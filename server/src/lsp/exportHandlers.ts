@@ -1,5 +1,4 @@
 import { userInfo } from 'node:os';
-import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import type { Connection } from 'vscode-languageserver/node';
 import { ResponseError } from 'vscode-languageserver/node';
@@ -35,7 +34,7 @@ import {
 import type { ExportRequest, PreparedExport } from '../service';
 import { publishBatch, reviewBatch, type ReviewedBatch } from '../pipeline/batch';
 import { editorSelectionToMessages, toSessionsJson } from '../sources';
-import { lineOfLocation, messagesAtLines } from '../sources/messagesAtLines';
+import { lineOfLocation, lineRangeSchema, messagesAtLines } from '../sources/messagesAtLines';
 import type { BinReview } from '../bin/review';
 import type { ServerSession } from './session';
 
@@ -157,9 +156,8 @@ function sessionsResult(parsed: ParsedTranscript): SessionsResult {
 
 export function registerExportHandlers(connection: Connection, session: ServerSession): void {
   const toServiceRequest = (params: ExportRequestParams): ExportRequest => {
-    const absolute = (p: string) => (isAbsolute(p) ? p : resolve(session.workspaceRoot, p));
     const base: ExportRequest = {
-      source: absolute(params.source.path),
+      source: session.resolvePath(params.source.path),
       ...(params.sessionId ? { sessionId: params.sessionId } : {}),
       ...(params.messageIds ? { messageIds: params.messageIds } : {}),
       ...(params.blockIds ? { blockIds: params.blockIds } : {}),
@@ -229,17 +227,16 @@ export function registerExportHandlers(connection: Connection, session: ServerSe
     guarded(async (params) => {
       const { path } = checked(z.object({ path: z.string().min(1) }), params, ListSessionsRequest.method);
       const service = await session.service();
-      return sessionsResult(await service.readTranscript(isAbsolute(path) ? path : resolve(session.workspaceRoot, path)));
+      return sessionsResult(await service.readTranscript(session.resolvePath(path)));
     }),
   );
 
-  const lineRange = z.object({ startLine: z.number().int().min(1), endLine: z.number().int().min(1) }).refine((r) => r.endLine >= r.startLine, 'endLine before startLine');
   connection.onRequest(
     FindMessagesAtLinesRequest.type,
     guarded(async (params) => {
-      const { path, ranges } = checked(z.object({ path: z.string().min(1), ranges: z.array(lineRange).min(1) }), params, FindMessagesAtLinesRequest.method);
+      const { path, ranges } = checked(z.object({ path: z.string().min(1), ranges: z.array(lineRangeSchema).min(1) }), params, FindMessagesAtLinesRequest.method);
       const service = await session.service();
-      const transcript = await service.readTranscript(isAbsolute(path) ? path : resolve(session.workspaceRoot, path));
+      const transcript = await service.readTranscript(session.resolvePath(path));
       const found = messagesAtLines(transcript, ranges);
       const title = found ? (transcript.sessions.find((s) => s.id === found.sessionId)?.title ?? null) : null;
       return {

@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { resolve, sep } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { systemClock } from '../clock';
 import { destinationsOf, parseConfig, type ExportConfig } from '../config';
 import { ExportService } from '../service';
@@ -44,6 +44,11 @@ export class ServerSession {
 
   get workspaceRoot(): string {
     return this.inputs.workspaceRoot;
+  }
+
+  /** A path the client sent: absolute as it is, relative to the workspace root otherwise. */
+  resolvePath(path: string): string {
+    return isAbsolute(path) ? path : resolve(this.inputs.workspaceRoot, path);
   }
 
   get trusted(): boolean {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ParsedTranscript } from '../model';
 
 /**
@@ -9,11 +10,11 @@ import type { ParsedTranscript } from '../model';
  * and are ignored.
  */
 
-/** 1-based, inclusive. */
-export interface LineRange {
-  startLine: number;
-  endLine: number;
-}
+/** Lines of a file, 1-based and inclusive, as editors number them. */
+export const lineRangeSchema = z
+  .object({ startLine: z.number().int().min(1), endLine: z.number().int().min(1) })
+  .refine((r) => r.endLine >= r.startLine, 'endLine before startLine');
+export type LineRange = z.infer<typeof lineRangeSchema>;
 
 export interface MessagesAtLines {
   /** The session with most messages under the ranges (on a tie, the one met first in the file). */
