@@ -62,22 +62,22 @@ export async function targetFromEditor(ctx: Ctx, editor: vscode.TextEditor): Pro
 
 /** The messages under the selected lines (the server reads the file), or undefined when the file is not a transcript. */
 async function messagesAtLines(ctx: Ctx, path: string, ranges: LineRange[]): Promise<MessagesAtLinesResult | undefined> {
-  try {
-    const result = await ctx.server.request(FindMessagesAtLinesRequest.type, { path, ranges });
-    return result.sessionCount > 0 ? result : undefined;
-  } catch (thrown) {
-    if (isNotATranscript(toUserFacingError(thrown))) return undefined;
-    throw thrown;
-  }
+  const result = await unlessNotATranscript(ctx.server.request(FindMessagesAtLinesRequest.type, { path, ranges }));
+  return result && result.sessionCount > 0 ? result : undefined;
 }
 
 /** The sessions with messages, or [] when the file is not a transcript. */
 async function transcriptSessions(ctx: Ctx, path: string): Promise<Session[]> {
+  const result = await unlessNotATranscript(ctx.server.request(ListSessionsRequest.type, { path }));
+  return result ? result.sessions.filter((s) => s.messages.length > 0) : [];
+}
+
+/** A request about a file as a transcript: undefined when the server says it is none (any other failure stands). */
+async function unlessNotATranscript<T>(request: Promise<T>): Promise<T | undefined> {
   try {
-    const result = await ctx.server.request(ListSessionsRequest.type, { path });
-    return result.sessions.filter((s) => s.messages.length > 0);
+    return await request;
   } catch (thrown) {
-    if (isNotATranscript(toUserFacingError(thrown))) return [];
+    if (isNotATranscript(toUserFacingError(thrown))) return undefined;
     throw thrown;
   }
 }
