@@ -65,8 +65,6 @@ export class ReviewController {
   private templates: PanelTemplate[] = [];
   private destinations: PanelDestination[] = [];
   private ready = false;
-  /** prime() was asked for the page now loading (undone when that page is gone). */
-  private primed = false;
   private disposed = false;
   private previewing = false;
   private wanted: WantedPreview | undefined;
@@ -99,7 +97,6 @@ export class ReviewController {
   /** The webview was discarded (hidden) or reloaded: wait for its next `ready`. */
   webviewGone(): void {
     this.ready = false;
-    this.primed = false;
   }
 
   /**
@@ -113,9 +110,9 @@ export class ReviewController {
    */
   async prime(): Promise<void> {
     if (this.ready || this.disposed) return;
-    this.primed = true;
     await this.prefetched;
-    if (!this.primed || this.ready || this.disposed) return;
+    // Its `ready` came meanwhile and was answered with the state already.
+    if (this.ready || this.disposed) return;
     this.host.post(this.initMessage());
   }
 
