@@ -41,6 +41,16 @@ async function bareWebviewPanelMs(): Promise<number> {
   }
 }
 
+/** A small Markdown file of the workspace, open with all its lines selected. */
+async function notesWithSelection(name: string, text: string): Promise<vscode.TextEditor> {
+  const path = inWorkspace(name);
+  writeFileSync(path, text);
+  const editor = await openEditor(path);
+  const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+  editor.selection = new vscode.Selection(0, 0, end.line, end.character);
+  return editor;
+}
+
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Export Selection / Preview Export without `accept`: the review panel, rendered in the workbench. */
@@ -60,7 +70,8 @@ export function panelTests(): void {
       const transcript = inWorkspace('large-session.jsonl');
       writeFileSync(transcript, syntheticTranscript(5000));
       const editor = await openEditor(transcript);
-      editor.selection = new vscode.Selection(0, 0, editor.document.lineCount, 0);
+      const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
+  editor.selection = new vscode.Selection(0, 0, end.line, end.character);
       const test = await hooks();
       const samples: number[] = [];
       const bare: number[] = [];
@@ -101,10 +112,8 @@ export function panelTests(): void {
     });
 
     it('a review panel hidden behind another editor and shown again gets its state back (VS Code rebuilt its page)', async () => {
-      const notes = inWorkspace('panel-hidden.md');
-      writeFileSync(notes, '# Hidden\n\nShown again later.\n');
-      const editor = await openEditor(notes);
-      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const editor = await notesWithSelection('panel-hidden.md', '# Hidden\n\nShown again later.\n');
+      const notes = editor.document.uri.fsPath;
       const outcome = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.exportSelection', {
         template: 'markdown',
         destination: 'local',
@@ -125,10 +134,8 @@ export function panelTests(): void {
     });
 
     it('Preview Export opens the panel beside the editor and keeps the focus there', async () => {
-      const notes = inWorkspace('panel-notes.md');
-      writeFileSync(notes, '# Notes\n\nKeep the export small.\n');
-      const editor = await openEditor(notes);
-      editor.selection = new vscode.Selection(0, 0, 3, 0);
+      const editor = await notesWithSelection('panel-notes.md', '# Notes\n\nKeep the export small.\n');
+      const notes = editor.document.uri.fsPath;
       const outcome = await vscode.commands.executeCommand<PreviewOutcome>('devguideExport.previewExport', {
         template: 'markdown',
         destination: 'local',
