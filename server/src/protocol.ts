@@ -7,6 +7,7 @@
 import { NotificationType, RequestType } from 'vscode-jsonrpc';
 import type { ReviewJson } from './bin/review';
 import type { ErrorInfo } from './errors';
+import type { ExportChoices } from './model';
 import type { LineRange } from './sources/messagesAtLines';
 import type { AuditEvent, JobRecord, JobStatus } from './store/types';
 import type { TemplateSummary } from './templates/types';
@@ -16,19 +17,8 @@ export type ExportSourceParams =
   | { kind: 'file'; path: string }
   | { kind: 'editor'; path: string; languageId?: string; ranges: { startLine: number; endLine: number; text: string }[] };
 
-export interface ExportRequestParams {
+export interface ExportRequestParams extends ExportChoices {
   source: ExportSourceParams;
-  sessionId?: string;
-  messageIds?: string[];
-  blockIds?: string[];
-  template?: string;
-  destination?: string;
-  filename?: string;
-  title?: string;
-  author?: string;
-  tags?: string[];
-  meta?: Record<string, string>;
-  redact?: boolean;
 }
 
 /**

@@ -15,6 +15,7 @@ import type { Destination, ImpactDescription } from './destinations/types';
 import { ExportError, toExportError } from './errors';
 import type {
   AssembledContent,
+  ExportChoices,
   FormattedContent,
   Metadata,
   ParsedTranscript,
@@ -38,27 +39,16 @@ import { slugify } from './templates/helpers';
  * tests all drive exports through this one class, with I/O passed in.
  */
 
-export interface ExportRequest {
+export interface ExportRequest extends ExportChoices {
   /** Path of a transcript file (resolved against the workspace root). */
   source: string;
   /** An already parsed transcript (editor selections); `source` then only labels it. */
   transcript?: ParsedTranscript;
-  sessionId?: string;
-  messageIds?: string[];
-  blockIds?: string[];
-  template?: string;
-  destination?: string;
-  filename?: string;
-  title?: string;
-  author?: string;
-  tags?: string[];
-  meta?: Record<string, string>;
   /** CLI `--out`: overrides the local destination's base folder. */
   outDir?: string;
-  /** Replace secret findings with `[REDACTED:<rule>]` before review. */
-  redact?: boolean;
   batchId?: string;
 }
+
 
 export type StageName = 'assembly' | 'transformation' | 'validation' | 'preview' | 'publish';
 
