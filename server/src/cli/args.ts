@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { plainExportFields } from '../exportFields';
 
 /**
  * The CLI's command line, checked with zod. The contract (issue 2) is kept
@@ -26,17 +27,11 @@ const metaPair = z.string().transform((pair, ctx) => {
   return [pair.slice(0, eq).trim(), pair.slice(eq + 1)] as const;
 });
 
-/** Flags shared by export, preview and batch entries. */
+/** Flags shared by export, preview and batch (a plan entry's own schema is in pipeline/batch.ts). */
 export const exportOptionsSchema = z.object({
-  session: z.string().min(1).optional(),
+  ...plainExportFields,
   messages: idList.optional(),
   blocks: idList.optional(),
-  template: z.string().min(1).optional(),
-  dest: z.string().min(1).optional(),
-  out: z.string().min(1).optional(),
-  filename: z.string().min(1).optional(),
-  title: z.string().optional(),
-  author: z.string().optional(),
   tag: z.array(z.string().min(1)).default([]),
   meta: z.array(metaPair).default([]),
 });

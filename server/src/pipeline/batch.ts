@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { reviewToJson, type BinReview, type ReviewJson } from '../bin/review';
 import { ExportError, toExportError, type ErrorInfo } from '../errors';
+import { plainExportFields } from '../exportFields';
 import type { ExportRequest, ExportService, PreparedExport } from '../service';
 import { mapWithConcurrency } from './concurrency';
 
@@ -19,15 +20,9 @@ const idsField = z.union([z.string(), z.array(z.string())]).transform((v) =>
 const planItemSchema = z
   .object({
     file: z.string().min(1),
-    session: z.string().min(1).optional(),
+    ...plainExportFields,
     messages: idsField.optional(),
     blocks: idsField.optional(),
-    template: z.string().min(1).optional(),
-    dest: z.string().min(1).optional(),
-    out: z.string().min(1).optional(),
-    filename: z.string().min(1).optional(),
-    title: z.string().optional(),
-    author: z.string().optional(),
     tag: z.union([z.string(), z.array(z.string())]).optional(),
     tags: z.array(z.string()).optional(),
     meta: z.union([z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])), z.array(z.string())]).optional(),
