@@ -6,17 +6,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const scratch = mkdtempSync(join(tmpdir(), 'devguide-test-summary-'));
-// The UI tests drive the packaged extension, installed from its .vsix as a user would
-// (the extension-host tests need the repository: their entry and mocha are not shipped).
+// Packaged once: the packaging tests read this .vsix, and the UI tests install it as a user
+// would (the extension-host tests need the repository: their entry and mocha are not shipped).
+// Packaging leaves production bundles in dist/; the build after it puts the usual ones back.
 const vsix = join(scratch, 'devguide-export.vsix');
 
 const suites = [
+  { name: 'package the .vsix', command: ['npm', ['run', 'package', '--', '--out', vsix]], counted: false },
   { name: 'build', command: ['node', ['build.mjs']], counted: false },
-  { name: 'unit + integration', command: ['npx', ['mocha', '--reporter', 'test/summary-reporter.cjs']], counted: true },
+  { name: 'unit + integration', command: ['npx', ['mocha', '--reporter', 'test/summary-reporter.cjs']], counted: true, env: { DEVGUIDE_VSIX: vsix } },
 ];
 if (!process.argv.includes('--no-e2e')) {
   suites.push({ name: 'review panel (chromium)', command: ['node', ['test/e2e/webview/run.mjs']], counted: true });
-  suites.push({ name: 'package the .vsix', command: ['npm', ['run', 'package', '--', '--out', vsix]], counted: false });
   suites.push({
     name: 'extension in a real VS Code (code-server)',
     command: ['node', ['test/e2e/run.mjs']],
