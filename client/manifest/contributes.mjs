@@ -131,6 +131,14 @@ const configuration = {
       default: 'medium',
       markdownDescription: 'Lowest risk level at which the Bin\'s review needs an explicit **Accept** (the CLI: `--yes`). Local exports are `low`, databases `medium`, GitHub and Drive `high`.',
     },
+    'devguideExport.store.type': {
+      type: 'string',
+      order: 5,
+      enum: ['embedded'],
+      enumDescriptions: ['A local store in your user data folder (or `storePath`), shared by the extension and the CLI.'],
+      default: 'embedded',
+      markdownDescription: 'Where the export history and audit trail live. `embedded` today; the TiDB team store comes next.',
+    },
     'devguideExport.storePath': {
       type: ['string', 'null'],
       order: 5,
@@ -279,7 +287,7 @@ export const manifest = {
       supported: 'limited',
       description:
         'In Restricted Mode, workspace templates (they are code) and destinations defined in workspace settings are disabled; built-in templates and destinations from your user settings keep working.',
-      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.templatesDir', 'devguideExport.storePath'],
+      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.templatesDir', 'devguideExport.store.type', 'devguideExport.storePath'],
     },
     virtualWorkspaces: {
       supported: false,

@@ -51,7 +51,7 @@ describe('CLI (in-process)', function () {
     assert.match(out['content_hash'], /^sha256:[0-9a-f]{64}$/);
     assert.equal(out['review'].risk_level, 'low');
     assert.equal(out['review'].action, 'CREATE');
-    assert.deepEqual(Object.keys(out['statistics'].stages_ms), ['assembly', 'transformation', 'validation', 'preview', 'publish']);
+    assert.deepEqual(Object.keys(out['statistics'].stages_ms), ['assemble', 'transform', 'validate', 'preview', 'publish']);
     assert.equal(typeof out['statistics'].duration_ms, 'number');
     const written = await readFile(out['output_location'], 'utf8');
     assert.ok(out['output_location'].startsWith(join(ws.dir, 'exports')));

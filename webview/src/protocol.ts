@@ -18,11 +18,11 @@
  * uses only zod and `import type`, never `vscode` or DOM APIs.
  */
 import * as z from 'zod/mini';
-import type { RiskLevel } from '../../server/src/config';
+import type { RiskLevel } from '../../server/src/protocolLimits';
 import type { OutputKind } from '../../server/src/model';
 import type { DestinationSummary, ExportRequestParams, PreviewResult } from '../../server/src/protocol';
-import type { JobRecord, JobStatus } from '../../server/src/store/types';
-import type { TemplateSummary } from '../../server/src/templates/types';
+import type { JobJson as JobRecord, JobStatus } from '../../server/src/protocol';
+import type { TemplateSummary } from '../../server/src/protocol';
 
 // ---------------------------------------------------------------- limits
 
@@ -324,7 +324,7 @@ function outputKindOf(value: string): OutputKind {
 }
 
 export function toPanelTemplate(t: TemplateSummary): PanelTemplate {
-  return { id: t.id, name: t.name, output: t.output, source: t.source, valid: t.valid, ...(t.problem ? { problem: t.problem } : {}) };
+  return { id: t.id, name: t.name, output: outputKindOf(t.output), source: t.source, valid: t.valid, ...(t.problem ? { problem: t.problem } : {}) };
 }
 
 export function toPanelDestination(d: DestinationSummary): PanelDestination {

@@ -65,6 +65,10 @@ export async function listDestinations(ctx: Ctx): Promise<DestinationSummary[]> 
       id: d.id,
       type: d.type,
       name: d.name,
+      // Shown disabled only: the server has not seen it, so its descriptor's risk and credentials are not known here.
+      risk: 'high',
+      remote: true,
+      secretFields: [],
       workspaceDefined: true,
       enabled: false,
       reason: 'Defined in this workspace\'s settings, which are not applied in Restricted Mode.',

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { JobRecord, JobStatus } from '../../../server/src/store/types';
+import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
 
 /** Texts the UI shows for jobs. Pure, so tests can read them. */
 

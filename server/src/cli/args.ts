@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { plainExportFields } from '../exportFields';
+import { plainExportFields } from './exportFields';
 
 /**
  * The CLI's command line, checked with zod. The contract (issue 2) is kept
@@ -27,7 +27,7 @@ const metaPair = z.string().transform((pair, ctx) => {
   return [pair.slice(0, eq).trim(), pair.slice(eq + 1)] as const;
 });
 
-/** Flags shared by export, preview and batch (a plan entry's own schema is in pipeline/batch.ts). */
+/** Flags shared by export, preview and batch (a plan entry's own schema is in app/batch.ts). */
 export const exportOptionsSchema = z.object({
   ...plainExportFields,
   messages: idList.optional(),

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
-import { localDestinationSchema, type LocalDestinationConfig } from '../config';
+import { localDestinationSchema, type LocalDestinationConfig } from './localDescriptor';
 import { ExportError } from '../errors';
 import type { PublishResult, RollbackInfo } from '../model';
 import { atomicWriteFile, nodeAtomicWriteFs, type AtomicWriteFs } from './atomicWrite';
@@ -186,7 +186,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async testConnection(): Promise<ConnectionCheck> {
+  async testConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
+    signal?.throwIfAborted();
     const started = this.clock.monotonic();
     const latency = () => Math.max(0, Math.round(this.clock.monotonic() - started));
     try {
@@ -207,7 +208,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async fetchExisting(filename: string): Promise<ExistingContent | undefined> {
+  async fetchExisting(filename: string, signal?: AbortSignal): Promise<ExistingContent | undefined> {
+    signal?.throwIfAborted();
     this.validateConfig();
     const target = resolveInside(this.baseDir, filename);
     try {
@@ -220,7 +222,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async describeImpact(filename: string): Promise<ImpactDescription> {
+  async describeImpact(filename: string, signal?: AbortSignal): Promise<ImpactDescription> {
+    signal?.throwIfAborted();
     this.validateConfig();
     const target = resolveInside(this.baseDir, filename);
     const warnings: string[] = [];
@@ -256,6 +259,7 @@ class LocalDestination implements Destination {
   }
 
   async save(request: SaveRequest): Promise<PublishResult> {
+    request.signal?.throwIfAborted();
     this.validateConfig();
     const input = saveRequestSchema.safeParse(request);
     if (!input.success) {
@@ -273,7 +277,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async rollback(info: RollbackInfo): Promise<void> {
+  async rollback(info: RollbackInfo, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     this.validateConfig();
     const parsed = rollbackInfoSchema.safeParse(info);
     if (!parsed.success) throw rollbackFailure('Rollback information for a local export is malformed');
@@ -296,6 +301,9 @@ class LocalDestination implements Destination {
   }
 
   // --- saving ------------------------------------------------------------
+
+  /** Nothing is held open between calls. */
+  async dispose(): Promise<void> {}
 
   private async saveReplacing(target: string, content: string, jobId: string): Promise<PublishResult> {
     // Encoding (~2 ms a megabyte) runs while the target is being looked up.

@@ -76,10 +76,10 @@ describe('client: manifest', () => {
     assert.equal(configSchema.safeParse(section).success, true, JSON.stringify(configSchema.safeParse(section).error?.issues));
   });
 
-  it('supports Restricted Mode in part, restricting the settings that point at code or files', () => {
+  it('supports Restricted Mode in part, restricting the settings that point at code, files or the store', () => {
     const { untrustedWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.storePath', 'devguideExport.templatesDir']);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.store.type', 'devguideExport.storePath', 'devguideExport.templatesDir']);
     for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(key in manifest.contributes.configuration.properties, key);
   });
 
