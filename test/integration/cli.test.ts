@@ -206,6 +206,48 @@ describe('CLI (in-process)', function () {
     assert.equal((await ws.run(['jobs', 'show', 'job_nope'])).code, 2);
   });
 
+  it('prints the seed §10 shapes: export, jobs list with pagination, jobs show, templates list, preview', async () => {
+    const exported = (await ws.run(['export', chatMessages, '--title', 'Shapes', '--json'])).json<Record<string, any>>();
+    assert.equal(typeof exported['job_id'], 'string');
+    assert.equal(exported['status'], 'completed');
+    assert.match(exported['created_at'], /^\d{4}-\d\d-\d\dT/);
+    await ws.run(['export', chatMessages, '--title', 'Shapes two', '--json']);
+    const list = (await ws.run(['jobs', 'list', '--limit', '1', '--json'])).json<Record<string, any>>();
+    assert.equal(list['jobs'].length, 1);
+    assert.deepEqual(list['pagination'], { total: 2, limit: 1, offset: 0, has_more: true });
+    const first = list['jobs'][0];
+    for (const key of ['id', 'filename', 'status', 'destination_type', 'created_at']) assert.ok(key in first, key);
+    assert.equal(first['destination_type'], 'local');
+    const shown = (await ws.run(['jobs', 'show', exported['job_id'], '--json'])).json<Record<string, any>>();
+    assert.equal(shown['id'], exported['job_id']);
+    assert.deepEqual(shown['template'], { id: 'yaml-markdown', name: 'YAML + Markdown' });
+    assert.deepEqual(shown['destination'], { id: 'local', name: 'local', type: 'local' });
+    assert.equal(shown['filename'], 'shapes.md');
+    assert.equal(shown['output_location'], exported['output_location']);
+    assert.equal(typeof shown['statistics'].token_count, 'number');
+    assert.equal(shown['statistics'].char_count, (await readFile(exported['output_location'], 'utf8')).length);
+    assert.equal(typeof shown['statistics'].duration_ms, 'number');
+    assert.match(shown['completed_at'], /^\d{4}-/);
+    const templates = (await ws.run(['templates', 'list', '--json'])).json<{ templates: Record<string, any>[] }>().templates;
+    const markdown = templates.find((t) => t['id'] === 'markdown');
+    assert.equal(markdown?.['type'], 'builtin');
+    assert.equal(markdown?.['file_extension'], '.md');
+    const preview = (await ws.run(['preview', chatMessages, '--title', 'Shapes', '--json'])).json<Record<string, any>>();
+    assert.equal(typeof preview['content_preview'], 'string');
+    assert.ok(preview['content_preview'].startsWith('---'));
+    assert.deepEqual(preview['destination'], { id: 'local', name: 'local', type: 'local' });
+    assert.equal(preview['validation'].passed, true);
+    assert.deepEqual(preview['validation'].warnings, []);
+  });
+
+  it('rolls back an export made with --out: the job remembers the folder it was written to', async () => {
+    const exported = (await ws.run(['export', chatMessages, '--out', 'elsewhere', '--json'])).json<Record<string, any>>();
+    assert.ok(exported['output_location'].startsWith(join(ws.dir, 'elsewhere')));
+    const rolled = await ws.run(['jobs', 'rollback', exported['job_id'], '--yes', '--json']);
+    assert.equal(rolled.code, 0, rolled.stdout);
+    assert.equal(existsSync(exported['output_location']), false);
+  });
+
   it('lists templates and checks template files with positions', async () => {
     const list = (await ws.run(['templates', 'list', '--json'])).json<{ templates: { id: string }[] }>();
     assert.deepEqual(list.templates.map((t) => t.id).sort(), ['markdown', 'skill', 'xml', 'yaml-markdown']);

@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
-import type { Bin } from '../bin/bin';
-import { destinationChangeVerdict, templateChangeVerdict } from '../bin/changeRules';
-import { reviewToJson } from '../bin/review';
+import type { Bin } from '../governance/bin';
+import { destinationChangeVerdict, templateChangeVerdict } from '../governance/changeRules';
+import { reviewToJson } from '../governance/review';
 import type { DestinationConfig } from '../config';
 import { atomicWriteFile } from '../destinations/atomicWrite';
 import { ExportError, toExportError } from '../errors';

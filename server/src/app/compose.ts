@@ -1,4 +1,4 @@
-import { Bin } from '../bin/bin';
+import { Bin } from '../governance/bin';
 import type { ExportConfig } from '../config';
 import type { Store } from '../store/types';
 import { Catalog } from './catalog';

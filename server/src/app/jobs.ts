@@ -1,4 +1,4 @@
-import type { Bin } from '../bin/bin';
+import type { Bin } from '../governance/bin';
 import type { DestinationConfig } from '../config';
 import { ExportError } from '../errors';
 import { rollbackJob } from '../pipeline/rollback';

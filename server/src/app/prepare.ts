@@ -6,7 +6,7 @@ import { assemble } from '../pipeline/assemble';
 import { buildPreview } from '../pipeline/preview';
 import { transform } from '../pipeline/transform';
 import { validate } from '../pipeline/validate';
-import { redactSecrets } from '../bin/redact';
+import { redactSecrets } from '../governance/redact';
 import type { ExportChoices, ExportSource, Stage } from '../protocol';
 import { slugify } from '../templates/helpers';
 import type { TemplateDefinition } from '../templates/types';

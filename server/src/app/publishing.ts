@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Bin } from '../bin/bin';
-import { isRemote, riskOfDestination } from '../bin/risk';
+import type { Bin } from '../governance/bin';
+import { isRemote, riskOfDestination } from '../governance/risk';
 import { publishJob, type PublishOutcome } from '../pipeline/publish';
 import type { JobProgressValue, Stage } from '../protocol';
 import type { PreparedExport, StageTimes } from './prepare';

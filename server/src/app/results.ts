@@ -1,4 +1,4 @@
-import { reviewToJson, type BinReview } from '../bin/review';
+import { reviewToJson, type BinReview } from '../governance/review';
 import type { ParsedTranscript } from '../model';
 import type { AuditEvent, JobRecord } from '../store/types';
 import type { JobDetails, JobJson, PreviewResult, SessionsResult, TemplateSummary } from '../protocol';

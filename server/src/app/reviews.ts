@@ -1,7 +1,7 @@
-import type { Bin } from '../bin/bin';
-import { evaluateExportRules } from '../bin/exportRules';
-import type { BinReview } from '../bin/review';
-import { riskOfDestination } from '../bin/risk';
+import type { Bin } from '../governance/bin';
+import { evaluateExportRules } from '../governance/exportRules';
+import type { BinReview } from '../governance/review';
+import { riskOfDestination } from '../governance/risk';
 import { ExportError } from '../errors';
 import { contentHash, type PublishOutcome } from '../pipeline/publish';
 import type { PreparedExport } from './prepare';

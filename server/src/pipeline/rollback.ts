@@ -1,4 +1,4 @@
-import type { Bin } from '../bin/bin';
+import type { Bin } from '../governance/bin';
 import type { Clock } from '../clock';
 import type { Destination } from '../destinations/types';
 import { ExportError, toExportError } from '../errors';

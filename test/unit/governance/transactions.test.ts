@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bin } from '../../../server/src/bin/bin';
+import { Bin } from '../../../server/src/governance/bin';
 import { systemClock } from '../../../server/src/clock';
 import { nodeAtomicWriteFs, type AtomicWriteFs } from '../../../server/src/destinations/atomicWrite';
 import { createLocalDestination } from '../../../server/src/destinations/local';
