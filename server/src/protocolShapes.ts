@@ -125,10 +125,11 @@ export const jobJsonSchema = z.object({
 });
 export type JobJson = z.infer<typeof jobJsonSchema>;
 
+/** Seed §7.3: who did what to which resource, and how it ended. No content, no secrets. */
 export const auditEventSchema = z.object({
-  event_id: z.string(),
-  timestamp: z.string(),
-  action: z.string(),
+  event_id: z.string().min(1).max(256),
+  timestamp,
+  action: z.string().min(1),
   resource: z.string(),
   status: z.enum(['success', 'failure', 'pending', 'blocked']),
   job_id: z.string().optional(),

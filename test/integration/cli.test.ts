@@ -64,7 +64,7 @@ describe('CLI (in-process)', function () {
   it('needs --yes to overwrite existing content (exit 3), then updates', async () => {
     assert.equal((await ws.run(['export', chatMessages, '--title', 'Demo'])).code, 0);
     const other = join(EXAMPLES, 'claude-code-session.jsonl');
-    const held = await ws.run(['export', other, '--title', 'Demo', '--json']);
+    const held = await ws.run(['export', other, '--title', 'Demo', '--filename', 'demo.md', '--json']);
     assert.equal(held.code, 3);
     const heldOut = held.json<Record<string, any>>();
     assert.equal(heldOut['review'].action, 'UPDATE');
@@ -72,7 +72,7 @@ describe('CLI (in-process)', function () {
     assert.ok(heldOut['review'].warnings.some((w: { code: string }) => w.code === 'OVERWRITES_CONTENT'));
     const before = await readFile(join(ws.dir, 'exports', 'demo.md'), 'utf8');
     assert.match(before, /Plan the export rollback/);
-    const accepted = await ws.run(['export', other, '--title', 'Demo', '--yes', '--json']);
+    const accepted = await ws.run(['export', other, '--title', 'Demo', '--filename', 'demo.md', '--yes', '--json']);
     assert.equal(accepted.code, 0, accepted.stdout);
     assert.equal(accepted.json<Record<string, any>>()['action'], 'UPDATE');
     assert.match(await readFile(join(ws.dir, 'exports', 'demo.md'), 'utf8'), /upload test is flaky/);
@@ -238,6 +238,25 @@ describe('CLI (in-process)', function () {
     assert.deepEqual(preview['destination'], { id: 'local', name: 'local', type: 'local' });
     assert.equal(preview['validation'].passed, true);
     assert.deepEqual(preview['validation'].warnings, []);
+  });
+
+  it('names an export after its selection, and never lands a different selection on the file another one wrote', async () => {
+    const session = (await ws.run(['sessions', chatMessages, '--json'])).json<{ sessions: { id: string; title: string | null; messages: { id: string }[] }[] }>().sessions[0];
+    assert.ok(session && session.messages.length >= 2);
+    const whole = (await ws.run(['export', chatMessages, '--json'])).json<Record<string, any>>();
+    assert.equal(whole['title'], session.title, 'a whole session keeps its title');
+    const [m1, m2] = session.messages.map((m) => m.id);
+    const first = (await ws.run(['export', chatMessages, '--messages', `${m1}`, '--title', 'Same title', '--json'])).json<Record<string, any>>();
+    const second = (await ws.run(['export', chatMessages, '--messages', `${m2}`, '--title', 'Same title', '--json'])).json<Record<string, any>>();
+    assert.equal(first['action'], 'CREATE');
+    assert.equal(second['status'], 'completed');
+    assert.equal(second['action'], 'CREATE', 'the other selection gets a file of its own');
+    assert.notEqual(second['output_location'], first['output_location']);
+    assert.match(second['filename'], /^same-title-2\.md$/);
+    const again = (await ws.run(['export', chatMessages, '--messages', `${m1}`, '--title', 'Same title', '--yes', '--json'])).json<Record<string, any>>();
+    assert.equal(again['output_location'], first['output_location'], 'the same selection updates its own file');
+    const untitled = (await ws.run(['preview', chatMessages, '--messages', `${m2}`, '--json'])).json<Record<string, any>>();
+    assert.notEqual(untitled['metadata'].title, session.title, 'a part of a session is named after itself');
   });
 
   it('rolls back an export made with --out: the job remembers the folder it was written to', async () => {

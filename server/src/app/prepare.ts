@@ -8,9 +8,9 @@ import { transform } from '../pipeline/transform';
 import { validate } from '../pipeline/validate';
 import { redactSecrets } from '../governance/redact';
 import type { ExportChoices, ExportSource, Stage } from '../protocol';
-import { slugify } from '../templates/helpers';
 import type { TemplateDefinition } from '../templates/types';
 import type { AppState } from './state';
+import { slugOf, suggestFilename, suggestTitle } from './suggest';
 import type { Transcripts } from './transcripts';
 
 /** An export as the application takes it: a typed source plus the choices; `outDir`/`batchId` come from the CLI. */
@@ -55,7 +55,8 @@ export async function prepareExport(
   const template = await state.templates.get(request.template ?? state.config.defaultTemplate);
   const destinationConfig = chooseDestination(state, request);
   const assembled = await timed('assemble', () => assemble(transcript, label, selectionOf(request)));
-  const title = request.title?.trim() || assembled.sessionTitle || 'DevGuide export';
+  const wholeSession = !request.messageIds?.length && !request.blockIds?.length;
+  const title = request.title?.trim() || suggestTitle(assembled, wholeSession);
   let redactions = 0;
   const formatted = await timed('transform', () => {
     const output = transform(assembled, template, userMetadata(request, title), state.env.clock);
@@ -65,11 +66,18 @@ export async function prepareExport(
     return { ...output, content: redacted.content };
   });
   const validation = await timed('validate', () => validate(formatted, template, { maxContentLength: state.config.limits.maxContentLength }));
-  const filename = request.filename ?? `${slugify(title) || 'export'}${template.extension}`;
   const destination = await state.openDestination(destinationConfig, signal);
-  const { existing, impact } = await timed('preview', async () => {
-    const [found, described] = await Promise.all([destination.fetchExisting(filename, signal), destination.describeImpact(filename, signal)]);
-    return { existing: found, impact: described };
+  const { filename, existing, impact } = await timed('preview', async () => {
+    const chosen = request.filename
+      ? { filename: request.filename, existing: await destination.fetchExisting(request.filename, signal) }
+      : await suggestFilename(
+          { slug: slugOf(title), extension: template.extension },
+          { destinationId: destinationConfig.id, sessionId: assembled.sessionId, messageIds: assembled.messages.map((m) => m.id) },
+          destination,
+          state.store,
+          signal,
+        );
+    return { ...chosen, impact: await destination.describeImpact(chosen.filename, signal) };
   });
   const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
   return {

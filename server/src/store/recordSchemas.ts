@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { jobRecordFields } from '../protocol';
+import { auditEventSchema as protocolAuditEventSchema, jobRecordFields } from '../protocol';
 import type { AuditEvent, JobOwner, JobRecord, SecurityEvent } from './types';
 
 /**
@@ -69,17 +69,7 @@ export const jobLogLineSchema = z.discriminatedUnion('op', [
 
 export type JobLogLine = z.infer<typeof jobLogLineSchema>;
 
-export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
-  event_id: id,
-  timestamp,
-  action: z.string().min(1),
-  resource: z.string(),
-  status: z.enum(['success', 'failure', 'pending', 'blocked']),
-  job_id: z.string().optional(),
-  transaction_id: z.string().optional(),
-  actor: z.string(),
-  metadata: z.record(z.string(), z.unknown()),
-});
+export const auditEventSchema: z.ZodType<AuditEvent> = protocolAuditEventSchema;
 
 export const securityEventSchema: z.ZodType<SecurityEvent> = z.object({
   event_id: id,
