@@ -57,7 +57,7 @@ async function benchPipeline(): Promise<string[]> {
         // A fresh app each run, so parsing is measured and nothing is cached.
         const app = composeApp(
           { workspaceRoot: dir, actor: 'bench', clock: systemClock, builtinTemplatesDir: join(ROOT, 'templates'), getSecret: async () => undefined },
-          { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store },
+          { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store: { store, dataDir: join(dir, 'store') } },
         );
         const request = { source: { kind: 'file' as const, path: source }, title: `Bench ${size}`, filename: `b${size}-${run}.md` };
         const outcome = await app.exports.exportNow(request, { yes: true });

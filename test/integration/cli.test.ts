@@ -259,6 +259,20 @@ describe('CLI (in-process)', function () {
     assert.notEqual(untitled['metadata'].title, session.title, 'a part of a session is named after itself');
   });
 
+  it('keeps the previous content for rollback in the data folder, not beside the exports, and prunes it when no job needs it', async () => {
+    assert.equal((await ws.run(['export', chatMessages, '--title', 'Kept', '--filename', 'kept.md'])).code, 0);
+    const updated = (await ws.run(['export', chatMessages, '--title', 'Kept again', '--filename', 'kept.md', '--yes', '--json'])).json<Record<string, any>>();
+    assert.equal(updated['action'], 'UPDATE');
+    assert.deepEqual(await readdir(join(ws.dir, 'exports')), ['kept.md'], 'the output folder holds only what the user exported');
+    const objects = join(ws.store, 'backups', 'local', 'objects');
+    const kept = await readdir(objects);
+    assert.equal(kept.length, 1);
+    assert.match(kept[0] ?? '', /^[0-9a-f]{64}$/, 'content-addressed');
+    assert.equal((await ws.run(['jobs', 'rollback', updated['job_id'], '--yes'])).code, 0);
+    assert.match(await readFile(join(ws.dir, 'exports', 'kept.md'), 'utf8'), /title: Kept\n/);
+    assert.deepEqual(await readdir(objects), [], 'pruned once no completed job needs it');
+  });
+
   it('rolls back an export made with --out: the job remembers the folder it was written to', async () => {
     const exported = (await ws.run(['export', chatMessages, '--out', 'elsewhere', '--json'])).json<Record<string, any>>();
     assert.ok(exported['output_location'].startsWith(join(ws.dir, 'elsewhere')));

@@ -26,13 +26,19 @@ export interface App {
   readonly jobs: Jobs;
   readonly changes: Changes;
   /** New settings (and the store they name) for every later call; open reviews stay open. */
-  configure(config: ExportConfig, store?: Store): void;
+  configure(config: ExportConfig, store?: StoreAndData): void;
   setTrust(trust: Trust): void;
   /** Closes what the open reviews hold; the store is the opener's to close. */
   dispose(): Promise<void>;
 }
 
-export function composeApp(env: AppEnvironment, initial: { config: ExportConfig; trust: Trust; store: Store }): App {
+/** A store, and this machine's data folder that goes with it. */
+export interface StoreAndData {
+  store: Store;
+  dataDir: string;
+}
+
+export function composeApp(env: AppEnvironment, initial: { config: ExportConfig; trust: Trust; store: StoreAndData }): App {
   // The Bin reads the store and the review threshold as they are at each decision.
   let state: AppState | undefined = undefined;
   const live = () => state as AppState;

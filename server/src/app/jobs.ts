@@ -1,5 +1,6 @@
 import type { Bin } from '../governance/bin';
 import type { DestinationConfig } from '../config';
+import { DESTINATION_TYPES } from '../destinations/registry';
 import { ExportError } from '../errors';
 import { rollbackJob } from '../pipeline/rollback';
 import { exportRequestOfJob, type JobDetails, type JobJson, type JobList, type PreviewResult } from '../protocol';
@@ -60,7 +61,15 @@ export class Jobs {
       destinationFor: (job) => this.state.openDestination(this.destinationOfJob(job), signal),
     });
     this.state.env.onJobChanged?.({ jobId: rolled.job_id, status: rolled.status });
+    await this.pruneRollbackData();
     return jobJson(rolled, this.names);
+  }
+
+  /** Rollback data that no completed job can use any more is removed from the data folder. */
+  private async pruneRollbackData(): Promise<void> {
+    const completed = await this.state.store.listJobs({ status: 'completed' });
+    const keep = new Set(completed.flatMap((j) => (j.rollback?.previous ? [j.rollback.previous] : [])));
+    for (const descriptor of DESTINATION_TYPES) await descriptor.pruneRollbackData?.(this.state.dataDir, keep);
   }
 
   private destinationOfJob(job: JobRecord): DestinationConfig {

@@ -41,7 +41,7 @@ export class AppState {
     readonly env: AppEnvironment,
     private currentConfig: ExportConfig,
     private currentTrust: Trust,
-    private currentStore: Store,
+    private currentStore: { store: Store; dataDir: string },
     /** Records a credential access (never the value) in the security log. */
     private readonly auditSecret: (destinationId: string, field: string, found: boolean) => Promise<void>,
   ) {}
@@ -53,7 +53,11 @@ export class AppState {
     return this.currentTrust;
   }
   get store(): Store {
-    return this.currentStore;
+    return this.currentStore.store;
+  }
+  /** This machine's data folder (rollback data of local exports lives here). */
+  get dataDir(): string {
+    return this.currentStore.dataDir;
   }
   get templates(): TemplateRegistry {
     return this.derived().templates;
@@ -62,7 +66,7 @@ export class AppState {
     return this.derived().rateLimiter;
   }
 
-  update(change: { config?: ExportConfig; trust?: Trust; store?: Store }): void {
+  update(change: { config?: ExportConfig; trust?: Trust; store?: { store: Store; dataDir: string } }): void {
     if (change.config) this.currentConfig = change.config;
     if (change.trust) this.currentTrust = change.trust;
     if (change.store) this.currentStore = change.store;
@@ -95,6 +99,7 @@ export class AppState {
   async openDestination(config: DestinationConfig, signal?: AbortSignal): Promise<Destination> {
     return createDestination(config, {
       workspaceRoot: this.env.workspaceRoot,
+      dataDir: this.dataDir,
       getSecret: (id, field) => this.secret(id, field),
       ...(signal ? { signal } : {}),
     });

@@ -54,7 +54,7 @@ export function currentActor(env: NodeJS.ProcessEnv): string {
 /** The CLI's App: settings from `--config`, the store from `--store` / the config, secrets from the environment. */
 export async function createCliApp(options: { config?: string; store?: string }, environment: CliEnvironment): Promise<{ app: App; close(): Promise<void> }> {
   const config = await loadConfigFile(options.config === undefined ? undefined : resolve(environment.cwd, options.config));
-  const store = await openStore(config, { ...(options.store ? { flag: options.store } : {}), env: environment.env, cwd: environment.cwd });
+  const opened = await openStore(config, { ...(options.store ? { flag: options.store } : {}), env: environment.env, cwd: environment.cwd });
   const app = composeApp(
     {
       workspaceRoot: environment.cwd,
@@ -64,13 +64,13 @@ export async function createCliApp(options: { config?: string; store?: string },
       getSecret: async (destinationId, field) => environment.env[secretEnvName(destinationId, field)],
     },
     // The CLI runs in a folder the user chose to run it in: its templates and destinations are trusted.
-    { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store },
+    { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store: opened },
   );
   return {
     app,
     close: async () => {
       await app.dispose();
-      await store.close();
+      await opened.store.close();
     },
   };
 }

@@ -12,6 +12,8 @@ import type { Destination } from './types';
 
 export interface DestinationContext {
   workspaceRoot: string;
+  /** This machine's data folder: what a destination keeps for rollback goes here, never beside the exports. */
+  dataDir: string;
   /** Reads a credential (SecretStorage in VS Code, the environment in the CLI); the access is audited. */
   getSecret(destinationId: string, field: string): Promise<string | undefined>;
   /** Cancels connection attempts of a destination being built. */
@@ -34,6 +36,8 @@ export interface DestinationDescriptor<Config extends { id: string; type: string
   secretFields: SecretField[];
   /** Builds the destination; remote SDKs are imported here, only when a destination of the type is used. */
   create(config: Config, context: DestinationContext): Promise<Destination>;
+  /** Drops rollback data kept in the data folder that no job in `keep` (their `rollback.previous`) needs any more. */
+  pruneRollbackData?(dataDir: string, keep: ReadonlySet<string>): Promise<void>;
 }
 
 export function defineDestination<Config extends { id: string; type: string }>(

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { join } from 'node:path';
 import { defineDestination, destinationBaseFields } from './descriptor';
 
 export const localDestinationSchema = z.object({
@@ -18,9 +19,13 @@ export const localDestination = defineDestination<LocalDestinationConfig>({
   secretFields: [],
   async create(config, context) {
     const { createLocalDestination } = await import('./local');
-    const destination = createLocalDestination(config, { workspaceRoot: context.workspaceRoot });
+    const destination = createLocalDestination(config, { workspaceRoot: context.workspaceRoot, backupDir: localBackupDir(context.dataDir) });
     destination.validateConfig();
     return destination;
+  },
+  async pruneRollbackData(dataDir, keep) {
+    const [{ LocalBackups }, { nodeAtomicWriteFs }] = await Promise.all([import('./localBackups'), import('./atomicWrite')]);
+    await new LocalBackups(localBackupDir(dataDir), nodeAtomicWriteFs).prune(keep);
   },
 });
 
@@ -31,3 +36,8 @@ export const DEFAULT_LOCAL_DESTINATION: LocalDestinationConfig = {
   baseDir: './exports',
   onExisting: 'update',
 };
+
+/** Where the local destination keeps previous versions for rollback. */
+export function localBackupDir(dataDir: string): string {
+  return join(dataDir, 'backups', 'local');
+}

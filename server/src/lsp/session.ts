@@ -2,8 +2,7 @@ import { isAbsolute, resolve, sep } from 'node:path';
 import { composeApp, type App } from '../app/compose';
 import type { AppEnvironment } from '../app/state';
 import { parseConfig, type ExportConfig } from '../config';
-import { openStore, storeKey } from '../store/factory';
-import type { Store } from '../store/types';
+import { openStore, storeKey, type OpenedStore } from '../store/factory';
 
 /**
  * The language server's one App, and what it learns from its client: the
@@ -19,7 +18,7 @@ export interface SessionInputs extends AppEnvironment {
 
 export class ServerSession {
   private app: App | undefined;
-  private store: { key: string; store: Store } | undefined;
+  private store: OpenedStore | undefined;
   private trust: { trusted: boolean; workspaceDestinationIds: ReadonlySet<string> };
   private settingsApplied!: () => void;
   /** Requests can arrive before the client's settings do; they wait for the first settings, so nothing runs against the wrong store. */
@@ -46,8 +45,8 @@ export class ServerSession {
     const where = { env: process.env, cwd: this.inputs.workspaceRoot };
     const key = storeKey(config, where);
     const previous = this.store;
-    if (previous?.key !== key) this.store = { key, store: await openStore(config, where) };
-    const store = (this.store as { store: Store }).store;
+    if (previous?.key !== key) this.store = await openStore(config, where);
+    const store = this.store as OpenedStore;
     if (this.app) this.app.configure(config, store);
     else this.app = composeApp(this.inputs, { config, trust: this.trust, store });
     if (previous && previous.key !== key) await previous.store.close();

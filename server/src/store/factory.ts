@@ -17,19 +17,30 @@ export interface StoreLocation {
   cwd: string;
 }
 
-/** Which store a config means; equal keys mean the same store (nothing to reopen). */
-export function storeKey(config: ExportConfig, where: StoreLocation): string {
+/** This machine's data folder: the embedded store's folder, and where rollback data is kept whatever the store. */
+export function dataDirOf(config: ExportConfig, where: StoreLocation): string {
   const chosen = where.flag ?? config.storePath;
-  const dir = resolveStoreDir({ ...(chosen ? { flag: chosen } : {}), env: where.env, cwd: where.cwd, platform: process.platform, homedir: homedir() });
-  return `${config.store.type}:${dir}`;
+  return resolveStoreDir({ ...(chosen ? { flag: chosen } : {}), env: where.env, cwd: where.cwd, platform: process.platform, homedir: homedir() });
 }
 
-const OPENERS: Record<ExportConfig['store']['type'], (key: string) => Promise<Store>> = {
-  embedded: async (key) => openFileStore(key.slice('embedded:'.length)),
+/** Which store a config means; equal keys mean the same store (nothing to reopen). */
+export function storeKey(config: ExportConfig, where: StoreLocation): string {
+  return `${config.store.type}:${dataDirOf(config, where)}`;
+}
+
+export interface OpenedStore {
+  key: string;
+  store: Store;
+  dataDir: string;
+}
+
+const OPENERS: Record<ExportConfig['store']['type'], (dataDir: string) => Promise<Store>> = {
+  embedded: async (dataDir) => openFileStore(dataDir),
 };
 
-export async function openStore(config: ExportConfig, where: StoreLocation): Promise<Store> {
-  const store = await OPENERS[config.store.type](storeKey(config, where));
+export async function openStore(config: ExportConfig, where: StoreLocation): Promise<OpenedStore> {
+  const dataDir = dataDirOf(config, where);
+  const store = await OPENERS[config.store.type](dataDir);
   await store.recoverInterrupted();
-  return store;
+  return { key: storeKey(config, where), store, dataDir };
 }

@@ -19,7 +19,7 @@ describe('Bin preflight of template and destination changes', () => {
   const service = (trusted = true, raw: unknown = {}) => {
     const app = composeApp(
       { workspaceRoot: dir, actor: 'tester', clock: systemClock, builtinTemplatesDir: BUILTIN, getSecret: async () => undefined },
-      { config: parseConfig(raw), trust: { trusted, workspaceDestinationIds: new Set() }, store },
+      { config: parseConfig(raw), trust: { trusted, workspaceDestinationIds: new Set() }, store: { store, dataDir: join(dir, '.data') } },
     );
     return {
       reviewChange: (change: Parameters<typeof app.changes.review>[0]) => app.changes.review(change),

@@ -63,7 +63,7 @@ describe('publish transaction under injected failures', () => {
   function local(fs?: AtomicWriteFs): Destination {
     return createLocalDestination(
       { id: 'local', type: 'local', baseDir: join(dir, 'out'), onExisting: 'update' },
-      { workspaceRoot: dir, ...(fs ? { fs } : {}) },
+      { workspaceRoot: dir, backupDir: join(dir, 'data', 'backups'), ...(fs ? { fs } : {}) },
     );
   }
 
