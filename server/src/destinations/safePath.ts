@@ -13,7 +13,7 @@ import { ExportError } from '../errors';
  * - Each segment: NFC; lone surrogates, control characters (C0, DEL, C1) and
  *   bidirectional overrides removed; `<>:"|?*` replaced by `_`; leading dots
  *   removed (no hidden files: `.git/…`, `.vscode/…` or our own
- *   `.devguide-backups` can never be targeted); leading whitespace and
+ *   a hidden file or folder can never be targeted); leading whitespace and
  *   trailing dots/whitespace removed; Windows device names (`CON`, `nul.md`,
  *   `COM1.txt` …) prefixed with `_`; cut to 255 UTF-8 bytes on a code-point
  *   boundary, keeping a short extension.

@@ -96,7 +96,7 @@ describe('publish transaction under injected failures', () => {
   const deps = () => ({ store, bin, clock: systemClock, maxRetries: 2, sleep: async () => undefined });
 
   async function filesIn(folder: string): Promise<string[]> {
-    return existsSync(folder) ? (await readdir(folder)).filter((f) => f !== '.devguide-backups') : [];
+    return existsSync(folder) ? await readdir(folder) : [];
   }
 
   it('commits: file written, job completed, audit trail preflight → accept → commit', async () => {
