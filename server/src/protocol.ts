@@ -142,10 +142,11 @@ export type InitializationOptions = z.input<typeof initializationOptionsSchema>;
 
 /** A request: its method, the schemas of its params and result, and the JSON-RPC type both sides register. */
 function request<P extends z.ZodType, R extends z.ZodType>(method: string, params: P, result: R) {
-  return { method, params, result, type: new RequestType<z.infer<P>, z.infer<R>, z.infer<typeof errorInfoSchema>>(method) };
+  // The sender writes the schema's input (defaults may be left out); the handler gets its output.
+  return { method, params, result, type: new RequestType<z.input<P>, z.infer<R>, z.infer<typeof errorInfoSchema>>(method) };
 }
 function notification<P extends z.ZodType>(method: string, params: P) {
-  return { method, params, type: new NotificationType<z.infer<P>>(method) };
+  return { method, params, type: new NotificationType<z.input<P>>(method) };
 }
 
 const none = z.object({}).strict().nullish();
@@ -175,7 +176,11 @@ export const PreviewExportRequest = request('devguide/previewExport', exportRequ
 /** Accept an open review and publish it; progress (JobProgress) on `workDoneToken`; cancel the request to stop it. */
 export const CreateJobRequest = request(
   'devguide/createJob',
-  transaction.extend({ workDoneToken: z.union([z.string(), z.number()]).optional() }),
+  transaction.extend({
+    workDoneToken: z.union([z.string(), z.number()]).optional(),
+    /** Write even when the output is unchanged apart from the export time. */
+    force: z.boolean().default(false),
+  }),
   jobRunSchema,
 );
 export const RejectReviewRequest = request('devguide/rejectReview', z.object({ transactionId: id, reason: z.string().max(1000).optional() }), z.null());

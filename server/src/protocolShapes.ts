@@ -68,6 +68,8 @@ export const previewResultSchema = z.object({
   }),
   metadata: z.record(z.string(), z.unknown()),
   is_update: z.boolean(),
+  /** The existing file already holds this output apart from the export time: Accept writes nothing unless forced. */
+  unchanged: z.boolean(),
   diff: z.object({ unified: z.string(), additions: z.number(), deletions: z.number(), truncated: z.boolean() }).nullable(),
   validation: z.object({ passed: z.boolean(), valid: z.boolean(), errors: z.array(issue), warnings: z.array(issue) }),
   review: reviewJsonSchema,

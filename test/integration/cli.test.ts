@@ -253,7 +253,7 @@ describe('CLI (in-process)', function () {
     assert.equal(second['action'], 'CREATE', 'the other selection gets a file of its own');
     assert.notEqual(second['output_location'], first['output_location']);
     assert.match(second['filename'], /^same-title-2\.md$/);
-    const again = (await ws.run(['export', chatMessages, '--messages', `${m1}`, '--title', 'Same title', '--yes', '--json'])).json<Record<string, any>>();
+    const again = (await ws.run(['export', chatMessages, '--messages', `${m1}`, '--title', 'Same title', '--yes', '--force', '--json'])).json<Record<string, any>>();
     assert.equal(again['output_location'], first['output_location'], 'the same selection updates its own file');
     const untitled = (await ws.run(['preview', chatMessages, '--messages', `${m2}`, '--json'])).json<Record<string, any>>();
     assert.notEqual(untitled['metadata'].title, session.title, 'a part of a session is named after itself');
@@ -271,6 +271,26 @@ describe('CLI (in-process)', function () {
     assert.equal((await ws.run(['jobs', 'rollback', updated['job_id'], '--yes'])).code, 0);
     assert.match(await readFile(join(ws.dir, 'exports', 'kept.md'), 'utf8'), /title: Kept\n/);
     assert.deepEqual(await readdir(objects), [], 'pruned once no completed job needs it');
+  });
+
+  it('says Unchanged and writes nothing when only the export time would change; --force writes it', async () => {
+    const first = (await ws.run(['export', chatMessages, '--title', 'Again', '--json'])).json<Record<string, any>>();
+    const written = await readFile(first['output_location'], 'utf8');
+    const preview = (await ws.run(['preview', chatMessages, '--title', 'Again', '--json'])).json<Record<string, any>>();
+    assert.equal(preview['unchanged'], true);
+    assert.ok(preview['review'].warnings.some((w: { code: string }) => w.code === 'UNCHANGED'));
+    const again = await ws.run(['export', chatMessages, '--title', 'Again', '--yes', '--json']);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(again.json<Record<string, any>>()['status'], 'unchanged');
+    assert.equal(again.json<Record<string, any>>()['job_id'], null, 'no job: nothing was written');
+    assert.equal(await readFile(first['output_location'], 'utf8'), written, 'the export time in the file is the first one');
+    const human = await ws.run(['export', chatMessages, '--title', 'Again', '--yes']);
+    assert.match(human.stdout, /^Unchanged: again\.md/);
+    const forced = (await ws.run(['export', chatMessages, '--title', 'Again', '--yes', '--force', '--json'])).json<Record<string, any>>();
+    assert.equal(forced['status'], 'completed');
+    assert.equal(forced['action'], 'UPDATE');
+    const changed = (await ws.run(['preview', chatMessages, '--title', 'Again', '--author', 'Someone', '--json'])).json<Record<string, any>>();
+    assert.equal(changed['unchanged'], false, 'a real change is an update');
   });
 
   it('rolls back an export made with --out: the job remembers the folder it was written to', async () => {

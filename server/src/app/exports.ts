@@ -12,7 +12,9 @@ export type ExportOutcome =
   | { status: 'completed'; preview: PreviewResult; job: JobJson; error?: undefined }
   | { status: 'failed'; preview: PreviewResult; job: JobJson; error: ErrorInfo }
   | { status: 'review_required'; preview: PreviewResult; error: ErrorInfo }
-  | { status: 'blocked'; preview: PreviewResult; error: ErrorInfo };
+  | { status: 'blocked'; preview: PreviewResult; error: ErrorInfo }
+  /** The file already holds this output apart from the export time: nothing was written. */
+  | { status: 'unchanged'; preview: PreviewResult; error?: undefined };
 
 /**
  * Exports: preview (stages 1–4 and the Bin's review, left open), accept an
@@ -35,7 +37,7 @@ export class Exports {
   async accept(
     transactionId: string,
     explicit: boolean,
-    options: { signal?: AbortSignal; onProgress?: (value: JobProgressValue) => void } = {},
+    options: { signal?: AbortSignal; onProgress?: (value: JobProgressValue) => void; force?: boolean } = {},
   ): Promise<{ job: JobJson; error?: ErrorInfo }> {
     const { outcome } = await this.reviews.accept(transactionId, explicit, options);
     this.state.env.onJobChanged?.({ jobId: outcome.job.job_id, status: outcome.job.status });
@@ -56,12 +58,16 @@ export class Exports {
   }
 
   /** The CLI's export: publish when the Bin allows it; a review that needs an Accept without `yes` is left undecided. */
-  async exportNow(request: ExportRequest, options: { yes: boolean; signal?: AbortSignal }): Promise<ExportOutcome> {
+  async exportNow(request: ExportRequest, options: { yes: boolean; force?: boolean; signal?: AbortSignal }): Promise<ExportOutcome> {
     const started = this.state.env.clock.monotonic();
     const prepared = await prepareExport(this.state, this.transcripts, request, options.signal);
     const review = await this.reviews.review(prepared);
     const preview = () => previewJson(prepared, review, this.state.env.clock.monotonic() - started);
     if (review.blocked) return { status: 'blocked', preview: preview(), error: blockedError(preview()) };
+    if (prepared.unchanged && !options.force) {
+      await this.reviews.reject(review.transaction_id, 'unchanged: nothing to write');
+      return { status: 'unchanged', preview: preview() };
+    }
     if (review.requires_accept && !options.yes) {
       await this.reviews.reject(review.transaction_id, 'review required; not accepted');
       const error = new ExportError('REVIEW_REQUIRED', 'This export needs an explicit Accept: review it, then re-run with --yes.', {
@@ -70,7 +76,7 @@ export class Exports {
       });
       return { status: 'review_required', preview: preview(), error: error.toInfo() };
     }
-    const { outcome } = await this.reviews.accept(review.transaction_id, options.yes, options.signal ? { signal: options.signal } : {});
+    const { outcome } = await this.reviews.accept(review.transaction_id, options.yes, { force: options.force === true, ...(options.signal ? { signal: options.signal } : {}) });
     this.state.env.onJobChanged?.({ jobId: outcome.job.job_id, status: outcome.job.status });
     const job = jobJson(outcome.job, this.names);
     if (outcome.error) return { status: 'failed', preview: preview(), job, error: outcome.error.toInfo() };

@@ -5,12 +5,13 @@ import type { AssembledContent, FormattedContent, Metadata, PreviewRendered, Val
 import { assemble } from '../pipeline/assemble';
 import { buildPreview } from '../pipeline/preview';
 import { transform } from '../pipeline/transform';
-import { validate } from '../pipeline/validate';
+import { cleanContent, validate } from '../pipeline/validate';
 import { redactSecrets } from '../governance/redact';
 import type { ExportChoices, ExportSource, Stage } from '../protocol';
 import type { TemplateDefinition } from '../templates/types';
 import type { AppState } from './state';
 import { slugOf, suggestFilename, suggestTitle } from './suggest';
+import { sameApartFromExportTime, shiftedClock } from './unchanged';
 import type { Transcripts } from './transcripts';
 
 /** An export as the application takes it: a typed source plus the choices; `outDir`/`batchId` come from the CLI. */
@@ -39,6 +40,8 @@ export interface PreparedExport {
   filename: string;
   title: string;
   redactions: number;
+  /** The existing file already holds this output, apart from the export time: nothing to write unless forced. */
+  unchanged: boolean;
   stagesMs: StageTimes;
 }
 
@@ -80,6 +83,13 @@ export async function prepareExport(
     return { ...chosen, impact: await destination.describeImpact(chosen.filename, signal) };
   });
   const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
+  const unchanged =
+    existing !== undefined &&
+    (await timed('preview', () => {
+      const rendered = transform(assembled, template, userMetadata(request, title), shiftedClock(state.env.clock)).content;
+      const again = cleanContent(request.redact ? redactSecrets(rendered).content : rendered).content;
+      return sameApartFromExportTime(existing.content, validation.content, again);
+    }));
   return {
     request,
     sourceLabel: label,
@@ -95,6 +105,7 @@ export async function prepareExport(
     filename,
     title,
     redactions,
+    unchanged,
     stagesMs,
   };
 }

@@ -41,6 +41,7 @@ export function previewJson(prepared: PreparedExport, review: BinReview, duratio
     },
     metadata: p.metadataSummary,
     is_update: p.isUpdate,
+    unchanged: prepared.unchanged,
     diff: p.diff ? { unified: p.diff.unified, additions: p.diff.additions, deletions: p.diff.deletions, truncated: p.diff.truncated } : null,
     validation: {
       passed: prepared.validation.valid,

@@ -35,7 +35,11 @@ export class OpenReviews {
   }
 
   /** Accepts an open review and publishes it. `explicit` is a person's Accept or `--yes`. */
-  async accept(transactionId: string, explicit: boolean, options: PublishOptions = {}): Promise<{ prepared: PreparedExport; outcome: PublishOutcome }> {
+  async accept(
+    transactionId: string,
+    explicit: boolean,
+    options: PublishOptions & { force?: boolean } = {},
+  ): Promise<{ prepared: PreparedExport; outcome: PublishOutcome }> {
     const prepared = this.open.get(transactionId);
     if (!prepared) {
       throw new ExportError('INVALID_INPUT', `No open review with transaction id ${transactionId}: it was accepted, rejected, or made by an earlier run of the server.`, {
@@ -46,6 +50,13 @@ export class OpenReviews {
     if (stale) {
       await this.close(transactionId, `stale: ${stale.code}`);
       throw stale;
+    }
+    if (prepared.unchanged && !options.force) {
+      // The review stays open: the person may still choose to write it anyway.
+      throw new ExportError('REVIEW_REQUIRED', `${prepared.filename} already holds this output (only the export time differs): nothing to write. Export it anyway to write it again.`, {
+        details: { unchanged: true },
+        recoverable: true,
+      });
     }
     await this.bin.accept(transactionId, explicit);
     this.open.delete(transactionId);
@@ -143,7 +154,9 @@ function exportVerdict(state: AppState, prepared: PreparedExport) {
         redactions: prepared.redactions,
       },
     },
-    warnings: outcome.warnings,
+    warnings: prepared.unchanged
+      ? [{ code: 'UNCHANGED', message: `Unchanged: ${prepared.filename} already holds this output apart from the export time; nothing is written unless you export it anyway.` }, ...outcome.warnings]
+      : outcome.warnings,
     ...(outcome.block ? { block: outcome.block } : {}),
     forceAccept: deletions > 0,
     auditMetadata: {

@@ -45,7 +45,7 @@ export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cw
     }
     case 'export': {
       const request = exportRequestOf(command.file, command.options, cwd, command.global.redact);
-      return reportExport(await app.exports.exportNow(request, { yes: command.global.yes }), io, json);
+      return reportExport(await app.exports.exportNow(request, { yes: command.global.yes, force: command.global.force }), io, json);
     }
     case 'batch':
       return reportBatch(await batch(app, command, io, cwd), io, json);
@@ -89,8 +89,7 @@ export async function checkTemplates(files: string[], io: CliIo, cwd: string, js
 /** The export's JSON (seed §10.1: the job, with its review, statistics and validation) or its text. */
 function reportExport(outcome: ExportOutcome, io: CliIo, json: boolean): number {
   const { preview } = outcome;
-  const exitCode =
-    outcome.status === 'completed' ? EXIT.ok : outcome.status === 'failed' ? EXIT.failed : outcome.status === 'review_required' ? EXIT.review : blockedExit(outcome);
+  const exitCode = exitOf(outcome);
   if (json) {
     const base =
       'job' in outcome
@@ -99,7 +98,9 @@ function reportExport(outcome: ExportOutcome, io: CliIo, json: boolean): number 
     io.stdout(`${JSON.stringify({ ...base, review: preview.review, statistics: preview.statistics, validation: preview.validation, ...(outcome.error ? { error: outcome.error } : {}) }, null, 2)}\n`);
     return exitCode;
   }
-  if (outcome.status === 'completed') {
+  if (outcome.status === 'unchanged') {
+    io.stdout(`Unchanged: ${preview.filename} already holds this output (only the export time differs); nothing written. --force writes it anyway.\n`);
+  } else if (outcome.status === 'completed') {
     for (const w of preview.review.warnings) io.stderr(`  ! ${w.code}: ${w.message}\n`);
     const s = preview.statistics;
     const { job } = outcome;
@@ -113,9 +114,19 @@ function reportExport(outcome: ExportOutcome, io: CliIo, json: boolean): number 
   return exitCode;
 }
 
-/** A validation block is an input error (2); the Bin's other blocks are review outcomes (3). */
-function blockedExit(outcome: Extract<ExportOutcome, { status: 'blocked' }>): number {
-  return outcome.error.code === 'BIN_BLOCKED' ? EXIT.review : EXIT.usage;
+/** A validation block is an input error (2); the Bin's other blocks are review outcomes (3); nothing to write is done (0). */
+function exitOf(outcome: ExportOutcome): number {
+  switch (outcome.status) {
+    case 'completed':
+    case 'unchanged':
+      return EXIT.ok;
+    case 'failed':
+      return EXIT.failed;
+    case 'review_required':
+      return EXIT.review;
+    case 'blocked':
+      return outcome.error.code === 'BIN_BLOCKED' ? EXIT.review : EXIT.usage;
+  }
 }
 
 async function batch(app: App, command: Extract<Command, { name: 'batch' }>, io: CliIo, cwd: string): Promise<BatchResult> {

@@ -50,6 +50,21 @@ describe('export requests over stdio (dist/server.js)', function () {
     assert.ok(existsSync(join(ws.dir, '.store', 'jobs.jsonl')), 'the store is where the test put it');
   });
 
+  it('an unchanged export is not written unless forced: createJob answers REVIEW_REQUIRED and the review stays open', async () => {
+    const first = await request<Record<string, any>>('devguide/previewExport', { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Twice' });
+    await request('devguide/createJob', { transactionId: first['transaction_id'], explicit: true });
+    const second = await request<Record<string, any>>('devguide/previewExport', { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Twice' });
+    assert.equal(second['unchanged'], true);
+    const refused = await request('devguide/createJob', { transactionId: second['transaction_id'], explicit: true }).then(
+      () => assert.fail('expected an error'),
+      (error: ResponseErrorLike) => error,
+    );
+    assert.equal(refused.data?.code, 'REVIEW_REQUIRED');
+    const forced = await request<{ job: Record<string, any> }>('devguide/createJob', { transactionId: second['transaction_id'], explicit: true, force: true });
+    assert.equal(forced.job['status'], 'completed');
+    assert.equal(forced.job['action'], 'UPDATE');
+  });
+
   it('finds the messages under selected lines without sending the transcript; a text file is no transcript', async () => {
     const found = await request<Record<string, any>>('devguide/findMessagesAtLines', { path: 'chat.jsonl', ranges: [{ startLine: 2, endLine: 2 }] });
     assert.deepEqual(found, { sessionCount: 1, match: { sessionId: 'sess_demo', title: 'Plan the export rollback for GitHub.', messageIds: ['msg_2'], otherSessionIds: [] } });
