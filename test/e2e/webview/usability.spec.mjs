@@ -6,6 +6,29 @@ import { editorSelectionPreview, makePreview, openedPanel, panelInit, updatePrev
 
 const text = (page, selector) => page.locator(selector).innerText();
 
+/**
+ * The words of each element matching `selector` that the browser laid out
+ * across two lines: a word's text range has client rects on different lines.
+ */
+function splitWords(page, selector) {
+  return page.evaluate((sel) => {
+    const split = [];
+    for (const element of document.querySelectorAll(sel)) {
+      const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        for (const match of node.data.matchAll(/\S+/g)) {
+          const range = document.createRange();
+          range.setStart(node, match.index);
+          range.setEnd(node, match.index + match[0].length);
+          const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+          if (lines.size > 1) split.push(`${element.tagName.toLowerCase()}: "${match[0]}"`);
+        }
+      }
+    }
+    return split;
+  }, selector);
+}
+
 export const tests = [
   {
     name: 'every warning once, near the top, under a heading that counts them; Validation no longer says "no warnings"',
@@ -33,6 +56,36 @@ export const tests = [
       await panel.init(panelInit(t.sources.protocol, clean));
       await page.locator('#warnings').waitFor({ state: 'detached' });
       assert.match(await text(page, '#validation'), /Valid: no errors\./);
+    },
+  },
+  {
+    name: 'headings wrap between words in a narrow panel; only a token longer than the line is broken',
+    fn: async (t) => {
+      const longToken = 'fetchWithBackoffAndJitterForEveryRetryableRequestOfTheExportPipeline_v2';
+      const lines = [
+        '# Why the rollback failed after the deploy on Friday',
+        '',
+        'Some text.',
+        '',
+        '# fetchWithBackoff never retries a 4xx response from the destination',
+        '',
+        '## Deciding between exponential backoff and rollback windows for uploads',
+        '',
+        '### Rollback acknowledgement requirements for every destination',
+        '',
+        `## ${longToken}`,
+      ];
+      const panel = await openedPanel(t, makePreview({ lines }), { width: 360, height: 800, theme: 'light' });
+      const { page } = panel;
+      const headings = '#preview-body h1, #preview-body h2, #preview-body h3, .card h2';
+      const split = await splitWords(page, headings);
+      const normal = split.filter((w) => !w.includes(longToken));
+      assert.deepEqual(normal, [], 'no word of a normal heading is split across lines');
+      // The unbreakable token is broken rather than overflowing the panel.
+      const overflowing = await page.locator('#preview-body h1, #preview-body h2, #preview-body h3').evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+      assert.deepEqual(overflowing, []);
+      assert.equal(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true, 'the page does not scroll sideways');
+      await panel.screenshot('narrow-headings-light');
     },
   },
   {
