@@ -31,6 +31,7 @@ async function reviewStates(t, theme) {
     await panel.send({ type: 'init', revision: 0, phase: { kind: 'review' }, ...panelInit(protocol, preview, extra) });
     await page.locator('#title-filename', { hasText: preview.filename }).waitFor();
     found.push(...(await violations(page, state)));
+    await panel.screenshot(`axe-${theme}-${state.replace(/\W+/g, '-')}`);
   };
   await panel.waitForPosted('ready');
   await show('update with warnings', { ...updatePreview(), filename: 'update.md' }, { source: { kind: 'file', path: '/w/session.jsonl' } });
@@ -53,6 +54,7 @@ async function acceptedStates(t, theme) {
   await panel.send({ type: 'progress', stage: 'commit', message: 'Committing…' });
   await page.locator('#progress').waitFor();
   found.push(...(await violations(page, 'running')));
+  await panel.screenshot(`axe-${theme}-running`);
   await panel.send({ type: 'result', job: protocol.toPanelJob(makeJob()) });
   await page.locator('#result', { hasText: 'Exported' }).waitFor();
   found.push(...(await violations(page, 'result')));

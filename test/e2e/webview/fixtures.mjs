@@ -87,12 +87,13 @@ export function makePreview(overrides = {}) {
   const content = lines.join('\n');
   const id = overrides.transaction_id ?? `tx-${++counter}`;
   const filename = overrides.filename ?? 'designing-the-auth-token-refresh.md';
+  const tokenCount = overrides.statistics?.token_count ?? Math.ceil(content.length / 4);
   const review = {
     transaction_id: id,
     risk_level: 'low',
     action: 'CREATE',
     affected_resources: [`docs/exports/${filename}`],
-    token_cost: 412,
+    token_cost: tokenCount, // the server's Bin counts the output's tokens
     warnings: [],
     blocked: false,
     reason: null,
@@ -113,7 +114,7 @@ export function makePreview(overrides = {}) {
     more_lines: Math.max(0, lines.length - 50),
     statistics: {
       file_size_bytes: Buffer.byteLength(content),
-      token_count: Math.ceil(content.length / 4),
+      token_count: tokenCount,
       line_count: lines.length,
       message_count: 6,
       block_count: 9,
@@ -166,7 +167,6 @@ export function editorSelectionPreview(overrides = {}) {
       title: 'Rollback plan',
     },
     statistics: { message_count: 1, block_count: 1, token_count: 89 },
-    review: { token_cost: 89 },
     ...overrides,
   });
 }
