@@ -265,6 +265,16 @@ export const manifest = {
       },
     ],
     configuration,
+    // ctrl+k ctrl+g (cmd+k cmd+g): "g" for DevGuide. No default VS Code keybinding
+    // (Linux, Windows, macOS) uses ctrl+k g or ctrl+k ctrl+g (test/unit/client/manifest.test.ts).
+    keybindings: [
+      {
+        command: 'devguideExport.exportSelection',
+        key: 'ctrl+k ctrl+g',
+        mac: 'cmd+k cmd+g',
+        when: 'editorTextFocus && editorHasSelection',
+      },
+    ],
     languages: [
       {
         id: 'devguide-template',

@@ -160,6 +160,18 @@ export const panelPhaseSchema = z.discriminatedUnion('kind', [
 ]);
 export type PanelPhase = z.infer<typeof panelPhaseSchema>;
 
+/**
+ * Where the exported content came from, as the panel's Source section shows
+ * it: an editor selection (file and line ranges) or messages of a transcript
+ * file. The host builds it from the request with `toPanelSource`.
+ */
+const lineRangeSchema = z.object({ startLine: z.number(), endLine: z.number() });
+export const panelSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('editor'), path: z.string(), ranges: z.array(lineRangeSchema) }),
+  z.object({ kind: z.literal('file'), path: z.string() }),
+]);
+export type PanelSource = z.infer<typeof panelSourceSchema>;
+
 // ---------------------------------------------------------------- host → webview
 
 export const hostMessageSchema = z.discriminatedUnion('type', [
@@ -174,6 +186,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     phase: panelPhaseSchema,
     /** The last preview failed; `preview` is the one before it. */
     previewError: z.optional(panelErrorSchema),
+    /** What was selected (toPanelSource); without it the panel says what the preview's metadata tells. */
+    source: z.optional(panelSourceSchema),
   }),
   z.object({ type: z.literal('previewUpdated'), preview: panelPreviewSchema, revision: z.number() }),
   z.object({ type: z.literal('previewFailed'), error: panelErrorSchema, revision: z.number() }),
@@ -317,6 +331,14 @@ export function toPanelPreview(p: PreviewResult): PanelPreview {
     validation: p.validation,
     review: p.review,
   };
+}
+
+/** The request's source as the panel shows it: the selected line ranges, without their text. */
+export function toPanelSource(
+  source: { kind: 'file'; path: string } | { kind: 'editor'; path: string; ranges: readonly { startLine: number; endLine: number }[] },
+): PanelSource {
+  if (source.kind === 'file') return { kind: 'file', path: source.path };
+  return { kind: 'editor', path: source.path, ranges: source.ranges.map((r) => ({ startLine: r.startLine, endLine: r.endLine })) };
 }
 
 function outputKindOf(value: string): OutputKind {
