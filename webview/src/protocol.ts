@@ -18,7 +18,7 @@
  * uses only zod and `import type`, never `vscode` or DOM APIs.
  */
 import * as z from 'zod/mini';
-import type { RiskLevel } from '../../server/src/protocolLimits';
+import { EXPORT_LIMITS, META_KEY_PATTERN as SHARED_META_KEY_PATTERN, type RiskLevel } from '../../server/src/protocolLimits';
 import type { OutputKind } from '../../server/src/model';
 import type { DestinationSummary, ExportRequestParams, PreviewResult } from '../../server/src/protocol';
 import type { JobJson as JobRecord, JobStatus } from '../../server/src/protocol';
@@ -26,19 +26,8 @@ import type { TemplateSummary } from '../../server/src/protocol';
 
 // ---------------------------------------------------------------- limits
 
-/** Caps on what the webview may send; the server checks its own limits again. */
-export const LIMITS = {
-  filename: 1024,
-  title: 1000,
-  author: 200,
-  tags: 100,
-  tag: 100,
-  metaEntries: 50,
-  metaKey: 64,
-  metaValue: 1000,
-  url: 2048,
-  id: 200,
-} as const;
+/** Caps on what the webview may send: the export request's own limits (the server checks them again). */
+export const LIMITS = EXPORT_LIMITS;
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -129,7 +118,7 @@ export const panelJobSchema = z.object({
 export type PanelJob = z.infer<typeof panelJobSchema>;
 
 const boundedString = (max: number) => z.string().check(z.maxLength(max));
-const metaKey = z.string().check(z.minLength(1), z.maxLength(LIMITS.metaKey), z.regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/));
+const metaKey = z.string().check(z.minLength(1), z.maxLength(LIMITS.metaKey), z.regex(SHARED_META_KEY_PATTERN));
 const metaSchema = z
   .record(metaKey, boundedString(LIMITS.metaValue))
   .check(z.refine((meta) => Object.keys(meta).length <= LIMITS.metaEntries, `at most ${LIMITS.metaEntries} custom fields`));
@@ -146,7 +135,7 @@ export const panelFieldsSchema = z.object({
 });
 export type PanelFields = z.infer<typeof panelFieldsSchema>;
 
-export const META_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+export const META_KEY_PATTERN = SHARED_META_KEY_PATTERN;
 
 /** The export pipeline's stages, in order; the first four ran for the preview. */
 export const STAGES = ['assemble', 'transform', 'validate', 'preview', 'publish', 'commit'] as const;
