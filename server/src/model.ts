@@ -26,6 +26,8 @@ export interface ChatMessage {
   createdAt: string;
   /** Where the message came from (file path and line/index), for provenance. */
   location?: string;
+  /** The lines of the file its JSON spans, when the location is a JSON pointer (document formats): what an editor selection maps to. */
+  lines?: { first: number; last: number };
 }
 
 export type TranscriptFormat = 'chat_messages' | 'vscode_chat' | 'claude_code' | 'chatgpt' | 'editor' | 'sql';

@@ -40,7 +40,12 @@ export type LineRange = z.infer<typeof lineRangeSchema>;
 
 /** Where an export's messages come from: a transcript file, or text selected in an editor. */
 export const exportSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('file'),
+    path: z.string().min(1).max(4096),
+    /** Only the messages whose JSON or lines lie under these lines (CLI `--lines`, an editor selection). */
+    lines: z.array(lineRangeSchema).min(1).max(1000).optional(),
+  }),
   z.object({
     kind: z.literal('editor'),
     path: z.string().min(1).max(4096),

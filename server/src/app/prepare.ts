@@ -54,11 +54,12 @@ export async function prepareExport(
 ): Promise<PreparedExport> {
   const stagesMs: StageTimes = {};
   const timed = stageTimer(state, stagesMs);
-  const { transcript, label } = await timed('assemble', () => transcripts.load(request.source));
+  const { transcript, label, selection } = await timed('assemble', () => transcripts.load(request.source));
   const template = await state.templates.get(request.template ?? state.config.defaultTemplate);
   const destinationConfig = chooseDestination(state, request);
-  const assembled = await timed('assemble', () => assemble(transcript, label, selectionOf(request)));
-  const wholeSession = !request.messageIds?.length && !request.blockIds?.length;
+  const chosen = selection && !request.messageIds?.length ? { ...request, sessionId: selection.sessionId, messageIds: selection.messageIds } : request;
+  const assembled = await timed('assemble', () => assemble(transcript, label, selectionOf(chosen)));
+  const wholeSession = !chosen.messageIds?.length && !chosen.blockIds?.length;
   const title = request.title?.trim() || suggestTitle(assembled, wholeSession);
   let redactions = 0;
   const formatted = await timed('transform', () => {

@@ -102,7 +102,7 @@ export function sessionsResult(parsed: ParsedTranscript): SessionsResult {
       id: session.id,
       title: session.title ?? null,
       messages: session.messages.map((m) => {
-        const line = lineOfLocation(m.location);
+        const line = m.lines?.first ?? lineOfLocation(m.location);
         return {
           id: m.id,
           role: m.role,

@@ -29,13 +29,23 @@ export class Transcripts {
     return isAbsolute(path) ? path : resolve(this.workspaceRoot, path);
   }
 
-  /** The transcript of a source, and the label its job records. */
-  async load(source: ExportSource): Promise<{ transcript: ParsedTranscript; label: string }> {
+  /** The transcript of a source, the label its job records, and the messages its lines select. */
+  async load(source: ExportSource): Promise<{ transcript: ParsedTranscript; label: string; selection?: { sessionId: string; messageIds: string[] } }> {
     const path = this.resolvePath(source.path);
     if (source.kind === 'editor') {
       return { transcript: editorSelectionToMessages({ path, ranges: source.ranges, now: new Date() }), label: path };
     }
-    return { transcript: await this.read(path), label: path };
+    const transcript = await this.read(path);
+    if (!source.lines) return { transcript, label: path };
+    const found = messagesAtLines(transcript, source.lines);
+    if (!found) {
+      const where = source.lines.map((r) => (r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}–${r.endLine}`)).join(', ');
+      throw new ExportError('EMPTY_SELECTION', `No message of ${source.path} lies under line(s) ${where}.`, {
+        details: { lines: source.lines },
+        recoverable: false,
+      });
+    }
+    return { transcript, label: path, selection: { sessionId: found.sessionId, messageIds: found.messageIds } };
   }
 
   async listSessions(path: string): Promise<SessionsResult> {

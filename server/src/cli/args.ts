@@ -28,8 +28,29 @@ const metaPair = z.string().transform((pair, ctx) => {
 });
 
 /** Flags shared by export, preview and batch (a plan entry's own schema is in app/batch.ts). */
+/** `--lines A-B[,C-D]`: 1-based, inclusive line ranges of the transcript file. */
+const lineRanges = z.string().transform((text, ctx) => {
+  const ranges: { startLine: number; endLine: number }[] = [];
+  for (const part of text.split(',').map((p) => p.trim()).filter((p) => p.length > 0)) {
+    const match = /^(\d+)(?:-(\d+))?$/.exec(part);
+    const startLine = Number(match?.[1]);
+    const endLine = Number(match?.[2] ?? match?.[1]);
+    if (!match || startLine < 1 || endLine < startLine) {
+      ctx.addIssue({ code: 'custom', message: `--lines expects A-B[,C-D] with 1 <= A <= B, got "${part}"` });
+      return z.NEVER;
+    }
+    ranges.push({ startLine, endLine });
+  }
+  if (ranges.length === 0) {
+    ctx.addIssue({ code: 'custom', message: '--lines expects A-B[,C-D]' });
+    return z.NEVER;
+  }
+  return ranges;
+});
+
 export const exportOptionsSchema = z.object({
   ...plainExportFields,
+  lines: lineRanges.optional(),
   messages: idList.optional(),
   blocks: idList.optional(),
   tag: z.array(z.string().min(1)).default([]),
@@ -74,6 +95,7 @@ const globalFlags = {
 } as const;
 
 const exportFlags = {
+  lines: { type: 'string' },
   session: { type: 'string' },
   messages: { type: 'string' },
   blocks: { type: 'string' },
@@ -190,7 +212,7 @@ export const HELP_TEXT = `devguide-export — export AI reasoning sessions as re
 
 Usage:
   devguide-export sessions FILE [--json]
-  devguide-export export FILE [--session ID] [--messages ID,ID] [--blocks ID,ID]
+  devguide-export export FILE [--lines A-B[,C-D]] [--session ID] [--messages ID,ID] [--blocks ID,ID]
       [--template ID|PATH] [--dest ID] [--out DIR] [--filename NAME]
       [--title T] [--author A] [--tag T]... [--meta KEY=VALUE]...
       [--config FILE] [--store DIR] [--yes] [--force] [--redact] [--json]

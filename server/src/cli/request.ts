@@ -29,7 +29,7 @@ export function exportRequestOf(file: string, options: ExportOptions, cwd: strin
   );
   return {
     ...choices,
-    source: { kind: 'file', path: resolve(cwd, file) },
+    source: { kind: 'file', path: resolve(cwd, file), ...(options.lines ? { lines: options.lines } : {}) },
     ...(options.out ? { outDir: resolve(cwd, options.out) } : {}),
   };
 }

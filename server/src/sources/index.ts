@@ -5,6 +5,7 @@ import { parseChatGpt } from './chatgpt';
 import { parseClaudeCode } from './claudeCode';
 import { detectDocumentFormat, detectLinesFormat } from './detect';
 import { type JsonLine, SUPPORTED_FORMATS, SUPPORTED_SENTENCE, jsonLineError, readJsonInput } from './jsonInput';
+import { lineSpansOf } from './jsonPointerSpans';
 import { linesAt, scanJson } from './jsonSyntax';
 import { cleanTranscriptText, decodeTranscriptBytes } from './text';
 import { parseVsCodeChat } from './vscodeChat';
@@ -53,9 +54,9 @@ function parseDocument(value: unknown, text: string, path: string): ParsedTransc
   const format = detectDocumentFormat(value);
   switch (format) {
     case 'vscode_chat':
-      return parseVsCodeChat(value, path);
+      return withLineSpans(parseVsCodeChat(value, path), text);
     case 'chatgpt':
-      return parseChatGpt(Array.isArray(value) ? value : [value], path);
+      return withLineSpans(parseChatGpt(Array.isArray(value) ? value : [value], path), text);
     case 'chat_messages':
       return parseChatMessageRows(Array.isArray(value) ? arrayRows(value, text) : [{ line: 1, value }], path);
     case 'claude_code':
@@ -63,6 +64,23 @@ function parseDocument(value: unknown, text: string, path: string): ParsedTransc
     case undefined:
       throw unknownFormat(path);
   }
+}
+
+/** Each message addressed by a JSON pointer (`path#/…`) learns the lines its JSON spans. */
+function withLineSpans(parsed: ParsedTranscript, text: string): ParsedTranscript {
+  const pointerOf = (location: string | undefined) => {
+    const at = location?.lastIndexOf('#') ?? -1;
+    return at >= 0 ? (location as string).slice(at + 1) : undefined;
+  };
+  const messages = parsed.sessions.flatMap((s) => s.messages);
+  const wanted = new Set(messages.flatMap((m) => pointerOf(m.location) ?? []));
+  const spans = lineSpansOf(text, wanted);
+  for (const message of messages) {
+    const pointer = pointerOf(message.location);
+    const span = pointer === undefined ? undefined : spans.get(pointer);
+    if (span) message.lines = span;
+  }
+  return parsed;
 }
 
 /** Rows of a JSON array, each with the line where it starts. */

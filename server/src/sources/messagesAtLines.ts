@@ -3,11 +3,12 @@ import type { ParsedTranscript } from '../model';
 
 /**
  * Maps lines of a transcript file (an editor selection) to the messages on
- * them. Each message spans from the line it starts on to the line before
- * the next message's start (the last one to the end of the file), so a
- * pretty-printed message is found from any of its lines. Messages whose
- * location has no line (a JSON document addressed by path) cannot be placed
- * and are ignored.
+ * them. A message of a JSON document (VS Code Chat, ChatGPT) spans the lines
+ * of its JSON value, found by the parser; a message of a line-based format
+ * spans from the line it starts on to the line before the next message's
+ * start (the last one to the end of the file), so a pretty-printed message
+ * is found from any of its lines. Lines of no message (a ChatGPT branch the
+ * user left, request metadata) map to nothing.
  */
 
 /** Lines of a file, 1-based and inclusive, as editors number them. */
@@ -58,12 +59,18 @@ export function messagesAtLines(transcript: ParsedTranscript, ranges: readonly L
 
 function spans(transcript: ParsedTranscript): Span[] {
   const starts: { sessionId: string; messageId: string; line: number }[] = [];
+  const known: Span[] = [];
   for (const session of transcript.sessions) {
     for (const message of session.messages) {
+      if (message.lines) {
+        known.push({ sessionId: session.id, messageId: message.id, first: message.lines.first, last: message.lines.last });
+        continue;
+      }
       const line = lineOfLocation(message.location);
       if (line !== undefined) starts.push({ sessionId: session.id, messageId: message.id, line });
     }
   }
+  if (starts.length === 0) return known.sort((a, b) => a.first - b.first);
   // Stable: messages that share a line (a minified file) keep their order and their span.
   starts.sort((a, b) => a.line - b.line);
   const result: Span[] = new Array<Span>(starts.length);
