@@ -59,6 +59,7 @@ export class Jobs {
       bin: this.bin,
       clock: this.state.env.clock,
       destinationFor: (job) => this.state.openDestination(this.destinationOfJob(job), signal),
+      ...(signal ? { signal } : {}),
     });
     this.state.env.onJobChanged?.({ jobId: rolled.job_id, status: rolled.status });
     await this.pruneRollbackData();

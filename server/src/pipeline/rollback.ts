@@ -7,7 +7,7 @@ import type { JobRecord, Store } from '../store/types';
 /** A user-requested rollback of a completed job. */
 export async function rollbackJob(
   jobId: string,
-  deps: { store: Store; bin: Bin; clock: Clock; destinationFor: (job: JobRecord) => Promise<Destination> },
+  deps: { store: Store; bin: Bin; clock: Clock; destinationFor: (job: JobRecord) => Promise<Destination>; signal?: AbortSignal },
 ): Promise<JobRecord> {
   const job = await deps.store.getJob(jobId);
   if (!job) throw new ExportError('JOB_NOT_FOUND', `No export job with id ${jobId}.`, { recoverable: false });
@@ -18,7 +18,7 @@ export async function rollbackJob(
   }
   const destination = await deps.destinationFor(job);
   try {
-    await destination.rollback({ destinationId: job.destination_id, ...job.rollback });
+    await destination.rollback({ destinationId: job.destination_id, ...job.rollback }, deps.signal);
   } catch (thrown) {
     await destination.dispose();
     const error = toExportError(thrown);
