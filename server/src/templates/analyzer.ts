@@ -151,25 +151,44 @@ class Walker {
 
   /** Checks a mustache, block or subexpression; returns the helper name when it is a helper call. */
   private call(node: CallNode, kind: 'mustache' | 'block' | 'subexpr'): string | undefined {
+    const params = this.withoutTrailingDot(node);
     const name = helperNameOf(node.path);
     const pairs = hashPairs(node);
-    const hasArgs = node.params.length > 0 || pairs.length > 0;
+    const hasArgs = params.length > 0 || pairs.length > 0;
     const doc = name === undefined ? undefined : helperDoc(name);
 
     if (doc !== undefined) {
-      this.checkHelperUsage(node, doc.name, kind);
+      this.checkHelperUsage(node, doc.name, kind, params.length);
     } else if (kind === 'subexpr' || hasArgs) {
       const shown = name ?? (isPath(node.path) ? node.path.original : 'expression');
       this.report('HBS_UNKNOWN_HELPER', 'error', unknownHelperMessage(shown), node.path);
     } else if (kind === 'mustache') {
       this.pathShape(node.path, true);
     }
-    for (const param of node.params) this.expression(param);
+    for (const param of params) this.expression(param);
     for (const pair of pairs) this.expression(pair.value);
     return doc === undefined ? undefined : doc.name;
   }
 
-  private checkHelperUsage(node: CallNode, name: string, kind: 'mustache' | 'block' | 'subexpr'): void {
+  /**
+   * A path typed up to its separator (`{{metadata.}}`) reaches Handlebars as
+   * the path followed by `.` (this), which would read as a helper call:
+   * reports the incomplete path instead and returns the other arguments.
+   */
+  private withoutTrailingDot(node: CallNode): HbsNode[] {
+    const index = node.params.findIndex((param, i) => isGluedDot(param, i === 0 ? node.path : node.params[i - 1]));
+    const before = index === 0 ? node.path : node.params[index - 1];
+    const dot = node.params[index];
+    if (dot === undefined || before === undefined || !isPath(before)) return node.params;
+    const shape = this.pathShape(before, false);
+    const fields = shape === undefined ? [] : fieldNames(shape);
+    const hint = fields.length > 0 ? `: ${before.original} has ${fields.join(', ')}` : '';
+    const range = { start: this.toRange(before.loc).start, end: this.toRange(dot.loc).end };
+    this.issues.push({ code: 'HBS_INCOMPLETE_PATH', severity: 'error', message: `Expected a field name after "${before.original}."${hint}.`, range });
+    return node.params.filter((_, i) => i !== index);
+  }
+
+  private checkHelperUsage(node: CallNode, name: string, kind: 'mustache' | 'block' | 'subexpr', count: number): void {
     const doc = helperDoc(name);
     if (doc === undefined) return;
     if (doc.block && kind !== 'block') {
@@ -177,7 +196,6 @@ class Walker {
     } else if (!doc.block && kind === 'block') {
       this.report('HBS_HELPER_USAGE', 'warning', `"${name}" is not a block helper: use {{${name} …}} without # and the closing tag.`, node.path);
     }
-    const count = node.params.length;
     if (count < doc.minArgs || count > doc.maxArgs) {
       const wanted = doc.minArgs === doc.maxArgs ? `${doc.minArgs}` : `${doc.minArgs}–${doc.maxArgs}`;
       this.report('HBS_HELPER_USAGE', 'warning', `"${name}" takes ${wanted} argument(s), got ${count}. Example: ${doc.example}`, node.path);
@@ -246,6 +264,12 @@ class Walker {
     const parentPath = [prefix.replace(/\/$/, ''), ...parts.slice(0, result.failedAt)].filter((p) => p !== '').join('.');
     return warn(`"${parentPath}" has no field "${missing}"${list}.`);
   }
+}
+
+/** `.` written right after a path, with nothing between them: the tail of `metadata.`, not an argument. */
+function isGluedDot(node: HbsNode, previous: HbsNode | undefined): boolean {
+  if (previous === undefined || !isPath(node) || node.original !== '.' || !isPath(previous)) return false;
+  return node.loc.start.line === previous.loc.end.line && node.loc.start.column === previous.loc.end.column;
 }
 
 function anyShape(): ContextShape {
