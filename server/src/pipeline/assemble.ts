@@ -10,6 +10,7 @@ import {
   type Surface,
 } from '../model';
 import { fenceLanguageForPath } from '../sources/codeFiles';
+import { blockOf } from '../sources/provenance';
 import { sortByTime } from '../sources/sessions';
 
 /**
@@ -101,7 +102,7 @@ function sessionList(sessions: readonly SessionInfo[], lead: string): string {
 /** A message without blocks (e.g. from another source) gets its content as one text block. */
 function withBlocks(message: ChatMessage): ChatMessage {
   if (message.blocks.length > 0) return message;
-  return { ...message, blocks: [{ id: `${message.id}#0`, kind: 'text', content: message.content }] };
+  return { ...message, blocks: [blockOf(message, { id: `${message.id}#0`, kind: 'text', content: message.content })] };
 }
 
 function pickMessages(ordered: ChatMessage[], sessionId: string, messageIds: readonly string[] | undefined): ChatMessage[] {

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ExportError } from '../errors';
-import type { Block, ChatMessage, ParsedTranscript } from '../model';
+import type { ChatMessage, ParsedTranscript } from '../model';
 import { idField, isPlainObject, timestampField } from './fields';
 import type { JsonLine } from './jsonInput';
+import { blockOf } from './provenance';
 import { parseRecord } from './schemaError';
 import { groupSessions } from './sessions';
 import { isoFromString } from './timestamps';
@@ -98,22 +99,23 @@ export function parseChatMessageRows(records: readonly JsonLine[], path: string)
 }
 
 function rowToMessage(row: ChatMessageRow, location: string): ChatMessage {
-  const blockRows = row.metadata?.blocks ?? [];
-  const blocks: Block[] =
-    blockRows.length > 0
-      ? blockRows.map((b, i) => ({ id: b.id ?? `${row.id}#${i}`, kind: b.kind ?? 'text', content: b.content }))
-      : [{ id: `${row.id}#0`, kind: 'text', content: row.content ?? '' }];
   const message: ChatMessage = {
     id: row.id,
     sessionId: row.session_id,
     surface: row.surface,
     role: row.role,
-    content: row.content ?? blocks.map((b) => b.content).join('\n\n'),
-    blocks,
+    content: '',
+    blocks: [],
     createdAt: row.created_at,
     location,
   };
   if (row.agent_id !== undefined && row.agent_id !== null && row.agent_id !== '') message.agentId = row.agent_id;
+  const blockRows = row.metadata?.blocks ?? [];
+  message.blocks =
+    blockRows.length > 0
+      ? blockRows.map((b, i) => blockOf(message, { id: b.id ?? `${row.id}#${i}`, kind: b.kind ?? 'text', content: b.content }))
+      : [blockOf(message, { id: `${row.id}#0`, kind: 'text', content: row.content ?? '' })];
+  message.content = row.content ?? message.blocks.map((b) => b.content).join('\n\n');
   return message;
 }
 

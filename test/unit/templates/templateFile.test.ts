@@ -220,6 +220,12 @@ describe('template file: body issues and positions', () => {
     assert.deepEqual(issuesOf(text), []);
   });
 
+  it('knows the provenance every block carries, in {{#each blocks}} and in a message\'s blocks', () => {
+    const fields = '{{this.role}} {{agent_id}} {{created_at}} {{surface}} {{message_id}} {{this.kind}}';
+    const text = `${header}{{#each blocks}}${fields}{{/each}}\n{{#each messages}}{{#each blocks}}${fields}{{/each}}{{/each}}\n`;
+    assert.deepEqual(issuesOf(text), []);
+  });
+
   it('warns about unknown variables with their positions and hints', () => {
     const text = `${header}{{titel}}\n{{stats.tokens}}\n{{#each messages}}{{metadata.title}}{{/each}}`;
     const issues = issuesOf(text).filter((i) => i.code === 'HBS_UNKNOWN_VARIABLE');
