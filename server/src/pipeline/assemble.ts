@@ -121,7 +121,7 @@ function pickMessages(ordered: ChatMessage[], sessionId: string, messageIds: rea
 }
 
 /** Keeps the wanted (or all) non-blank blocks; drops messages left empty. */
-function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockIds: readonly string[] | undefined): ChatMessage[] {
+export function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockIds: readonly string[] | undefined): ChatMessage[] {
   const wanted = blockIds === undefined || blockIds.length === 0 ? undefined : new Set(blockIds);
   const found = new Set<string>();
   const kept: ChatMessage[] = [];
@@ -130,7 +130,7 @@ function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockId
       if (!wanted.has(block.id)) return false;
       found.add(block.id);
     }
-    return block.content.trim() !== '';
+    return !isBlank(block.content);
   };
   for (const message of messages) {
     // Messages kept whole (the usual case) are shared, not copied: nothing downstream mutates them.
@@ -151,8 +151,17 @@ function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockId
   return kept;
 }
 
+/** `text.trim() === ''` without copying the text: `\s` is the set trim removes. */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first > 32 && first < 127) return false; // printable ASCII: the usual first character
+  return !/\S/.test(text);
+}
+
 function distinctSurfaces(messages: readonly ChatMessage[]): Surface[] {
-  return [...new Set(messages.map((m) => m.surface))];
+  const surfaces = new Set<Surface>();
+  for (const message of messages) surfaces.add(message.surface);
+  return [...surfaces];
 }
 
 export function renderMarkdown(messages: readonly ChatMessage[], codeLanguage?: string): string {

@@ -1,4 +1,4 @@
-import type { Block, ChatMessage } from '../model';
+import type { Block, BlockKind, ChatMessage } from '../model';
 
 /**
  * Blocks carry their message's provenance (DESIGN.md §3): parsers read a
@@ -13,15 +13,12 @@ export type BlockDraft = Pick<Block, 'id' | 'kind' | 'content'>;
 export type MessageDraft = Omit<ChatMessage, 'blocks'> & { blocks: BlockDraft[] };
 
 export function blockOf(message: Omit<ChatMessage, 'blocks'>, draft: BlockDraft): Block {
-  const block: Block = {
-    id: draft.id,
-    kind: draft.kind,
-    content: draft.content,
-    messageId: message.id,
-    role: message.role,
-    timestamp: message.createdAt,
-    surface: message.surface,
-  };
+  return makeBlock(message, draft.id, draft.kind, draft.content);
+}
+
+/** blockOf without the draft object, for parsers that read thousands of rows. */
+export function makeBlock(message: Omit<ChatMessage, 'blocks'>, id: string, kind: BlockKind, content: string): Block {
+  const block: Block = { id, kind, content, messageId: message.id, role: message.role, timestamp: message.createdAt, surface: message.surface };
   if (message.agentId !== undefined) block.agentId = message.agentId;
   return block;
 }
