@@ -8,10 +8,17 @@ export type Surface = 'inputs' | 'reasoning' | 'outputs' | 'editor';
 export type Role = 'user' | 'assistant' | 'system' | 'tool';
 export type BlockKind = 'text' | 'code' | 'thinking' | 'tool_use' | 'tool_result';
 
+/** A block carries its message's provenance, as the seed's ContentBlock does. */
 export interface Block {
   id: string;
   kind: BlockKind;
   content: string;
+  messageId: string;
+  role: Role;
+  /** The message's createdAt (ISO 8601 UTC). */
+  timestamp: string;
+  agentId?: string;
+  surface: Surface;
 }
 
 export interface ChatMessage {

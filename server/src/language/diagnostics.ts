@@ -14,13 +14,16 @@ const SEVERITY: Readonly<Record<TemplateIssue['severity'], DiagnosticSeverity>> 
 };
 
 export function toDiagnostic(issue: TemplateIssue): Diagnostic {
-  return {
+  const diagnostic: Diagnostic = {
     range: issue.range,
     severity: SEVERITY[issue.severity],
     code: issue.code,
     source: DIAGNOSTIC_SOURCE,
     message: issue.message,
   };
+  // What the quick fix needs (codeActions.ts), sent back by the client with the code action request.
+  if (issue.fix !== undefined) diagnostic.data = issue.fix;
+  return diagnostic;
 }
 
 export function toDiagnostics(issues: readonly TemplateIssue[]): Diagnostic[] {

@@ -1,4 +1,6 @@
 import {
+  type CodeAction,
+  CodeActionKind,
   type CompletionItem,
   type Connection,
   type Disposable,
@@ -8,6 +10,7 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { templateCodeActions } from './codeActions';
 import { templateCompletions } from './completion';
 import { templateHover } from './hover';
 import { templateChecks } from './templateChecks';
@@ -15,7 +18,7 @@ import { ValidationScheduler } from './validationScheduler';
 
 /**
  * The language features of template files (`*.hbs`): diagnostics,
- * completion, hover. Thin handlers over the rule modules in this folder; the
+ * completion, hover, quick fixes. Thin handlers over the rule modules in this folder; the
  * server advertises TEMPLATE_LANGUAGE_CAPABILITIES and calls
  * registerTemplateLanguageFeatures once.
  */
@@ -24,6 +27,7 @@ export const TEMPLATE_LANGUAGE_CAPABILITIES = {
   textDocumentSync: TextDocumentSyncKind.Incremental,
   completionProvider: { triggerCharacters: ['{', '.', ' ', '#', ':', '@', '(', '/'] },
   hoverProvider: true,
+  codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
 } as const satisfies ServerCapabilities;
 
 export interface TemplateLanguageOptions {
@@ -50,7 +54,7 @@ export interface TemplateLanguageFeatures {
 export const DEFAULT_DEBOUNCE_MS = 100;
 export const DEFAULT_SAMPLE_RENDER_DELAY_MS = 300;
 
-type LanguageConnection = Pick<Connection, 'onCompletion' | 'onHover' | 'sendDiagnostics' | 'console'>;
+type LanguageConnection = Pick<Connection, 'onCompletion' | 'onHover' | 'onCodeAction' | 'sendDiagnostics' | 'console'>;
 
 export function registerTemplateLanguageFeatures(
   connection: LanguageConnection,
@@ -96,6 +100,10 @@ export function registerTemplateLanguageFeatures(
     connection.onHover(({ textDocument, position }): Hover | null => {
       const document = templateAt(textDocument.uri);
       return document === undefined ? null : guarded('hover', () => templateHover(document, position));
+    }),
+    connection.onCodeAction((params): CodeAction[] | null => {
+      const document = templateAt(params.textDocument.uri);
+      return document === undefined ? null : guarded('quick fixes', () => templateCodeActions(document, params));
     }),
   ];
 

@@ -10,6 +10,7 @@ import {
   type Surface,
 } from '../model';
 import { fenceLanguageForPath } from '../sources/codeFiles';
+import { blockOf } from '../sources/provenance';
 import { sortByTime } from '../sources/sessions';
 
 /**
@@ -101,7 +102,7 @@ function sessionList(sessions: readonly SessionInfo[], lead: string): string {
 /** A message without blocks (e.g. from another source) gets its content as one text block. */
 function withBlocks(message: ChatMessage): ChatMessage {
   if (message.blocks.length > 0) return message;
-  return { ...message, blocks: [{ id: `${message.id}#0`, kind: 'text', content: message.content }] };
+  return { ...message, blocks: [blockOf(message, { id: `${message.id}#0`, kind: 'text', content: message.content })] };
 }
 
 function pickMessages(ordered: ChatMessage[], sessionId: string, messageIds: readonly string[] | undefined): ChatMessage[] {
@@ -120,7 +121,7 @@ function pickMessages(ordered: ChatMessage[], sessionId: string, messageIds: rea
 }
 
 /** Keeps the wanted (or all) non-blank blocks; drops messages left empty. */
-function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockIds: readonly string[] | undefined): ChatMessage[] {
+export function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockIds: readonly string[] | undefined): ChatMessage[] {
   const wanted = blockIds === undefined || blockIds.length === 0 ? undefined : new Set(blockIds);
   const found = new Set<string>();
   const kept: ChatMessage[] = [];
@@ -129,7 +130,7 @@ function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockId
       if (!wanted.has(block.id)) return false;
       found.add(block.id);
     }
-    return block.content.trim() !== '';
+    return !isBlank(block.content);
   };
   for (const message of messages) {
     // Messages kept whole (the usual case) are shared, not copied: nothing downstream mutates them.
@@ -150,8 +151,17 @@ function pickBlocks(messages: readonly ChatMessage[], sessionId: string, blockId
   return kept;
 }
 
+/** `text.trim() === ''` without copying the text: `\s` is the set trim removes. */
+function isBlank(text: string): boolean {
+  const first = text.charCodeAt(0);
+  if (first > 32 && first < 127) return false; // printable ASCII: the usual first character
+  return !/\S/.test(text);
+}
+
 function distinctSurfaces(messages: readonly ChatMessage[]): Surface[] {
-  return [...new Set(messages.map((m) => m.surface))];
+  const surfaces = new Set<Surface>();
+  for (const message of messages) surfaces.add(message.surface);
+  return [...surfaces];
 }
 
 export function renderMarkdown(messages: readonly ChatMessage[], codeLanguage?: string): string {

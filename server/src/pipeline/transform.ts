@@ -2,6 +2,7 @@ import type { Clock } from '../clock';
 import { isoUtc } from '../clock';
 import {
   type AssembledContent,
+  type Block,
   type ChatMessage,
   type FormattedContent,
   type Metadata,
@@ -9,7 +10,7 @@ import {
   type Surface,
   estimateTokens,
 } from '../model';
-import type { RenderContext, RenderMessage } from '../templates/context';
+import type { RenderBlock, RenderContext, RenderMessage } from '../templates/context';
 import { type TemplateEngine, sharedTemplateEngine } from '../templates/engine';
 import type { TemplateDefinition } from '../templates/types';
 
@@ -67,7 +68,7 @@ export function buildRenderContext(assembled: AssembledContent, template: Templa
       return renderMessages();
     },
     get blocks() {
-      return (blocks ??= renderMessages().flatMap((message) => message.blocks.map((block) => ({ ...block, message_id: message.id }))));
+      return (blocks ??= renderMessages().flatMap((message) => message.blocks));
     },
     metadata,
     stats: {
@@ -88,7 +89,20 @@ function toRenderMessage(message: ChatMessage): RenderMessage {
     created_at: message.createdAt,
     surface: message.surface,
     content: message.content,
-    blocks: message.blocks.map((block) => ({ id: block.id, kind: block.kind, content: block.content })),
+    blocks: message.blocks.map(toRenderBlock),
+  };
+}
+
+function toRenderBlock(block: Block): RenderBlock {
+  return {
+    id: block.id,
+    kind: block.kind,
+    content: block.content,
+    message_id: block.messageId,
+    role: block.role,
+    agent_id: block.agentId ?? null,
+    created_at: block.timestamp,
+    surface: block.surface,
   };
 }
 

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ExportError } from '../errors';
-import type { Block, ChatMessage, ParsedTranscript } from '../model';
+import type { BlockKind, ChatMessage, ParsedTranscript, Role, Surface } from '../model';
 import { idField, isPlainObject, timestampField } from './fields';
 import type { JsonLine } from './jsonInput';
+import { makeBlock } from './provenance';
 import { parseRecord } from './schemaError';
 import { groupSessions } from './sessions';
 import { isoFromString } from './timestamps';
@@ -40,39 +41,53 @@ export const chatMessageRowSchema = z.object({
 
 export type ChatMessageRow = z.infer<typeof chatMessageRowSchema>;
 
+type BlockRow = z.infer<typeof blockRowSchema>;
+
+const ROLES: ReadonlySet<unknown> = new Set<Role>(['user', 'assistant', 'system', 'tool']);
+const SURFACES: ReadonlySet<unknown> = new Set<Surface>(['inputs', 'reasoning', 'outputs', 'editor']);
+const BLOCK_KINDS: ReadonlySet<unknown> = new Set<BlockKind>(['text', 'code', 'thinking', 'tool_use', 'tool_result']);
+
 /**
- * The shape nearly every row has (string ids, object metadata, string time),
- * checked without zod transforms, unions or preprocessing, which cost ten
- * times more per row. It accepts a subset of what chatMessageRowSchema
- * accepts and means the same; other rows, and every error message, go
- * through the full schema.
+ * The shape nearly every row has (string ids, object metadata, a string
+ * time), recognised by hand: a zod parse per row cost more than the row's
+ * JSON.parse, and in a one-shot CLI run several times that (zod compiles and
+ * warms up its parsers on first use). It accepts a subset of what
+ * chatMessageRowSchema accepts and builds the same message from it
+ * (property-tested in test/unit/sources/fastPaths.test.ts); every other
+ * row, and every error message, goes through the schema.
  */
-const plainBlockRowSchema = z.object({
-  id: z.string().min(1).optional(),
-  kind: z.enum(['text', 'code', 'thinking', 'tool_use', 'tool_result']).nullish(),
-  content: z.string(),
-});
+function plainRowMessage(value: unknown, location: string): ChatMessage | undefined {
+  if (!isPlainObject(value)) return undefined;
+  const { id, session_id: sessionId, surface, agent_id: agentId, role, content, metadata, created_at: time } = value;
+  if (typeof id !== 'string' || id === '' || typeof sessionId !== 'string' || sessionId === '') return undefined;
+  if (!ROLES.has(role) || (surface != null && !SURFACES.has(surface))) return undefined;
+  if ((agentId != null && typeof agentId !== 'string') || (content != null && typeof content !== 'string')) return undefined;
+  if (typeof time !== 'string') return undefined;
+  let blocks: unknown;
+  if (metadata != null) {
+    if (!isPlainObject(metadata)) return undefined;
+    blocks = metadata['blocks'];
+    if (blocks != null && !(Array.isArray(blocks) && blocks.every(isPlainBlockRow))) return undefined;
+  }
+  const createdAt = isoFromString(time);
+  if (createdAt === undefined) return undefined;
+  return buildMessage(
+    id,
+    sessionId,
+    (surface ?? 'reasoning') as Surface,
+    role as Role,
+    agentId as string | null | undefined,
+    content as string | null | undefined,
+    blocks as BlockRow[] | null | undefined,
+    createdAt,
+    location,
+  );
+}
 
-const plainRowSchema = z.object({
-  id: z.string().min(1),
-  session_id: z.string().min(1),
-  surface: z.enum(['inputs', 'reasoning', 'outputs', 'editor']).nullish(),
-  agent_id: z.string().nullish(),
-  role: z.enum(['user', 'assistant', 'system', 'tool']),
-  content: z.string().nullish(),
-  metadata: z.looseObject({ blocks: z.array(plainBlockRowSchema).nullish() }).nullish(),
-  created_at: z.string(),
-});
-
-function parseRow(value: unknown, where: { path: string; line: number }): ChatMessageRow {
-  const plain = plainRowSchema.safeParse(value);
-  const createdAt = plain.success ? isoFromString(plain.data.created_at) : undefined;
-  if (!plain.success || createdAt === undefined) return parseRecord(chatMessageRowSchema, value, where);
-  // zod's output is a fresh object: completed in place rather than copied.
-  const row = plain.data;
-  row.surface ??= 'reasoning';
-  row.created_at = createdAt;
-  return row as ChatMessageRow;
+function isPlainBlockRow(value: unknown): boolean {
+  if (!isPlainObject(value)) return false;
+  const { id, kind, content } = value;
+  return (id === undefined || (typeof id === 'string' && id !== '')) && (kind == null || BLOCK_KINDS.has(kind)) && typeof content === 'string';
 }
 
 /** True when a JSON value looks like a chat_messages row (used by detection). */
@@ -82,38 +97,49 @@ export function looksLikeChatMessageRow(value: unknown): boolean {
 
 export function parseChatMessageRows(records: readonly JsonLine[], path: string): ParsedTranscript {
   const firstLineOfId = new Map<string, number>();
-  const messages = records.map(({ value, line }) => {
-    const row = parseRow(value, { path, line });
-    const seenAt = firstLineOfId.get(row.id);
+  const messages: ChatMessage[] = [];
+  for (const { value, line } of records) {
+    const location = `${path}:${line}`;
+    const message = plainRowMessage(value, location) ?? messageFromRow(parseRecord(chatMessageRowSchema, value, { path, line }), location);
+    const seenAt = firstLineOfId.get(message.id);
     if (seenAt !== undefined) {
-      throw new ExportError('INVALID_INPUT', `${path} line ${line}: duplicate message id "${row.id}" (first at line ${seenAt})`, {
+      throw new ExportError('INVALID_INPUT', `${path} line ${line}: duplicate message id "${message.id}" (first at line ${seenAt})`, {
         details: { path, line, field: 'id' },
         recoverable: false,
       });
     }
-    firstLineOfId.set(row.id, line);
-    return rowToMessage(row, `${path}:${line}`);
-  });
+    firstLineOfId.set(message.id, line);
+    messages.push(message);
+  }
   return { format: 'chat_messages', sessions: groupSessions(messages) };
 }
 
-function rowToMessage(row: ChatMessageRow, location: string): ChatMessage {
-  const blockRows = row.metadata?.blocks ?? [];
-  const blocks: Block[] =
-    blockRows.length > 0
-      ? blockRows.map((b, i) => ({ id: b.id ?? `${row.id}#${i}`, kind: b.kind ?? 'text', content: b.content }))
-      : [{ id: `${row.id}#0`, kind: 'text', content: row.content ?? '' }];
-  const message: ChatMessage = {
-    id: row.id,
-    sessionId: row.session_id,
-    surface: row.surface,
-    role: row.role,
-    content: row.content ?? blocks.map((b) => b.content).join('\n\n'),
-    blocks,
-    createdAt: row.created_at,
-    location,
-  };
-  if (row.agent_id !== undefined && row.agent_id !== null && row.agent_id !== '') message.agentId = row.agent_id;
+/** A validated row as a message (the general path; the fast path builds the same). */
+export function messageFromRow(row: ChatMessageRow, location: string): ChatMessage {
+  return buildMessage(row.id, row.session_id, row.surface, row.role, row.agent_id, row.content, row.metadata?.blocks, row.created_at, location);
+}
+
+/** The one place a row's fields become a message, for both paths. Positional: it runs for every row. */
+function buildMessage(
+  id: string,
+  sessionId: string,
+  surface: Surface,
+  role: Role,
+  agentId: string | null | undefined,
+  content: string | null | undefined,
+  blockRows: readonly BlockRow[] | null | undefined,
+  createdAt: string,
+  location: string,
+): ChatMessage {
+  const message: ChatMessage = { id, sessionId, surface, role, content: '', blocks: [], createdAt, location };
+  if (agentId !== undefined && agentId !== null && agentId !== '') message.agentId = agentId;
+  if (blockRows === undefined || blockRows === null || blockRows.length === 0) {
+    message.blocks = [makeBlock(message, `${id}#0`, 'text', content ?? '')];
+    message.content = content ?? '';
+    return message;
+  }
+  message.blocks = blockRows.map((b, i) => makeBlock(message, b.id ?? `${id}#${i}`, b.kind ?? 'text', b.content));
+  message.content = content ?? message.blocks.map((b) => b.content).join('\n\n');
   return message;
 }
 

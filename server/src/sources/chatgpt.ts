@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ExportError } from '../errors';
-import type { Block, BlockKind, ChatMessage, ParsedTranscript, Role, SessionInfo } from '../model';
+import type { BlockKind, ChatMessage, ParsedTranscript, Role, SessionInfo } from '../model';
 import { isPlainObject } from './fields';
+import { type BlockDraft, type MessageDraft, withBlockProvenance } from './provenance';
 import { parseRecord } from './schemaError';
 import { makeSession, sortByTime } from './sessions';
 import { isoFromSeconds } from './timestamps';
@@ -80,7 +81,7 @@ function conversationToSession(conversation: Conversation, index: number, path: 
     const blocks = contentBlocks(message, role, id);
     if (blocks.length === 0) continue;
     if (message.create_time != null) lastIso = isoFromSeconds(message.create_time) ?? lastIso;
-    const chat: ChatMessage = {
+    const chat: MessageDraft = {
       id,
       sessionId,
       surface: 'reasoning',
@@ -93,7 +94,7 @@ function conversationToSession(conversation: Conversation, index: number, path: 
     const model = message.metadata?.['model_slug'];
     const agentId = typeof model === 'string' && model !== '' ? model : (conversation.default_model_slug ?? undefined);
     if (role === 'assistant' && agentId !== undefined && agentId !== '') chat.agentId = agentId;
-    messages.push(chat);
+    messages.push(withBlockProvenance(chat));
   }
   return makeSession(sessionId, sortByTime(messages), conversation.title ?? undefined);
 }
@@ -130,11 +131,11 @@ function latestLeaf(conversation: Conversation): string | undefined {
   return best?.id;
 }
 
-function contentBlocks(message: ChatGptMessage, role: Role, messageId: string): Block[] {
+function contentBlocks(message: ChatGptMessage, role: Role, messageId: string): BlockDraft[] {
   const content = message.content;
   if (content === null || content === undefined) return [];
   const type = content.content_type ?? 'text';
-  const toBlocks = (kind: BlockKind, texts: readonly string[]): Block[] =>
+  const toBlocks = (kind: BlockKind, texts: readonly string[]): BlockDraft[] =>
     texts
       .filter((t) => t.trim() !== '')
       .map((text, i) => ({ id: `${messageId}#${i}`, kind, content: text }));

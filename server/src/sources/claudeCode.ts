@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ExportError } from '../errors';
-import type { Block, ChatMessage, ParsedTranscript, Role } from '../model';
+import type { ParsedTranscript, Role } from '../model';
 import { isPlainObject, timestampField } from './fields';
 import type { JsonLine } from './jsonInput';
+import { type BlockDraft, type MessageDraft, withBlockProvenance } from './provenance';
 import { parseRecord } from './schemaError';
 import { groupSessions } from './sessions';
 
@@ -57,7 +58,7 @@ export function looksLikeClaudeCodeLine(value: unknown): boolean {
 }
 
 interface Draft {
-  message: ChatMessage;
+  message: MessageDraft;
   apiMessageId: string | undefined;
 }
 
@@ -66,7 +67,7 @@ export function parseClaudeCode(lines: readonly JsonLine[], path: string): Parse
   const seenUuids = new Set<string>();
   const sessionOfUuid = new Map<string, string>();
   const summaries: { summary: string; leafUuid: string }[] = [];
-  const drafts: ChatMessage[] = [];
+  const drafts: MessageDraft[] = [];
   const lastAssistant = new Map<string, Draft>();
 
   for (const { value, line } of lines) {
@@ -96,7 +97,7 @@ export function parseClaudeCode(lines: readonly JsonLine[], path: string): Parse
       previous.message.blocks.push(...blocks);
       continue;
     }
-    const message: ChatMessage = {
+    const message: MessageDraft = {
       id: entry.uuid,
       sessionId,
       surface: 'reasoning',
@@ -112,8 +113,10 @@ export function parseClaudeCode(lines: readonly JsonLine[], path: string): Parse
     else lastAssistant.delete(sessionId);
   }
 
-  const messages = drafts.filter((m) => m.blocks.length > 0);
-  for (const m of messages) m.content = m.blocks.map((b) => b.content).join('\n\n');
+  // Complete only now: later lines of the same API message add blocks.
+  const messages = drafts
+    .filter((m) => m.blocks.length > 0)
+    .map((m) => withBlockProvenance({ ...m, content: m.blocks.map((b) => b.content).join('\n\n') }));
   const titles = new Map<string, string>();
   for (const { summary, leafUuid } of summaries) {
     const sessionId = sessionOfUuid.get(leafUuid);
@@ -122,18 +125,18 @@ export function parseClaudeCode(lines: readonly JsonLine[], path: string): Parse
   return { format: 'claude_code', sessions: groupSessions(messages, titles) };
 }
 
-function roleOf(entry: ConversationLine, blocks: readonly Block[]): Role {
+function roleOf(entry: ConversationLine, blocks: readonly BlockDraft[]): Role {
   if (entry.type === 'assistant') return 'assistant';
   const onlyToolResults = blocks.length > 0 && blocks.every((b) => b.kind === 'tool_result');
   return onlyToolResults ? 'tool' : 'user';
 }
 
-function contentBlocks(entry: ConversationLine, path: string, line: number): Block[] {
+function contentBlocks(entry: ConversationLine, path: string, line: number): BlockDraft[] {
   const content = entry.message.content;
   if (typeof content === 'string') {
     return content.trim() === '' ? [] : [{ id: `${entry.uuid}#0`, kind: 'text', content }];
   }
-  const blocks: Block[] = [];
+  const blocks: BlockDraft[] = [];
   content.forEach((raw, index) => {
     if (!isPlainObject(raw)) return;
     const where = { path, line, fieldPrefix: ['message', 'content', index] as const };

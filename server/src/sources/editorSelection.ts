@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ExportError } from '../errors';
-import type { Block, ChatMessage, ParsedTranscript } from '../model';
+import type { ParsedTranscript } from '../model';
 import { isCodePath } from './codeFiles';
+import { type BlockDraft, withBlockProvenance } from './provenance';
 import { parseRecord } from './schemaError';
 import { isoFromMillis } from './timestamps';
 
@@ -43,8 +44,8 @@ export function editorSelectionToMessages(input: EditorSelectionInput): ParsedTr
   const sessionId = `editor-${createHash('sha256').update(path).digest('hex').slice(0, 12)}`;
   const messageId = `${sessionId}:selection`;
   const kind = isCodePath(path) ? 'code' : 'text';
-  const blocks: Block[] = ranges.map((range, i) => ({ id: `${messageId}#${i}`, kind, content: range.text }));
-  const message: ChatMessage = {
+  const blocks: BlockDraft[] = ranges.map((range, i) => ({ id: `${messageId}#${i}`, kind, content: range.text }));
+  const message = withBlockProvenance({
     id: messageId,
     sessionId,
     surface: 'editor',
@@ -53,7 +54,7 @@ export function editorSelectionToMessages(input: EditorSelectionInput): ParsedTr
     blocks,
     createdAt: isoFromMillis(now.getTime()) ?? new Date(0).toISOString(),
     location: `${path}:${first.startLine}`,
-  };
+  });
   const name = path.split(/[\\/]/).pop() ?? path;
   const more = ranges.length > 1 ? ` (+${ranges.length - 1} more)` : '';
   const title = `${name}:${first.startLine}-${first.endLine}${more}`;

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { Block, ChatMessage, ParsedTranscript } from '../model';
+import type { BlockKind, ChatMessage, ParsedTranscript } from '../model';
 import { isPlainObject } from './fields';
+import { type BlockDraft, type MessageDraft, withBlockProvenance } from './provenance';
 import { parseRecord } from './schemaError';
 import { makeSession, sortByTime } from './sessions';
 import { isoFromMillis } from './timestamps';
@@ -64,22 +65,24 @@ export function parseVsCodeChat(value: unknown, path: string): ParsedTranscript 
     const userId = request.requestId ?? `${sessionId}:request-${index}`;
     const base = { sessionId, surface: 'reasoning' as const };
     const text = requestText(request);
-    messages.push({
-      ...base,
-      id: userId,
-      role: 'user',
-      content: text,
-      blocks: [{ id: `${userId}#0`, kind: 'text', content: text }],
-      createdAt: isoFromMillis(userMs) ?? new Date(0).toISOString(),
-      location: `${path}#/requests/${index}/message`,
-    });
+    messages.push(
+      withBlockProvenance({
+        ...base,
+        id: userId,
+        role: 'user',
+        content: text,
+        blocks: [{ id: `${userId}#0`, kind: 'text', content: text }],
+        createdAt: isoFromMillis(userMs) ?? new Date(0).toISOString(),
+        location: `${path}#/requests/${index}/message`,
+      }),
+    );
     lastMs = userMs;
 
     const assistantId = request.responseId ?? `${userId}:response`;
     const blocks = responseBlocks(request.response ?? [], assistantId);
     if (blocks.length === 0) return;
     lastMs = userMs + 1;
-    const assistant: ChatMessage = {
+    const assistant: MessageDraft = {
       ...base,
       id: assistantId,
       role: 'assistant',
@@ -90,7 +93,7 @@ export function parseVsCodeChat(value: unknown, path: string): ParsedTranscript 
     };
     const agentId = request.modelId ?? request.agent?.id;
     if (agentId !== undefined && agentId !== null && agentId !== '') assistant.agentId = agentId;
-    messages.push(assistant);
+    messages.push(withBlockProvenance(assistant));
   });
   return { format: 'vscode_chat', sessions: [makeSession(sessionId, sortByTime(messages), chat.customTitle ?? undefined)] };
 }
@@ -107,10 +110,10 @@ function requestText(request: ChatRequest): string {
 }
 
 /** Turns response parts into blocks; consecutive Markdown-like parts share one text block. */
-function responseBlocks(parts: readonly unknown[], messageId: string): Block[] {
-  const blocks: Block[] = [];
+function responseBlocks(parts: readonly unknown[], messageId: string): BlockDraft[] {
+  const blocks: BlockDraft[] = [];
   let text = '';
-  const push = (kind: Block['kind'], content: string): void => {
+  const push = (kind: BlockKind, content: string): void => {
     if (content.trim() === '') return;
     blocks.push({ id: `${messageId}#${blocks.length}`, kind, content });
   };

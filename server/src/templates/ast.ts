@@ -20,6 +20,8 @@ export interface HbsParseFailure {
   message: string;
   start: BodyPosition;
   end: BodyPosition;
+  /** For an unclosed block: the closing tag, and where it belongs. */
+  closeWith?: { at: BodyPosition; text: string };
 }
 
 export type HbsParseResult = { ok: true; ast: HbsProgram } | { ok: false; failure: HbsParseFailure };
@@ -81,6 +83,70 @@ interface OpenTag {
   end: number;
 }
 
+/** Block tags in order, comments skipped: `{{#name`, `{{^name`, `{{/name` (offset of the `{{`). */
+const BLOCK_TAGS = /\{\{!--[\s\S]*?--\}\}|\{\{![\s\S]*?\}\}|\{\{~?\s*([#^/])\s*[*>]?\s*([^\s}~()]+)/g;
+
+/**
+ * The block Handlebars would report unclosed, as it reads the tags: the
+ * first closing tag naming another block than the innermost open one, or
+ * the end of the body with a block still open. `before` is the offset of
+ * that closing tag (undefined at the end).
+ */
+export function blockToClose(body: string): { open: OpenTag & { tagStart: number }; before: number | undefined } | undefined {
+  const stack: (OpenTag & { tagStart: number })[] = [];
+  const tags = new RegExp(BLOCK_TAGS.source, 'g');
+  for (let m = tags.exec(body); m !== null; m = tags.exec(body)) {
+    const [, sigil, name] = m;
+    if (sigil === undefined || name === undefined) continue;
+    if (sigil !== '/') {
+      const nameStart = m.index + m[0].length - name.length;
+      stack.push({ name, start: nameStart, end: nameStart + name.length, tagStart: m.index });
+      continue;
+    }
+    const top = stack.at(-1);
+    if (top === undefined) return undefined;
+    if (top.name !== name) return { open: top, before: m.index };
+    stack.pop();
+  }
+  const open = stack.at(-1);
+  return open === undefined ? undefined : { open, before: undefined };
+}
+
+/**
+ * The closing tag for `blockToClose`'s block, and where it goes: an opening
+ * tag alone on its line gets a closing tag alone on a line, indented alike,
+ * before the line of the tag that closed the outer block (or at the end);
+ * an inline one is closed inline, where the text before that point ends.
+ */
+export function closingTagFor(body: string): { at: BodyPosition; text: string } | undefined {
+  const found = blockToClose(body);
+  if (found === undefined) return undefined;
+  const { open, before } = found;
+  const tag = `{{/${open.name}}}`;
+  const openLine = lineAround(body, open.tagStart);
+  const openTagEnd = body.indexOf('}}', open.end);
+  const standalone = openTagEnd !== -1 && /^[ \t]*$/.test(body.slice(openLine.start, open.tagStart)) && /^\}\}[ \t]*$/.test(body.slice(openTagEnd, openLine.end));
+  const indent = /^[ \t]*/.exec(body.slice(openLine.start))?.[0] ?? '';
+  if (before !== undefined) {
+    const closeLine = lineAround(body, before);
+    const closerAlone = /^[ \t]*$/.test(body.slice(closeLine.start, before));
+    if (standalone && closerAlone) return { at: positionOfOffset(body, closeLine.start), text: `${indent}${tag}\n` };
+    return { at: positionOfOffset(body, before), text: tag };
+  }
+  const contentEnd = body.replace(/[\r\n]+$/, '').length;
+  if (standalone) {
+    const atLineStart = contentEnd < body.length;
+    return { at: positionOfOffset(body, body.length), text: `${atLineStart ? '' : '\n'}${indent}${tag}\n` };
+  }
+  return { at: positionOfOffset(body, contentEnd), text: tag };
+}
+
+function lineAround(text: string, offset: number): { start: number; end: number } {
+  const start = Math.max(text.lastIndexOf('\n', offset - 1), text.lastIndexOf('\r', offset - 1)) + 1;
+  const ends = [text.indexOf('\n', offset), text.indexOf('\r', offset)].filter((i) => i !== -1);
+  return { start, end: ends.length === 0 ? text.length : Math.min(...ends) };
+}
+
 /** The innermost `{{#name}}` left open, found by a light scan (comments skipped). */
 export function findUnclosedBlock(body: string): OpenTag | undefined {
   const stack: OpenTag[] = [];
@@ -117,11 +183,14 @@ function describeParseError(error: unknown, body: string): HbsParseFailure {
   const mismatch = /^(\S+) doesn't match (\S+)/.exec(raw);
   const located = exceptionPosition(error);
   if (mismatch !== null && located !== undefined) {
-    return {
+    const failure: HbsParseFailure = {
       kind: 'unclosed-block',
       message: `{{#${mismatch[1]}}} is closed by {{/${mismatch[2]}}}: close it with {{/${mismatch[1]}}} first.`,
       ...located,
     };
+    const closeWith = closingTagFor(body);
+    if (closeWith !== undefined && closeWith.text.includes(`{{/${mismatch[1]}}}`)) failure.closeWith = closeWith;
+    return failure;
   }
   if (located !== undefined) {
     return { kind: 'syntax', message: raw.replace(/ - \d+:\d+$/, ''), ...located };
@@ -132,12 +201,15 @@ function describeParseError(error: unknown, body: string): HbsParseFailure {
   if (got === 'EOF' && expected.includes('OPEN_ENDBLOCK')) {
     const open = findUnclosedBlock(body);
     if (open !== undefined) {
-      return {
+      const failure: HbsParseFailure = {
         kind: 'unclosed-block',
         message: `{{#${open.name}}} is never closed: add {{/${open.name}}}.`,
         start: positionOfOffset(body, open.start),
         end: positionOfOffset(body, open.end),
       };
+      const closeWith = closingTagFor(body);
+      if (closeWith !== undefined && closeWith.text.includes(`{{/${open.name}}}`)) failure.closeWith = closeWith;
+      return failure;
     }
   }
 

@@ -4,10 +4,16 @@ import type { BlockKind, Metadata, OutputKind, Role, Surface } from '../model';
  * What a template body sees. Keys are snake_case like the metadata a user
  * writes in front matter; built by pipeline/transform.ts.
  */
+/** A block with its message's provenance, named like the message's own fields. */
 export interface RenderBlock {
   id: string;
   kind: BlockKind;
   content: string;
+  message_id: string;
+  role: Role;
+  agent_id: string | null;
+  created_at: string;
+  surface: Surface;
 }
 
 export interface RenderMessage {
@@ -23,7 +29,7 @@ export interface RenderMessage {
 export interface RenderContext {
   content: string;
   messages: RenderMessage[];
-  blocks: (RenderBlock & { message_id: string })[];
+  blocks: RenderBlock[];
   metadata: Metadata;
   stats: { message_count: number; block_count: number; char_count: number; token_count: number };
   template: { id: string; name: string; output: OutputKind; extension: string };
@@ -41,13 +47,20 @@ export type ContextShape =
 
 const scalar = (description: string): ContextShape => ({ kind: 'scalar', description });
 
-const blockFields = {
-  id: scalar('Block id.'),
-  kind: scalar('text | code | thinking | tool_use | tool_result'),
-  content: scalar('The block text.'),
+const blockShape: ContextShape = {
+  kind: 'object',
+  description: 'A block of a message, with the provenance of its message.',
+  fields: {
+    id: scalar('Block id.'),
+    kind: scalar('text | code | thinking | tool_use | tool_result'),
+    content: scalar('The block text.'),
+    message_id: scalar('Id of the message holding this block.'),
+    role: scalar('The role of the message holding this block: user | assistant | system | tool'),
+    agent_id: scalar('The agent that wrote its message, or null.'),
+    created_at: scalar('When its message was written (ISO 8601 UTC).'),
+    surface: scalar('The surface of its message: inputs | reasoning | outputs | editor'),
+  },
 };
-
-const blockShape: ContextShape = { kind: 'object', description: 'A block of a message.', fields: blockFields };
 
 const messageShape: ContextShape = {
   kind: 'object',
@@ -87,15 +100,7 @@ export const RENDER_CONTEXT_SHAPE: ContextShape = {
   fields: {
     content: scalar('The assembled selection as Markdown-ish text, in time order.'),
     messages: { kind: 'array', description: 'The selected messages, in time order.', item: messageShape },
-    blocks: {
-      kind: 'array',
-      description: 'Every selected block of every message, in order.',
-      item: {
-        kind: 'object',
-        description: 'A block, with the id of its message.',
-        fields: { ...blockFields, message_id: scalar('Id of the message holding this block.') },
-      },
-    },
+    blocks: { kind: 'array', description: 'Every selected block of every message, in order.', item: blockShape },
     metadata: metadataShape,
     stats: {
       kind: 'object',

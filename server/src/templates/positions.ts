@@ -41,6 +41,15 @@ export class LineIndex {
     return { line: low, character: clamped - (this.lineStarts[low] ?? 0) };
   }
 
+  offsetAt(position: TemplatePosition): number {
+    if (position.line >= this.lineStarts.length) return this.text.length;
+    return Math.min(this.lineStart(position.line) + Math.max(0, position.character), this.text.length);
+  }
+
+  textAt(range: TemplateRange): string {
+    return this.text.slice(this.offsetAt(range.start), this.offsetAt(range.end));
+  }
+
   rangeAt(start: number, end: number): TemplateRange {
     return { start: this.positionAt(start), end: this.positionAt(Math.max(start, end)) };
   }

@@ -1,4 +1,5 @@
 import type { AssembledContent, Metadata } from '../model';
+import { withBlockProvenance } from '../sources/provenance';
 import type { TemplateDefinition } from './types';
 
 /**
@@ -11,7 +12,7 @@ export const SAMPLE_ASSEMBLED: AssembledContent = {
   sessionId: 'sample-session',
   sessionTitle: 'Sample session',
   messages: [
-    {
+    withBlockProvenance({
       id: 'm1',
       sessionId: 'sample-session',
       surface: 'inputs',
@@ -19,8 +20,8 @@ export const SAMPLE_ASSEMBLED: AssembledContent = {
       content: 'How do I escape <b> & "quotes" in café names?',
       blocks: [{ id: 'm1-b1', kind: 'text', content: 'How do I escape <b> & "quotes" in café names?' }],
       createdAt: '2024-05-01T12:00:00.000Z',
-    },
-    {
+    }),
+    withBlockProvenance({
       id: 'm2',
       sessionId: 'sample-session',
       surface: 'outputs',
@@ -32,7 +33,7 @@ export const SAMPLE_ASSEMBLED: AssembledContent = {
         { id: 'm2-b2', kind: 'code', content: 'const x = `a`;' },
       ],
       createdAt: '2024-05-01T12:00:05.000Z',
-    },
+    }),
   ],
   text: '**user**: How do I escape <b> & "quotes" in café names?\n\n**assistant**: Use a helper:\n\n```ts\nconst x = `a`;\n```\n',
   surfaces: ['inputs', 'outputs'],

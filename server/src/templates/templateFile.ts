@@ -6,6 +6,7 @@ import type { OutputKind } from '../model';
 import { analyzeBody } from './analyzer';
 import { HEADER_KEYS, OUTPUT_KINDS, templateHeaderSchema, toTemplateConfig } from './header';
 import { LineIndex } from './positions';
+import { byCloseness } from './suggest';
 import type { TemplateAnalysis, TemplateDefinition, TemplateIssue, TemplateOrigin, TemplateRange } from './types';
 
 /**
@@ -142,6 +143,7 @@ function analyzeHeader(parts: FileParts): HeaderAnalysis {
     return span === undefined ? openingLine : rangeOf(span[0], span[1]);
   };
   const issues = parsed.error.issues.flatMap((issue) => describeHeaderIssue(issue, record, locate, openingLine));
+  for (const issue of issues) addHeaderFix(issue, record, lines);
   return { raw, issues };
 }
 
@@ -173,6 +175,18 @@ function describeHeaderIssue(
     return [headerIssue('HEADER_WRONG_TYPE', `"${shown}" must be ${describeExpected(key, issue.expected)}, not ${describeValue(actual)}.`, locate(path, 'value'))];
   }
   return [headerIssue('HEADER_INVALID_VALUE', `"${shown}": ${issue.message}`, locate(path, 'value'))];
+}
+
+/** Unknown keys and output kinds: the valid ones as fixes, the closest first (keys already written are not offered). */
+function addHeaderFix(issue: TemplateIssue, record: Record<string, unknown>, lines: LineIndex): void {
+  const written = lines.textAt(issue.range);
+  if (written === '') return;
+  if (issue.code === 'HEADER_UNKNOWN_KEY') {
+    const free = HEADER_KEYS.filter((key) => !Object.hasOwn(record, key));
+    issue.fix = { range: issue.range, expected: written, choices: byCloseness(written.replace(/^["']|["']$/g, ''), free) };
+  } else if (issue.code === 'HEADER_UNKNOWN_OUTPUT') {
+    issue.fix = { range: issue.range, expected: written, choices: byCloseness(String(record['output']), OUTPUT_KINDS) };
+  }
 }
 
 function describeExpected(key: string, expected: string): string {

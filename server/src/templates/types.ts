@@ -26,6 +26,7 @@ export const TEMPLATE_ISSUE_CODES = [
   'HBS_DECORATOR_REFUSED',
   'HBS_PARTIAL_REFUSED',
   'HBS_UNKNOWN_HELPER',
+  'HBS_INCOMPLETE_PATH',
   'HBS_HELPER_USAGE',
   'HBS_UNKNOWN_VARIABLE',
   'HBS_UNESCAPED_XML',
@@ -42,6 +43,20 @@ export interface TemplateIssue {
   severity: 'error' | 'warning';
   /** Position in the whole template file (header lines included). */
   range: TemplateRange;
+  /** How to fix it, when there is a likely fix (the language server's quick fixes). */
+  fix?: TemplateFix;
+}
+
+/**
+ * Text to put at `range` instead of what is there: one quick fix per
+ * choice, best first. An empty range inserts.
+ */
+export interface TemplateFix {
+  /** Whole-file position of the text to replace; may differ from the issue's range (one segment of a path). */
+  range: TemplateRange;
+  /** The text at `range` when the issue was found: a fix is only applied to that text. */
+  expected: string;
+  choices: string[];
 }
 
 /** The validated front matter of a template file (DESIGN.md §5). */

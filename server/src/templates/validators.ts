@@ -3,6 +3,7 @@ import YAML from 'yaml';
 import type { ValidationIssue } from '../model';
 import { findXmlInvalidChar } from './serialize';
 import type { TemplateConfig } from './types';
+import { xmlDocumentProblem } from './xmlDocument';
 
 /**
  * Output validators per output kind (DESIGN.md §5): front matter parses and
@@ -100,6 +101,13 @@ function checkXml(content: string): ValidationIssue[] {
   if (result !== true) {
     const { line, col, msg } = result.err;
     errors.push(issue('XML_MALFORMED', `The XML is not well-formed (line ${line}, column ${col}): ${msg}`));
+  } else {
+    // XMLValidator checks tags, not the document: one root, nothing but comments, PIs and whitespace around it.
+    const problem = xmlDocumentProblem(content);
+    if (problem !== undefined) {
+      const { line, column } = lineAndColumn(content, problem.index);
+      errors.push(issue('XML_MALFORMED', `The XML is not well-formed (line ${line}, column ${column}): ${problem.message}.`));
+    }
   }
   const bad = findXmlInvalidChar(content);
   if (bad !== undefined) {
@@ -107,6 +115,13 @@ function checkXml(content: string): ValidationIssue[] {
     errors.push(issue('XML_MALFORMED', `The XML contains a character XML 1.0 forbids (U+${bad.codeUnit}) on line ${line}.`));
   }
   return errors;
+}
+
+/** 1-based line and column (UTF-16 units) of an offset; CR, LF and CRLF end lines. */
+function lineAndColumn(text: string, index: number): { line: number; column: number } {
+  const before = text.slice(0, index);
+  const lines = before.split(/\r\n|\r|\n/);
+  return { line: lines.length, column: (lines.at(-1)?.length ?? 0) + 1 };
 }
 
 export function isMissing(value: unknown): boolean {

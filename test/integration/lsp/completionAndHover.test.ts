@@ -54,6 +54,15 @@ describe('template completion', () => {
     assert.ok(labels(`${HEADER}{{#each messages}}{{else}}{{‸`).includes('metadata'), 'the else branch is in the outer context');
   });
 
+  it("offers a block's provenance inside {{#each blocks}}, at the top level and in a message", () => {
+    for (const text of [`${HEADER}{{#each blocks}}{{‸`, `${HEADER}{{#each messages}}{{#each blocks}}{{this.‸`]) {
+      const items = labels(text);
+      for (const expected of ['id', 'kind', 'content', 'message_id', 'role', 'created_at', 'agent_id', 'surface']) {
+        assert.ok(items.includes(expected), `missing ${expected} in ${items.join(', ')}`);
+      }
+    }
+  });
+
   it('offers metadata keys after "metadata.", including the fields the header requires', () => {
     const items = complete(`${HEADER}# {{metadata.ti‸}}`);
     const names = items.map((i) => i.label);
@@ -132,6 +141,11 @@ describe('template hover', () => {
     assert.match(hoverText(`${HEADER}{{metadata.ti‸tle}}`) ?? '', /\*\*metadata\.title\*\*.*Export title/s);
     assert.match(hoverText(`${HEADER}{{#each messages}}{{@ind‸ex}}{{/each}}`) ?? '', /\*\*@index\*\*/);
     assert.match(hoverText(`${HEADER}{{#each messages}}{{@root.st‸ats.token_count}}{{/each}}`) ?? '', /Counts of the selection/);
+  });
+
+  it("documents a block's provenance", () => {
+    assert.match(hoverText(`${HEADER}{{#each blocks}}{{this.ro‸le}}{{/each}}`) ?? '', /\*\*this\.role\*\*.*role of the message/s);
+    assert.match(hoverText(`${HEADER}{{#each messages}}{{#each blocks}}{{agent‸_id}}{{/each}}{{/each}}`) ?? '', /\*\*agent_id\*\*.*agent that wrote its message/s);
   });
 
   it('returns null for unknown names, hash keys and plain text', () => {

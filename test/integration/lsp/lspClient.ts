@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  type CodeAction,
+  type Command,
   type CompletionItem,
   type CompletionList,
   type Diagnostic,
@@ -77,6 +79,7 @@ export class LspTestClient {
           publishDiagnostics: { versionSupport: true },
           completion: { completionItem: { documentationFormat: ['markdown', 'plaintext'] } },
           hover: { contentFormat: ['markdown', 'plaintext'] },
+          codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix'] } }, dataSupport: true },
         },
       },
     });
@@ -122,6 +125,17 @@ export class LspTestClient {
 
   hover(uri: string, position: Position): Promise<Hover | null> {
     return this.connection.sendRequest<Hover | null>('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  /** The code actions for these diagnostics, as an editor asks at a diagnostic's range. */
+  async codeActions(uri: string, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+    const range = diagnostics[0]?.range ?? { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const result = await this.connection.sendRequest<(CodeAction | Command)[] | null>('textDocument/codeAction', {
+      textDocument: { uri },
+      range,
+      context: { diagnostics, only: ['quickfix'], triggerKind: 1 },
+    });
+    return (result ?? []).filter((item): item is CodeAction => typeof (item as CodeAction).title === 'string' && !('command' in item && typeof item.command === 'string'));
   }
 
   /**

@@ -54,6 +54,18 @@ const MALFORMED_XML_TEMPLATE = [
   '',
 ].join('\n');
 
+const TWO_ROOTS_XML_TEMPLATE = [
+  '---',
+  'name: Two roots',
+  'output: xml',
+  '---',
+  '<doc>',
+  '  <title>{{metadata.title}}</title>',
+  '</doc>',
+  '<second-root/>',
+  '',
+].join('\n');
+
 function codesAt(diagnostics: readonly Diagnostic[]): string[] {
   return diagnostics.map((d) => `${String(d.code)}@${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character}`);
 }
@@ -123,6 +135,15 @@ describe('template language features over stdio (dist/server.js)', function () {
     assert.equal(diagnostic?.severity, 1);
     assert.deepEqual(diagnostic?.range.start, { line: 4, character: 0 }); // the first body line
     assert.match(messageOf(diagnostic), /not well-formed.*XML_MALFORMED/);
+    await client.close(uri);
+  });
+
+  it('reports an xml template whose sample render has two root elements', async () => {
+    const uri = await workspace.write('.devguide/templates/two-roots.hbs', TWO_ROOTS_XML_TEMPLATE);
+    await client.open(uri, TWO_ROOTS_XML_TEMPLATE);
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'SAMPLE_OUTPUT_INVALID'));
+    assert.deepEqual(codesAt(published.diagnostics), ['SAMPLE_OUTPUT_INVALID@4:0-4:5']);
+    assert.match(messageOf(published.diagnostics[0]), /line 4, column 1\): a second root element <second-root>/);
     await client.close(uri);
   });
 

@@ -4,10 +4,11 @@ import fc from 'fast-check';
 import type { ChatMessage, ParsedTranscript } from '../../../server/src/model';
 import { assemble, fenced } from '../../../server/src/pipeline/assemble';
 import { editorSelectionToMessages, parseTranscript } from '../../../server/src/sources';
+import { type BlockDraft, withBlockProvenance } from '../../../server/src/sources/provenance';
 import { expectExportError } from '../sources/expectExportError';
 
-function message(id: string, fields: Partial<ChatMessage> = {}): ChatMessage {
-  return {
+function message(id: string, fields: Partial<Omit<ChatMessage, 'blocks'>> & { blocks?: BlockDraft[] } = {}): ChatMessage {
+  return withBlockProvenance({
     id,
     sessionId: 's1',
     surface: 'reasoning',
@@ -16,7 +17,7 @@ function message(id: string, fields: Partial<ChatMessage> = {}): ChatMessage {
     blocks: [{ id: `${id}#0`, kind: 'text', content: `content ${id}` }],
     createdAt: '2026-01-02T15:29:00.000Z',
     ...fields,
-  };
+  });
 }
 
 const twoSessions: ParsedTranscript = {
@@ -144,7 +145,9 @@ describe('pipeline: assemble', () => {
 
   it('gives a message without blocks its content as one text block', () => {
     const parsed: ParsedTranscript = { format: 'sql', sessions: [{ id: 's1', messages: [message('m1', { content: 'plain', blocks: [] })] }] };
-    assert.deepEqual(assemble(parsed, 'db', {}).messages[0]?.blocks, [{ id: 'm1#0', kind: 'text', content: 'plain' }]);
+    assert.deepEqual(assemble(parsed, 'db', {}).messages[0]?.blocks, [
+      { id: 'm1#0', kind: 'text', content: 'plain', messageId: 'm1', role: 'user', timestamp: '2026-01-02T15:29:00.000Z', surface: 'reasoning' },
+    ]);
   });
 
   it('fences editor code with the language of the file', () => {

@@ -73,10 +73,14 @@ describe('pipeline: transform', () => {
       created_at: '2024-05-01T12:00:00.000Z',
       surface: 'outputs',
       content: 'Hello',
-      blocks: [{ id: 'b2', kind: 'text', content: 'r' }, { id: 'b3', kind: 'code', content: 'c' }],
+      blocks: [
+        { id: 'b2', kind: 'text', content: 'r', message_id: 'b', role: 'assistant', agent_id: 'agent-1', created_at: '2024-05-01T12:00:00.000Z', surface: 'outputs' },
+        { id: 'b3', kind: 'code', content: 'c', message_id: 'b', role: 'assistant', agent_id: 'agent-1', created_at: '2024-05-01T12:00:00.000Z', surface: 'outputs' },
+      ],
     });
     assert.equal(context.messages[0]?.agent_id, null);
     assert.deepEqual(context.blocks.map((b) => `${b.message_id}/${b.id}`), ['a/b1', 'b/b2', 'b/b3']);
+    assert.deepEqual(context.blocks[0], { id: 'b1', kind: 'text', content: 'q', message_id: 'a', role: 'user', agent_id: null, created_at: '2024-05-01T12:00:00.000Z', surface: 'inputs' });
     assert.deepEqual(context.stats, { message_count: 2, block_count: 3, char_count: 41, token_count: 11 });
     assert.deepEqual(context.template, { id: 'test', name: 'Test', output: 'markdown', extension: '.md' });
   });
@@ -91,6 +95,20 @@ describe('pipeline: transform', () => {
       content: '0:user:[text]\n1:assistant:[text][code]\nTest|11\n',
       metadata: mergeMetadata(input, { title: 'T' }, clock),
     });
+  });
+
+  it("renders a block's provenance in {{#each blocks}}", () => {
+    const template = inlineTemplate('{{#each blocks}}{{this.role}}/{{agent_id}}/{{created_at}}/{{surface}}/{{message_id}}/{{id}}\n{{/each}}');
+    const formatted = transform(input, template, { title: 'T' }, clock, engine);
+    assert.equal(
+      formatted.content,
+      [
+        'user//2024-05-01T12:00:00.000Z/inputs/a/b1',
+        'assistant/agent-1/2024-05-01T12:00:00.000Z/outputs/b/b2',
+        'assistant/agent-1/2024-05-01T12:00:00.000Z/outputs/b/b3',
+        '',
+      ].join('\n'),
+    );
   });
 
   it('ends the output with exactly one line break', () => {

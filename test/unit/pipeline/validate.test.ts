@@ -115,6 +115,13 @@ describe('pipeline: validate', () => {
       assert.match(result.errors[0]?.message ?? '', /line 2/);
     });
 
+    it('reports output with a second root element, so the export is not written', () => {
+      const result = validate(formatted('<doc>one</doc><second-root/>\n', 'xml'), template, limits);
+      assert.equal(result.valid, false);
+      assert.deepEqual(result.errors.map((e) => e.code), ['XML_MALFORMED']);
+      assert.match(result.errors[0]?.message ?? '', /second root element <second-root>/);
+    });
+
     it('reports characters XML 1.0 forbids', () => {
       const result = validate(formatted('<a>\u0001</a>', 'xml'), template, limits);
       assert.deepEqual(result.errors.map((e) => e.code), ['XML_MALFORMED']);

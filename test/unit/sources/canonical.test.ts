@@ -68,15 +68,16 @@ describe('sources: chat_messages rows', () => {
       surface: 'reasoning',
       role: 'user',
       content: 'hi',
-      blocks: [{ id: '1#0', kind: 'text', content: 'hi' }],
+      blocks: [{ id: '1#0', kind: 'text', content: 'hi', messageId: '1', role: 'user', timestamp: '2026-01-02T15:29:00.000Z', surface: 'reasoning' }],
       createdAt: '2026-01-02T15:29:00.000Z',
       location: 'r.jsonl:1',
     });
     assert.equal(m2?.agentId, undefined);
     assert.equal(m2?.createdAt, '2026-01-02T15:30:00.000Z');
+    const provenance = { messageId: 'm2', role: 'assistant', timestamp: '2026-01-02T15:30:00.000Z', surface: 'reasoning' };
     assert.deepEqual(m2?.blocks, [
-      { id: 'x', kind: 'code', content: 'let a = 1;' },
-      { id: 'm2#1', kind: 'text', content: 'done' },
+      { id: 'x', kind: 'code', content: 'let a = 1;', ...provenance },
+      { id: 'm2#1', kind: 'text', content: 'done', ...provenance },
     ]);
     assert.equal(m2?.content, 'let a = 1;\n\ndone');
   });

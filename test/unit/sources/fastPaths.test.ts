@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { pickBlocks } from '../../../server/src/pipeline/assemble';
 import { decodeTranscriptBytes, parseTranscript, parseTranscriptBytes } from '../../../server/src/sources';
+import { chatMessageRowSchema, messageFromRow, parseChatMessageRows } from '../../../server/src/sources/canonical';
+import { withBlockProvenance } from '../../../server/src/sources/provenance';
+import { parseRecord } from '../../../server/src/sources/schemaError';
 import { isoFromString } from '../../../server/src/sources/timestamps';
 
 /**
@@ -43,6 +47,45 @@ function outcome<T>(run: () => T): { value: T } | { error: string } {
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
+/** Values of a chat_messages row's fields, valid and not, as JSON can carry them. */
+function rowValues() {
+  const junk = fc.oneof(fc.constant(null), fc.integer(), fc.boolean(), fc.constant([]), fc.constant({}), fc.string({ maxLength: 3 }));
+  const maybe = <T>(arb: fc.Arbitrary<T>) => fc.oneof(arb, junk);
+  const name = fc.oneof(fc.constantFrom('m1', 'a b', 'é'), fc.constant(''), fc.integer({ min: -3, max: 3 }));
+  const time = fc.oneof(
+    fc.constantFrom('2026-01-02T15:29:00.000Z', '2026-01-02T15:29:00Z', '2026-01-02 15:29:00', '2026-02-30T00:00:00.000Z', ' 2026-01-02T15:29:00.000Z', 'yesterday', ''),
+    fc.integer({ min: 0, max: 2e12 }),
+  );
+  const block = fc.record(
+    {
+      id: maybe(fc.constantFrom('b1', 'b2', '')),
+      kind: maybe(fc.constantFrom('text', 'code', 'thinking', 'tool_use', 'tool_result', 'image')),
+      content: maybe(fc.constantFrom('x', '', ' \n')),
+      extra: fc.string({ maxLength: 2 }),
+    },
+    { requiredKeys: [] },
+  );
+  const metadata = fc.oneof(
+    fc.record({ blocks: maybe(fc.array(fc.oneof(block, junk), { maxLength: 3 })), other: fc.string({ maxLength: 2 }) }, { requiredKeys: [] }),
+    fc.constantFrom('{"blocks":[{"content":"from text"}]}', '', '  ', 'not json'),
+    junk,
+  );
+  return fc.record(
+    {
+      id: name,
+      session_id: name,
+      surface: maybe(fc.constantFrom('inputs', 'reasoning', 'outputs', 'editor', 'Outputs')),
+      agent_id: maybe(fc.constantFrom('planner', '')),
+      role: maybe(fc.constantFrom('user', 'assistant', 'system', 'tool', 'robot')),
+      content: maybe(fc.constantFrom('hi', '', ' ')),
+      metadata,
+      created_at: maybe(time),
+      unknown_column: fc.string({ maxLength: 2 }),
+    },
+    { requiredKeys: ['id', 'session_id', 'role', 'created_at'] },
+  );
+}
+
 describe('sources: fast paths agree with the general rules', () => {
   it('reads every time the way the Date round trip does, canonical or not', () => {
     const canonicalShaped = fc
@@ -78,6 +121,38 @@ describe('sources: fast paths agree with the general rules', () => {
         else assert.deepEqual(fast, general);
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it('reads chat_messages rows as the zod schema does, plain rows and all others', () => {
+    const where = { path: 'x.jsonl', line: 1 };
+    fc.assert(
+      fc.property(fc.oneof(rowValues(), fc.anything()), (value) => {
+        const fast = outcome(() => parseChatMessageRows([{ line: 1, value }], 'x.jsonl').sessions[0]?.messages[0]);
+        const general = outcome(() => messageFromRow(parseRecord(chatMessageRowSchema, value, where), 'x.jsonl:1'));
+        assert.deepEqual(fast, general);
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it('keeps the blocks String#trim calls non-blank', () => {
+    const text = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r', '\u00a0', '\ufeff', '\u2028', '\u3000', '\u200b', 'a', '#', '\u00e9') });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 4 }), (contents) => {
+        const message = withBlockProvenance({
+          id: 'm',
+          sessionId: 's',
+          surface: 'reasoning',
+          role: 'user',
+          content: contents.join('\n\n'),
+          blocks: contents.map((content, i) => ({ id: `b${i}`, kind: 'text' as const, content })),
+          createdAt: '2026-01-01T00:00:00.000Z',
+        });
+        const kept = pickBlocks([message], 's', undefined).flatMap((m) => m.blocks.map((b) => b.content));
+        assert.deepEqual(kept, contents.filter((c) => c.trim() !== ''));
+      }),
+      { numRuns: 2000 },
     );
   });
 

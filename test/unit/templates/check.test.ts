@@ -40,6 +40,13 @@ describe('template check (analysis + sample render)', () => {
     assert.deepEqual(codes, ['HBS_UNESCAPED_XML:warning', 'SAMPLE_OUTPUT_INVALID:error']);
   });
 
+  it('reports XML output with two root elements, which XMLValidator alone lets through', () => {
+    const text = '---\nname: Two roots\noutput: xml\n---\n<doc>{{metadata.title}}</doc>\n<second-root/>\n';
+    const issues = checkTemplateText(text, origin, engine);
+    assert.deepEqual(issues.map((i) => `${i.code}:${i.severity}`), ['SAMPLE_OUTPUT_INVALID:error']);
+    assert.match(issues[0]?.message ?? '', /second root element <second-root>.*\[XML_MALFORMED\]/);
+  });
+
   it('reports render failures on the sample', () => {
     const text = '---\nname: R\n---\n{{#each content}}{{/each}}{{with}}\n';
     const issues = checkTemplateText(text, origin, engine);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../../server/src/clock';
 import type { AssembledContent, ChatMessage } from '../../../server/src/model';
+import { type BlockDraft, withBlockProvenance } from '../../../server/src/sources/provenance';
 import { defaultBuiltinTemplatesDir } from '../../../server/src/templates/registry';
 import { parseTemplateFile } from '../../../server/src/templates/templateFile';
 import type { TemplateDefinition } from '../../../server/src/templates/types';
@@ -17,8 +18,9 @@ export function fixedClock(iso = '2024-05-01T12:30:00.000Z'): Clock {
   return { now: () => new Date(iso), monotonic: () => 0 };
 }
 
-export function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
-  return {
+/** A message; its blocks get its provenance, as a source parser gives them. */
+export function message(overrides: Partial<Omit<ChatMessage, 'blocks'>> & { blocks?: BlockDraft[] } = {}): ChatMessage {
+  return withBlockProvenance({
     id: 'm1',
     sessionId: 's1',
     surface: 'outputs',
@@ -27,7 +29,7 @@ export function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
     blocks: [{ id: 'b1', kind: 'text', content: 'Hello' }],
     createdAt: '2024-05-01T12:00:00.000Z',
     ...overrides,
-  };
+  });
 }
 
 /** An AssembledContent built by hand (assembly is another module's job). */

@@ -220,6 +220,12 @@ describe('template file: body issues and positions', () => {
     assert.deepEqual(issuesOf(text), []);
   });
 
+  it('knows the provenance every block carries, in {{#each blocks}} and in a message\'s blocks', () => {
+    const fields = '{{this.role}} {{agent_id}} {{created_at}} {{surface}} {{message_id}} {{this.kind}}';
+    const text = `${header}{{#each blocks}}${fields}{{/each}}\n{{#each messages}}{{#each blocks}}${fields}{{/each}}{{/each}}\n`;
+    assert.deepEqual(issuesOf(text), []);
+  });
+
   it('warns about unknown variables with their positions and hints', () => {
     const text = `${header}{{titel}}\n{{stats.tokens}}\n{{#each messages}}{{metadata.title}}{{/each}}`;
     const issues = issuesOf(text).filter((i) => i.code === 'HBS_UNKNOWN_VARIABLE');
@@ -261,5 +267,30 @@ describe('template file: body issues and positions', () => {
 
   it('reports the log helper as unknown (it writes to the console)', () => {
     only(`${header}{{log content}}`, 'HBS_UNKNOWN_HELPER');
+  });
+
+  // Handlebars reads `metadata.` before `}}` as `metadata .`: a call of helper "metadata" on `this`.
+  for (const [typed, path] of [
+    ['{{metadata.}}', 'metadata.'],
+    ['x {{metadata. }}', 'metadata.'],
+    ['{{#each messages}}{{this.}}{{/each}}', 'this.'],
+    ['{{@root.}}', '@root.'],
+    ['{{metadata.title.}}', 'metadata.title.'],
+    ['{{join metadata. ", "}}', 'metadata.'],
+    ['{{#each messages.}}x{{/each}}', 'messages.'],
+  ] as const) {
+    it(`reports ${typed} as a path missing its field name, not as an unknown helper`, () => {
+      const text = `${header}${typed}`;
+      const issues = issuesOf(text);
+      assert.deepEqual(issues.map((i) => i.code), ['HBS_INCOMPLETE_PATH'], JSON.stringify(issues, null, 1));
+      const issue = issues[0] as TemplateIssue;
+      assert.equal(issue.severity, 'error');
+      assert.equal(covered(text, issue), path);
+      assert.match(issue.message, new RegExp(`^Expected a field name after "${path.replace(/[.$]/g, '\\$&')}"`));
+    });
+  }
+
+  it('still reads a helper applied to `.` (this), written with a space, as a call', () => {
+    only(`${header}{{shout .}}`, 'HBS_UNKNOWN_HELPER');
   });
 });
