@@ -20,6 +20,7 @@ import { parseConfig } from '../../server/src/config';
 import { composeApp, type App } from '../../server/src/app/compose';
 import { STAGES, type Stage } from '../../server/src/protocol';
 import { openFileStore } from '../../server/src/store/fileStore';
+import { benchColdAssembly } from './coldAssembly.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 
@@ -70,7 +71,7 @@ async function benchPipeline(): Promise<string[]> {
       }
       results[size] = samples;
       if (size === 5_000 && last) {
-        extras.push(await benchWarmAssembly(last.app, source, runs), benchBinScans(last.content, runs));
+        extras.push(await benchWarmAssembly(last.app, source, runs), benchColdAssembly(source, join(dir, 'cold-store')), benchBinScans(last.content, runs));
       }
     }
     await store.close();
