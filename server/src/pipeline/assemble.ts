@@ -45,7 +45,7 @@ export function assemble(parsed: ParsedTranscript, sourcePath: string, selection
     });
   }
   const codeLanguage = parsed.format === 'editor' ? fenceLanguageForPath(sourcePath) : undefined;
-  const text = renderMarkdown(messages, codeLanguage);
+  const text = renderMarkdown(messages, codeLanguage, session.title);
   const result: AssembledContent = {
     source: { path: sourcePath, format: parsed.format },
     sessionId: session.id,
@@ -164,16 +164,18 @@ function distinctSurfaces(messages: readonly ChatMessage[]): Surface[] {
   return [...surfaces];
 }
 
-export function renderMarkdown(messages: readonly ChatMessage[], codeLanguage?: string): string {
+export function renderMarkdown(messages: readonly ChatMessage[], codeLanguage?: string, sessionTitle?: string): string {
   const parts: string[] = [];
   for (const message of messages) {
-    parts.push(heading(message));
+    parts.push(heading(message, sessionTitle));
     for (const block of message.blocks) parts.push(renderBlock(block, codeLanguage));
   }
   return parts.join('\n\n');
 }
 
-function heading(message: ChatMessage): string {
+function heading(message: ChatMessage, sessionTitle: string | undefined): string {
+  // Text selected in an editor is no chat message: no role, no time of its own.
+  if (message.surface === 'editor') return `### ${sessionTitle ?? 'Selection'}`;
   const iso = message.createdAt;
   const when = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
   const agent = message.agentId === undefined ? '' : ` · ${message.agentId}`;

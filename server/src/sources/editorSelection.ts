@@ -56,7 +56,14 @@ export function editorSelectionToMessages(input: EditorSelectionInput): ParsedTr
     location: `${path}:${first.startLine}`,
   });
   const name = path.split(/[\\/]/).pop() ?? path;
-  const more = ranges.length > 1 ? ` (+${ranges.length - 1} more)` : '';
-  const title = `${name}:${first.startLine}-${first.endLine}${more}`;
+  const title = `Selection from ${name}, ${linesLabel(ranges)}`;
   return { format: 'editor', sessions: [{ id: sessionId, title, messages: [message] }] };
+}
+
+/** "line 12", "lines 3–9", "lines 3–9 and 20", "lines 1–2, 5 and 9–10". */
+export function linesLabel(ranges: readonly { startLine: number; endLine: number }[]): string {
+  const parts = ranges.map((r) => (r.startLine === r.endLine ? `${r.startLine}` : `${r.startLine}–${r.endLine}`));
+  const single = ranges.length === 1 && ranges[0]?.startLine === ranges[0]?.endLine;
+  const list = parts.length <= 1 ? (parts[0] ?? '') : `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}`;
+  return `${single ? 'line' : 'lines'} ${list}`;
 }

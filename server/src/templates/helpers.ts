@@ -222,6 +222,20 @@ export const HELPERS: readonly HelperSpec[] = [
       truncateText(text(value), positiveInt(length, 0), typeof hash['suffix'] === 'string' ? hash['suffix'] : '…'),
   },
   {
+    name: 'plural',
+    description: 'A count with its noun, singular for 1: "1 message", "3 messages" (plural="…" for an irregular plural).',
+    example: '{{plural metadata.message_count "message"}}',
+    block: false,
+    minArgs: 2,
+    maxArgs: 2,
+    run: ([count, noun], hash) => {
+      const n = typeof count === 'number' ? count : Number(text(count));
+      const one = text(noun);
+      const many = typeof hash['plural'] === 'string' ? hash['plural'] : `${one}s`;
+      return `${Number.isFinite(n) ? n.toLocaleString('en-US') : text(count)} ${n === 1 ? one : many}`;
+    },
+  },
+  {
     name: 'eq',
     description: 'True when both values are strictly equal (use inside #if).',
     example: '{{#if (eq role "assistant")}}…{{/if}}',

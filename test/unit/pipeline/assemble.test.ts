@@ -153,7 +153,7 @@ describe('pipeline: assemble', () => {
   it('fences editor code with the language of the file', () => {
     const parsed = editorSelectionToMessages({ path: '/w/a.py', ranges: [{ startLine: 1, endLine: 1, text: 'print("```")' }], now: new Date('2026-01-01T00:00:00Z') });
     const out = assemble(parsed, '/w/a.py', {});
-    assert.equal(out.text, '### User — 2026-01-01 00:00 UTC\n\n````python\nprint("```")\n````');
+    assert.equal(out.text, '### Selection from a.py, line 1\n\n````python\nprint("```")\n````', 'an editor selection has no invented role or time (issue 10 item 17)');
     assert.deepEqual(out.surfaces, ['editor']);
   });
 

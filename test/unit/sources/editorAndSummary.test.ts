@@ -16,7 +16,7 @@ describe('sources: editor selection', () => {
     });
     assert.equal(parsed.format, 'editor');
     const session = parsed.sessions[0]!;
-    assert.equal(session.title, 'util.ts:3-5 (+1 more)');
+    assert.equal(session.title, 'Selection from util.ts, lines 3–5 and 10');
     const message = session.messages[0]!;
     assert.equal(message.surface, 'editor');
     assert.equal(message.role, 'user');

@@ -50,6 +50,13 @@ describe('helpers: documentation', () => {
 });
 
 describe('helpers: behaviour', () => {
+  it('plural says "1 message", never "1 messages" (issue 10 item 17)', () => {
+    assert.equal(helper('plural')([1, 'message']), '1 message');
+    assert.equal(helper('plural')([0, 'message']), '0 messages');
+    assert.equal(helper('plural')([1200, 'block']), '1,200 blocks');
+    assert.equal(helper('plural')([2, 'entry'], { plural: 'entries' }), '2 entries');
+  });
+
   it('yaml and json serialise values', () => {
     assert.equal(helper('yaml')([{ a: 'b: c', count: 1 }]), 'a: "b: c"\ncount: 1\n');
     assert.equal(helper('json')([{ a: 1 }], { indent: 0 }), '{"a":1}');
