@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ExportError } from './errors';
 import { MAX_CONTENT_LENGTH } from './model';
-import { RISK_LEVELS } from './protocolLimits';
+import { RISK_LEVELS, TOOL_OUTPUT_MODES } from './protocolLimits';
 import { destinationConfigSchema, type DestinationConfig } from './destinations/registry';
 import { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
@@ -33,6 +33,14 @@ export const configSchema = z
         defaultTimeoutMs: z.number().int().positive().default(30_000),
         maxRetries: z.number().int().min(0).max(10).default(3),
         templateCacheTtlMs: z.number().int().min(0).default(300_000),
+      })
+      .prefault({}),
+    /** How tool calls and results read in an export (issue 10 item 9). */
+    toolOutput: z
+      .object({
+        mode: z.enum(TOOL_OUTPUT_MODES).default('summary'),
+        maxLines: z.number().int().min(1).max(10_000).default(8),
+        maxInputChars: z.number().int().min(20).max(100_000).default(200),
       })
       .prefault({}),
     rateLimits: z

@@ -1,3 +1,5 @@
+import type { ToolOutputOptions, ToolOutputReport } from './pipeline/toolOutput';
+
 /**
  * The data model shared by every stage (DESIGN.md §3). Types only, plus the
  * few constants every stage agrees on; parsing of outside input lives with
@@ -73,8 +75,10 @@ export interface AssembledContent {
   sessionId: string;
   sessionTitle?: string;
   messages: ChatMessage[];
-  /** The selection as readable Markdown-ish text, in time order. */
+  /** The selection as readable Markdown-ish text, in time order (tool output as `toolOutput` says). */
   text: string;
+  /** How tool calls and results read in `text`, and what that left out. */
+  toolOutput?: { options: ToolOutputOptions; report: ToolOutputReport };
   surfaces: Surface[];
   stats: ContentStats;
 }

@@ -8,7 +8,7 @@
  */
 import { NotificationType, ProgressType, RequestType } from 'vscode-jsonrpc';
 import { z } from 'zod';
-import { EXPORT_LIMITS as L, ID_PATTERN, ID_RULE, META_KEY_PATTERN, PUBLISH_STEPS, STAGES } from './protocolLimits';
+import { EXPORT_LIMITS as L, ID_PATTERN, ID_RULE, META_KEY_PATTERN, PUBLISH_STEPS, STAGES, TOOL_OUTPUT_MODES } from './protocolLimits';
 import {
   destinationSummarySchema,
   errorInfoSchema,
@@ -72,6 +72,8 @@ export const exportChoicesSchema = z.object({
     .optional(),
   /** Replace secret findings with `[REDACTED:<rule>]` before review. */
   redact: z.boolean().optional(),
+  /** How tool calls and results read (default: the `toolOutput.mode` setting). */
+  toolOutput: z.enum(TOOL_OUTPUT_MODES).optional(),
 });
 export type ExportChoices = z.infer<typeof exportChoicesSchema>;
 

@@ -39,3 +39,7 @@ export type PublishStep = (typeof PUBLISH_STEPS)[number];
 
 export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
 export type RiskLevel = (typeof RISK_LEVELS)[number];
+
+/** How tool calls and results read in an export: shortened (default), in full, or left out. */
+export const TOOL_OUTPUT_MODES = ['summary', 'full', 'none'] as const;
+export type ToolOutputMode = (typeof TOOL_OUTPUT_MODES)[number];

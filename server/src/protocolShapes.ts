@@ -5,7 +5,7 @@
  * the server's internals.
  */
 import { z } from 'zod';
-import { RISK_LEVELS } from './protocolLimits';
+import { RISK_LEVELS, TOOL_OUTPUT_MODES } from './protocolLimits';
 
 const timestamp = z.iso.datetime({ offset: true });
 const riskLevel = z.enum(RISK_LEVELS);
@@ -65,6 +65,14 @@ export const previewResultSchema = z.object({
     block_count: z.number(),
     duration_ms: z.number().optional(),
     stages_ms: z.record(z.string(), z.number()),
+    /** How tool output reads in this export, and what that shortened or left out. */
+    tool_output: z.object({
+      mode: z.enum(TOOL_OUTPUT_MODES),
+      summarized_blocks: z.number(),
+      omitted_blocks: z.number(),
+      omitted_lines: z.number(),
+      omitted_chars: z.number(),
+    }),
   }),
   metadata: z.record(z.string(), z.unknown()),
   is_update: z.boolean(),

@@ -58,7 +58,8 @@ export async function prepareExport(
   const template = await state.templates.get(request.template ?? state.config.defaultTemplate);
   const destinationConfig = chooseDestination(state, request);
   const chosen = selection && !request.messageIds?.length ? { ...request, sessionId: selection.sessionId, messageIds: selection.messageIds } : request;
-  const assembled = await timed('assemble', () => assemble(transcript, label, selectionOf(chosen)));
+  const toolOutput = { ...state.config.toolOutput, ...(request.toolOutput ? { mode: request.toolOutput } : {}) };
+  const assembled = await timed('assemble', () => assemble(transcript, label, { ...selectionOf(chosen), toolOutput }));
   const wholeSession = !chosen.messageIds?.length && !chosen.blockIds?.length;
   const title = request.title?.trim() || suggestTitle(assembled, wholeSession);
   let redactions = 0;

@@ -38,6 +38,7 @@ export function previewJson(prepared: PreparedExport, review: BinReview, duratio
       block_count: prepared.assembled.stats.blockCount,
       ...(durationMs === undefined ? {} : { duration_ms: Math.round(durationMs * 1000) / 1000 }),
       stages_ms: roundStages(prepared.stagesMs),
+      tool_output: toolOutputJson(prepared),
     },
     metadata: p.metadataSummary,
     is_update: p.isUpdate,
@@ -50,6 +51,17 @@ export function previewJson(prepared: PreparedExport, review: BinReview, duratio
       warnings: prepared.validation.warnings.map((w) => ({ code: w.code, message: w.message })),
     },
     review: reviewToJson(review),
+  };
+}
+
+function toolOutputJson(prepared: PreparedExport): PreviewResult['statistics']['tool_output'] {
+  const report = prepared.assembled.toolOutput?.report;
+  return {
+    mode: report?.mode ?? 'summary',
+    summarized_blocks: report?.summarizedBlocks ?? 0,
+    omitted_blocks: report?.omittedBlocks ?? 0,
+    omitted_lines: report?.omittedLines ?? 0,
+    omitted_chars: report?.omittedChars ?? 0,
   };
 }
 

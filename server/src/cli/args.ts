@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
+import { TOOL_OUTPUT_MODES } from '../protocolLimits';
 import { plainExportFields } from './exportFields';
 
 /**
@@ -51,6 +52,7 @@ const lineRanges = z.string().transform((text, ctx) => {
 export const exportOptionsSchema = z.object({
   ...plainExportFields,
   lines: lineRanges.optional(),
+  'tool-output': z.enum(TOOL_OUTPUT_MODES).optional(),
   messages: idList.optional(),
   blocks: idList.optional(),
   tag: z.array(z.string().min(1)).default([]),
@@ -96,6 +98,7 @@ const globalFlags = {
 
 const exportFlags = {
   lines: { type: 'string' },
+  'tool-output': { type: 'string' },
   session: { type: 'string' },
   messages: { type: 'string' },
   blocks: { type: 'string' },
@@ -214,7 +217,7 @@ Usage:
   devguide-export sessions FILE [--json]
   devguide-export export FILE [--lines A-B[,C-D]] [--session ID] [--messages ID,ID] [--blocks ID,ID]
       [--template ID|PATH] [--dest ID] [--out DIR] [--filename NAME]
-      [--title T] [--author A] [--tag T]... [--meta KEY=VALUE]...
+      [--title T] [--author A] [--tag T]... [--meta KEY=VALUE]... [--tool-output summary|full|none]
       [--config FILE] [--store DIR] [--yes] [--force] [--redact] [--json]
   devguide-export preview FILE <same selection/template/destination flags> [--json]
   devguide-export batch PLAN [--concurrency N] [--yes] [--json]

@@ -24,6 +24,7 @@ export function exportRequestOf(file: string, options: ExportOptions, cwd: strin
       ...(options.tag.length > 0 ? { tags: options.tag } : {}),
       ...(options.meta.length > 0 ? { meta: Object.fromEntries(options.meta) } : {}),
       ...(redact ? { redact: true } : {}),
+      ...(options['tool-output'] ? { toolOutput: options['tool-output'] } : {}),
     },
     'the export flags',
   );

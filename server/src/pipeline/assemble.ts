@@ -12,6 +12,7 @@ import {
 import { fenceLanguageForPath } from '../sources/codeFiles';
 import { blockOf } from '../sources/provenance';
 import { sortByTime } from '../sources/sessions';
+import { count, DEFAULT_TOOL_OUTPUT, emptyReport, showBlock, type ToolOutputOptions, type ToolOutputReport } from './toolOutput';
 
 /**
  * Stage 1: picks the selected session, messages and blocks of a parsed
@@ -26,6 +27,8 @@ export interface AssembleSelection {
   sessionId?: string;
   messageIds?: string[];
   blockIds?: string[];
+  /** How tool calls and results read in the text (default: summarised). */
+  toolOutput?: ToolOutputOptions;
 }
 
 /** Sessions named in the "choose one" error message; details carry them all. */
@@ -45,12 +48,15 @@ export function assemble(parsed: ParsedTranscript, sourcePath: string, selection
     });
   }
   const codeLanguage = parsed.format === 'editor' ? fenceLanguageForPath(sourcePath) : undefined;
-  const text = renderMarkdown(messages, codeLanguage, session.title);
+  const toolOutput = selection.toolOutput ?? DEFAULT_TOOL_OUTPUT;
+  const report = emptyReport(toolOutput.mode);
+  const text = renderMarkdown(messages, { codeLanguage, sessionTitle: session.title, toolOutput, report });
   const result: AssembledContent = {
     source: { path: sourcePath, format: parsed.format },
     sessionId: session.id,
     messages,
     text,
+    toolOutput: { options: toolOutput, report },
     surfaces: distinctSurfaces(messages),
     stats: {
       messageCount: messages.length,
@@ -164,11 +170,24 @@ function distinctSurfaces(messages: readonly ChatMessage[]): Surface[] {
   return [...surfaces];
 }
 
-export function renderMarkdown(messages: readonly ChatMessage[], codeLanguage?: string, sessionTitle?: string): string {
+export interface RenderOptions {
+  codeLanguage?: string | undefined;
+  sessionTitle?: string | undefined;
+  toolOutput?: ToolOutputOptions;
+  /** Filled with what the tool-output mode left out. */
+  report?: ToolOutputReport;
+}
+
+export function renderMarkdown(messages: readonly ChatMessage[], options: RenderOptions = {}): string {
+  const toolOutput = options.toolOutput ?? DEFAULT_TOOL_OUTPUT;
   const parts: string[] = [];
   for (const message of messages) {
-    parts.push(heading(message, sessionTitle));
-    for (const block of message.blocks) parts.push(renderBlock(block, codeLanguage));
+    parts.push(heading(message, options.sessionTitle));
+    for (const block of message.blocks) {
+      const shown = showBlock(block, toolOutput);
+      if (options.report) count(options.report, block, shown);
+      if (shown.text !== undefined) parts.push(renderBlock(block.kind, shown.text, options.codeLanguage, shown.text !== block.content));
+    }
   }
   return parts.join('\n\n');
 }
@@ -182,9 +201,9 @@ function heading(message: ChatMessage, sessionTitle: string | undefined): string
   return `### ${ROLE_LABEL[message.role]} — ${when}${agent}`;
 }
 
-function renderBlock(block: Block, codeLanguage: string | undefined): string {
-  const content = block.content.trimEnd();
-  switch (block.kind) {
+function renderBlock(kind: Block['kind'], text: string, codeLanguage: string | undefined, summarized: boolean): string {
+  const content = text.trimEnd();
+  switch (kind) {
     case 'text':
       return content;
     case 'code':
@@ -192,9 +211,9 @@ function renderBlock(block: Block, codeLanguage: string | undefined): string {
     case 'thinking':
       return blockquote(`Thinking: ${content.replace(/^\s*\n/, '')}`);
     case 'tool_use':
-      return `**Tool call**\n\n${fenced(content, '')}`;
+      return `**Tool call**${summarized ? ' (summary)' : ''}\n\n${fenced(content, '')}`;
     case 'tool_result':
-      return `**Tool result**\n\n${fenced(content, '')}`;
+      return `**Tool result**${summarized ? ' (first lines)' : ''}\n\n${fenced(content, '')}`;
   }
 }
 

@@ -11,6 +11,7 @@ import {
   estimateTokens,
 } from '../model';
 import type { RenderBlock, RenderContext, RenderMessage } from '../templates/context';
+import { DEFAULT_TOOL_OUTPUT, showBlock, type ToolOutputOptions } from './toolOutput';
 import { type TemplateEngine, sharedTemplateEngine } from '../templates/engine';
 import type { TemplateDefinition } from '../templates/types';
 
@@ -61,7 +62,8 @@ export function buildRenderContext(assembled: AssembledContent, template: Templa
   // `content`: they are built on first access (Handlebars reads own getters).
   let messages: RenderMessage[] | undefined;
   let blocks: RenderContext['blocks'] | undefined;
-  const renderMessages = (): RenderMessage[] => (messages ??= assembled.messages.map(toRenderMessage));
+  const toolOutput = assembled.toolOutput?.options ?? DEFAULT_TOOL_OUTPUT;
+  const renderMessages = (): RenderMessage[] => (messages ??= assembled.messages.map((m) => toRenderMessage(m, toolOutput)));
   return {
     content: assembled.text,
     get messages() {
@@ -81,7 +83,9 @@ export function buildRenderContext(assembled: AssembledContent, template: Templa
   };
 }
 
-function toRenderMessage(message: ChatMessage): RenderMessage {
+function toRenderMessage(message: ChatMessage, toolOutput: ToolOutputOptions): RenderMessage {
+  const blocks = message.blocks.map((b) => toRenderBlock(b, toolOutput));
+  const shortened = blocks.some((b, i) => b.text !== message.blocks[i]?.content);
   return {
     id: message.id,
     role: message.role,
@@ -89,15 +93,17 @@ function toRenderMessage(message: ChatMessage): RenderMessage {
     created_at: message.createdAt,
     surface: message.surface,
     content: message.content,
-    blocks: message.blocks.map(toRenderBlock),
+    text: shortened ? blocks.map((b) => b.text).filter((t) => t !== '').join('\n\n') : message.content,
+    blocks,
   };
 }
 
-function toRenderBlock(block: Block): RenderBlock {
+function toRenderBlock(block: Block, toolOutput: ToolOutputOptions): RenderBlock {
   return {
     id: block.id,
     kind: block.kind,
     content: block.content,
+    text: showBlock(block, toolOutput).text ?? '',
     message_id: block.messageId,
     role: block.role,
     agent_id: block.agentId ?? null,

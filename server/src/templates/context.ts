@@ -9,6 +9,8 @@ export interface RenderBlock {
   id: string;
   kind: BlockKind;
   content: string;
+  /** As the export shows it: a tool call or result summarised (or empty) as the tool-output setting says. */
+  text: string;
   message_id: string;
   role: Role;
   agent_id: string | null;
@@ -23,6 +25,8 @@ export interface RenderMessage {
   created_at: string;
   surface: Surface;
   content: string;
+  /** As the export shows it: its blocks' `text`, tool output summarised. */
+  text: string;
   blocks: RenderBlock[];
 }
 
@@ -53,7 +57,8 @@ const blockShape: ContextShape = {
   fields: {
     id: scalar('Block id.'),
     kind: scalar('text | code | thinking | tool_use | tool_result'),
-    content: scalar('The block text.'),
+    content: scalar('The block text, in full.'),
+    text: scalar('The block as the export shows it: a tool call or result summarised (or empty) as the tool-output setting says.'),
     message_id: scalar('Id of the message holding this block.'),
     role: scalar('The role of the message holding this block: user | assistant | system | tool'),
     agent_id: scalar('The agent that wrote its message, or null.'),
@@ -71,7 +76,8 @@ const messageShape: ContextShape = {
     agent_id: scalar('The agent that wrote it, or null.'),
     created_at: scalar('When it was written (ISO 8601 UTC).'),
     surface: scalar('inputs | reasoning | outputs | editor'),
-    content: scalar('The message text.'),
+    content: scalar('The message text, in full (tool results included).'),
+    text: scalar('The message as the export shows it: tool output summarised as the tool-output setting says.'),
     blocks: { kind: 'array', description: 'The selected blocks of this message.', item: blockShape },
   },
 };

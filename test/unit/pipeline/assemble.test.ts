@@ -61,7 +61,7 @@ describe('pipeline: assemble', () => {
     assert.equal(out.messages[1]?.agentId, 'planner');
   });
 
-  it('fences tool calls and results with a label', () => {
+  it('fences tool calls and results with a label, in full when asked', () => {
     const parsed: ParsedTranscript = {
       format: 'claude_code',
       sessions: [
@@ -75,9 +75,10 @@ describe('pipeline: assemble', () => {
       ],
     };
     assert.equal(
-      assemble(parsed, 's.jsonl', {}).text,
+      assemble(parsed, 's.jsonl', { toolOutput: { mode: 'full', maxLines: 8, maxInputChars: 200 } }).text,
       '### Assistant — 2026-01-02 15:29 UTC\n\n**Tool call**\n\n```\nRead\n{"file": "x"}\n```\n\n### Tool — 2026-01-02 15:29 UTC\n\n**Tool result**\n\n```\nfile body\n```',
     );
+    assert.match(assemble(parsed, 's.jsonl', {}).text, /\*\*Tool call\*\* \(summary\)\n\n```\nRead \{"file": "x"\}\n```/, 'by default a call is summarised on one line');
   });
 
   it('picks the only session, or requires a choice among several', () => {

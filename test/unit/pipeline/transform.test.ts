@@ -73,14 +73,15 @@ describe('pipeline: transform', () => {
       created_at: '2024-05-01T12:00:00.000Z',
       surface: 'outputs',
       content: 'Hello',
+      text: 'Hello',
       blocks: [
-        { id: 'b2', kind: 'text', content: 'r', message_id: 'b', role: 'assistant', agent_id: 'agent-1', created_at: '2024-05-01T12:00:00.000Z', surface: 'outputs' },
-        { id: 'b3', kind: 'code', content: 'c', message_id: 'b', role: 'assistant', agent_id: 'agent-1', created_at: '2024-05-01T12:00:00.000Z', surface: 'outputs' },
+        { id: 'b2', kind: 'text', content: 'r', text: 'r', message_id: 'b', role: 'assistant', agent_id: 'agent-1', created_at: '2024-05-01T12:00:00.000Z', surface: 'outputs' },
+        { id: 'b3', kind: 'code', content: 'c', text: 'c', message_id: 'b', role: 'assistant', agent_id: 'agent-1', created_at: '2024-05-01T12:00:00.000Z', surface: 'outputs' },
       ],
     });
     assert.equal(context.messages[0]?.agent_id, null);
     assert.deepEqual(context.blocks.map((b) => `${b.message_id}/${b.id}`), ['a/b1', 'b/b2', 'b/b3']);
-    assert.deepEqual(context.blocks[0], { id: 'b1', kind: 'text', content: 'q', message_id: 'a', role: 'user', agent_id: null, created_at: '2024-05-01T12:00:00.000Z', surface: 'inputs' });
+    assert.deepEqual(context.blocks[0], { id: 'b1', kind: 'text', content: 'q', text: 'q', message_id: 'a', role: 'user', agent_id: null, created_at: '2024-05-01T12:00:00.000Z', surface: 'inputs' });
     assert.deepEqual(context.stats, { message_count: 2, block_count: 3, char_count: 41, token_count: 11 });
     assert.deepEqual(context.template, { id: 'test', name: 'Test', output: 'markdown', extension: '.md' });
   });

@@ -70,7 +70,7 @@ describe('template engine: escaping', () => {
       context({
         content: value,
         metadata: { title: 'x"y' },
-        messages: [{ id: 'm', role: 'user', agent_id: null, created_at: 'now', surface: 'inputs', content: '1<2', blocks: [] }],
+        messages: [{ id: 'm', role: 'user', agent_id: null, created_at: 'now', surface: 'inputs', content: '1<2', text: '1<2', blocks: [] }],
       }),
     );
     assert.equal(
