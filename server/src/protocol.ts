@@ -4,7 +4,7 @@
  * are ResponseErrors whose `data` is an ErrorInfo `{code, message, details,
  * recoverable}`. Shared by client/ and server/: no `vscode` import here.
  */
-import { NotificationType, RequestType } from 'vscode-jsonrpc';
+import { NotificationType, ProgressType, RequestType } from 'vscode-jsonrpc';
 import type { ReviewJson } from './bin/review';
 import type { ErrorInfo } from './errors';
 import type { ExportChoices } from './model';
@@ -92,6 +92,10 @@ export interface DestinationSummary {
   /** Disabled in Restricted Mode; `reason` says why. */
   enabled: boolean;
   reason?: string;
+  risk: 'low' | 'medium' | 'high' | 'critical';
+  remote: boolean;
+  /** The credentials this destination asks for (devguide/getSecret's `field`), and how to ask a person for them. */
+  secretFields: { field: string; label: string; prompt: string; placeHolder: string; json?: boolean }[];
 }
 
 export interface JobWithAudit {
@@ -152,10 +156,24 @@ export namespace PreviewExportRequest {
   export const type = new RequestType<ExportRequestParams, PreviewResult, ErrorInfo>(method);
 }
 
-/** Accept a pending review and run the job (work-done progress: the stages). */
+/** The export pipeline's stages, in order. */
+export const STAGES = ['assemble', 'transform', 'validate', 'preview', 'publish'] as const;
+export type Stage = (typeof STAGES)[number];
+
+/** A job's progress, on the `workDoneToken` the client gave devguide/createJob. */
+export type JobProgressValue =
+  | { kind: 'begin'; title: string; stage: Stage; message?: string; percentage?: number; cancellable?: boolean }
+  | { kind: 'report'; stage: Stage; step?: 'write' | 'commit'; message?: string; percentage?: number }
+  | { kind: 'end'; message?: string };
+
+export namespace JobProgress {
+  export const type = new ProgressType<JobProgressValue>();
+}
+
+/** Accept a pending review and run the job (progress: JobProgress on `workDoneToken`). */
 export namespace CreateJobRequest {
   export const method = 'devguide/createJob';
-  export const type = new RequestType<{ transactionId: string; explicit: boolean }, { job: JobRecord; error?: ErrorInfo }, ErrorInfo>(method);
+  export const type = new RequestType<{ transactionId: string; explicit: boolean; workDoneToken?: string | number }, { job: JobRecord; error?: ErrorInfo }, ErrorInfo>(method);
 }
 
 export namespace RejectReviewRequest {
