@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobRecord, JobStatus } from '../../../server/src/store/types';
-import { toUserFacingError } from '../server/serverErrors';
+import { toUserFacingError } from '../languageClient/serverErrors';
 import {
   groupByDay,
   jobContextValue,
