@@ -23,7 +23,7 @@ const common = {
 export const clientBuild = { ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' };
 
 const builds = [
-  { ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' },
   clientBuild,
   {

@@ -131,6 +131,14 @@ const configuration = {
       default: 'medium',
       markdownDescription: 'Lowest risk level at which the Bin\'s review needs an explicit **Accept** (the CLI: `--yes`). Local exports are `low`, databases `medium`, GitHub and Drive `high`.',
     },
+    'devguideExport.store.type': {
+      type: 'string',
+      order: 5,
+      enum: ['embedded'],
+      enumDescriptions: ['A local store in your user data folder (or `storePath`), shared by the extension and the CLI.'],
+      default: 'embedded',
+      markdownDescription: 'Where the export history and audit trail live. `embedded` today; the TiDB team store comes next.',
+    },
     'devguideExport.storePath': {
       type: ['string', 'null'],
       order: 5,
@@ -257,6 +265,16 @@ export const manifest = {
       },
     ],
     configuration,
+    // ctrl+k ctrl+g (cmd+k cmd+g): "g" for DevGuide. No default VS Code keybinding
+    // (Linux, Windows, macOS) uses ctrl+k g or ctrl+k ctrl+g (test/unit/client/manifest.test.ts).
+    keybindings: [
+      {
+        command: 'devguideExport.exportSelection',
+        key: 'ctrl+k ctrl+g',
+        mac: 'cmd+k cmd+g',
+        when: 'editorTextFocus && editorHasSelection',
+      },
+    ],
     languages: [
       {
         id: 'devguide-template',
@@ -279,7 +297,7 @@ export const manifest = {
       supported: 'limited',
       description:
         'In Restricted Mode, workspace templates (they are code) and destinations defined in workspace settings are disabled; built-in templates and destinations from your user settings keep working.',
-      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.templatesDir', 'devguideExport.storePath'],
+      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.templatesDir', 'devguideExport.store.type', 'devguideExport.storePath'],
     },
     virtualWorkspaces: {
       supported: false,

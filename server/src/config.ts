@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { ExportError } from './errors';
 import { MAX_CONTENT_LENGTH } from './model';
+import { RISK_LEVELS } from './protocolLimits';
+import { destinationConfigSchema, type DestinationConfig } from './destinations/registry';
+import { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
 /**
  * The configuration shared by the extension's `devguideExport.*` settings and
@@ -8,66 +11,11 @@ import { MAX_CONTENT_LENGTH } from './model';
  * come from SecretStorage or `DEVGUIDE_SECRET_<ID>_<FIELD>`.
  */
 
-const destinationId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'ids are 1–64 letters, digits, "_", "." or "-", starting with a letter or digit');
+export type { DestinationConfig } from './destinations/registry';
+export type { LocalDestinationConfig } from './destinations/localDescriptor';
+export { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
-/** Fields every destination has. `allowedUsers` limits who may export there (the Bin checks it). */
-const destinationBase = {
-  id: destinationId,
-  name: z.string().optional(),
-  allowedUsers: z.array(z.string().min(1)).optional(),
-};
-
-export const localDestinationSchema = z.object({
-  ...destinationBase,
-  type: z.literal('local'),
-  baseDir: z.string().min(1).default('./exports'),
-  onExisting: z.enum(['update', 'rename']).default('update'),
-});
-
-export const githubDestinationSchema = z.object({
-  ...destinationBase,
-  type: z.literal('github'),
-  owner: z.string().min(1),
-  repo: z.string().min(1),
-  branch: z.string().min(1).default('main'),
-  path: z.string().default('exports'),
-  mode: z.enum(['commit', 'pull-request']).default('commit'),
-  baseUrl: z.string().url().optional(),
-  visibility: z.enum(['public', 'private']).optional(),
-});
-
-export const tidbDestinationSchema = z.object({
-  ...destinationBase,
-  type: z.literal('tidb'),
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535).default(4000),
-  user: z.string().min(1),
-  database: z.string().min(1),
-  table: z.string().default('exports'),
-  tls: z.boolean().default(true),
-});
-
-export const driveDestinationSchema = z.object({
-  ...destinationBase,
-  type: z.literal('drive'),
-  folderId: z.string().min(1),
-  baseUrl: z.string().url().optional(),
-});
-
-export const destinationConfigSchema = z.discriminatedUnion('type', [
-  localDestinationSchema,
-  githubDestinationSchema,
-  tidbDestinationSchema,
-  driveDestinationSchema,
-]);
-
-export type DestinationConfig = z.infer<typeof destinationConfigSchema>;
-export type LocalDestinationConfig = z.infer<typeof localDestinationSchema>;
-
-export const RISK_LEVELS = ['low', 'medium', 'high', 'critical'] as const;
-export type RiskLevel = (typeof RISK_LEVELS)[number];
+export { RISK_LEVELS, type RiskLevel } from './protocolLimits';
 
 export const configSchema = z
   .object({
@@ -75,6 +23,8 @@ export const configSchema = z
     templatesDir: z.string().default('.devguide/templates'),
     defaultTemplate: z.string().default('yaml-markdown'),
     defaultDestination: z.string().default('local'),
+    /** Where jobs and audit events live: `embedded` (a local store, at `storePath` or the data folder). */
+    store: z.object({ type: z.enum(['embedded']).default('embedded') }).prefault({}),
     storePath: z.string().optional(),
     review: z.object({ requireAt: z.enum(RISK_LEVELS).default('medium') }).prefault({}),
     limits: z
@@ -92,14 +42,6 @@ export const configSchema = z
   .strict();
 
 export type ExportConfig = z.infer<typeof configSchema>;
-
-/** The destination every config has unless it defines its own `local`. */
-export const DEFAULT_LOCAL_DESTINATION: LocalDestinationConfig = {
-  id: 'local',
-  type: 'local',
-  baseDir: './exports',
-  onExisting: 'update',
-};
 
 export function parseConfig(input: unknown, origin = 'configuration'): ExportConfig {
   const result = configSchema.safeParse(input ?? {});

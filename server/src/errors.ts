@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 /**
  * Every failure a user can see carries one of these codes, a human message
  * and whether trying again may help. Nothing else crosses a boundary (CLI
@@ -89,12 +90,24 @@ export function isExportError(value: unknown): value is ExportError {
   return value instanceof ExportError;
 }
 
+/** Outside input checked with its schema; problems become one INVALID_INPUT naming each path. */
+export function checkedParams<S extends z.ZodType>(schema: S, params: unknown, method: string): z.output<S> {
+  const result = schema.safeParse(params);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ');
+  throw new ExportError('INVALID_INPUT', `Invalid parameters for ${method}: ${problems}`, { recoverable: false });
+}
+
 /**
  * Turns anything thrown into an ExportError. Unknown errors become
  * INTERNAL_ERROR with their message only (never the stack).
  */
 export function toExportError(value: unknown): ExportError {
   if (value instanceof ExportError) return value;
+  // An AbortSignal fired (signal.throwIfAborted(), fetch, fs): the user cancelled.
+  if (value instanceof Error && value.name === 'AbortError') {
+    return new ExportError('CANCELLED', 'The operation was cancelled', { recoverable: false, cause: value });
+  }
   const message = value instanceof Error ? value.message : String(value);
   return new ExportError('INTERNAL_ERROR', `Unexpected error: ${message}`, { recoverable: false, cause: value });
 }

@@ -143,19 +143,3 @@ export const MAX_CONTENT_LENGTH = 1_000_000;
 export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
-
-/** What to export from a source and how: shared by the service's ExportRequest and the LSP's ExportRequestParams. */
-export interface ExportChoices {
-  sessionId?: string;
-  messageIds?: string[];
-  blockIds?: string[];
-  template?: string;
-  destination?: string;
-  filename?: string;
-  title?: string;
-  author?: string;
-  tags?: string[];
-  meta?: Record<string, string>;
-  /** Replace secret findings with `[REDACTED:<rule>]` before review. */
-  redact?: boolean;
-}

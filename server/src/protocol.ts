@@ -1,31 +1,89 @@
 /**
- * Every custom LSP message between the extension and the language server,
- * declared once (DESIGN.md §9). Methods are `devguide/<verb><Noun>`; errors
- * are ResponseErrors whose `data` is an ErrorInfo `{code, message, details,
- * recoverable}`. Shared by client/ and server/: no `vscode` import here.
+ * The client ↔ language server boundary (DESIGN.md §9), declared once: every
+ * custom request, notification and result as a zod schema, types inferred
+ * from them. Methods are `devguide/<verb><Noun>`; a failed request is a
+ * ResponseError whose `data` is an ErrorInfo. The server checks params with
+ * these schemas; the CLI's `--json` prints the same result shapes (seed §10).
+ * Imports nothing from the server's internals.
  */
 import { NotificationType, ProgressType, RequestType } from 'vscode-jsonrpc';
-import type { ReviewJson } from './bin/review';
-import type { ErrorInfo } from './errors';
-import type { ExportChoices } from './model';
-import type { LineRange } from './sources/messagesAtLines';
-import type { AuditEvent, JobRecord, JobStatus } from './store/types';
-import type { TemplateSummary } from './templates/types';
+import { z } from 'zod';
+import { EXPORT_LIMITS as L, ID_PATTERN, ID_RULE, META_KEY_PATTERN, PUBLISH_STEPS, STAGES } from './protocolLimits';
+import {
+  destinationSummarySchema,
+  errorInfoSchema,
+  jobDetailsSchema,
+  jobJsonSchema,
+  jobListSchema,
+  jobRecordFields,
+  jobRunSchema,
+  messagesAtLinesSchema,
+  previewResultSchema,
+  reviewJsonSchema,
+  sessionsResultSchema,
+  templateSummarySchema,
+} from './protocolShapes';
 
-/** Where the selection comes from. */
-export type ExportSourceParams =
-  | { kind: 'file'; path: string }
-  | { kind: 'editor'; path: string; languageId?: string; ranges: { startLine: number; endLine: number; text: string }[] };
+export * from './protocolLimits';
+export * from './protocolShapes';
 
-export interface ExportRequestParams extends ExportChoices {
-  source: ExportSourceParams;
-}
+const id = z.string().min(1).max(L.id);
+const idList = z.array(id).max(L.ids);
 
-/**
- * The request a job came from, rebuilt from its record: what Retry Export
- * previews again (the server's devguide/retryJob and the client's panel).
- */
-export function exportRequestOfJob(job: JobRecord): ExportRequestParams {
+// ---------------------------------------------------------------- export requests
+
+const lineRangeFields = { startLine: z.number().int().min(1), endLine: z.number().int().min(1) };
+const inOrder = (r: { startLine: number; endLine: number }) => r.endLine >= r.startLine;
+/** 1-based, inclusive lines of a file. */
+export const lineRangeSchema = z.object(lineRangeFields).refine(inOrder, { message: 'endLine is before startLine', path: ['endLine'] });
+export type LineRange = z.infer<typeof lineRangeSchema>;
+
+/** Where an export's messages come from: a transcript file, or text selected in an editor. */
+export const exportSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('file'), path: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('editor'),
+    path: z.string().min(1).max(4096),
+    languageId: z.string().max(L.id).optional(),
+    ranges: z.array(z.object({ ...lineRangeFields, text: z.string() }).refine(inOrder, { message: 'endLine is before startLine', path: ['endLine'] })).min(1),
+  }),
+]);
+export type ExportSource = z.infer<typeof exportSourceSchema>;
+
+/** What to export and how: the fields the CLI's flags, a batch plan entry and the review panel all fill. */
+export const exportChoicesSchema = z.object({
+  sessionId: id.optional(),
+  messageIds: idList.optional(),
+  blockIds: idList.optional(),
+  template: z.string().min(1).max(L.templateRef).optional(),
+  destination: z.string().regex(ID_PATTERN, ID_RULE).optional(),
+  filename: z.string().min(1).max(L.filename).optional(),
+  title: z.string().max(L.title).optional(),
+  author: z.string().max(L.author).optional(),
+  tags: z.array(z.string().max(L.tag)).max(L.tags).optional(),
+  meta: z
+    .record(z.string().max(L.metaKey).regex(META_KEY_PATTERN), z.string().max(L.metaValue))
+    .refine((meta) => Object.keys(meta).length <= L.metaEntries, `at most ${L.metaEntries} custom fields`)
+    .optional(),
+  /** Replace secret findings with `[REDACTED:<rule>]` before review. */
+  redact: z.boolean().optional(),
+});
+export type ExportChoices = z.infer<typeof exportChoicesSchema>;
+
+export const exportRequestSchema = exportChoicesSchema.extend({ source: exportSourceSchema });
+export type ExportRequestParams = z.infer<typeof exportRequestSchema>;
+
+/** The request a job came from, rebuilt from its record: what Retry previews again (server and review panel). */
+export function exportRequestOfJob(job: {
+  source: string;
+  session_id: string;
+  message_ids: string[];
+  block_ids?: string[] | undefined;
+  template_id: string;
+  destination_id: string;
+  filename: string;
+  title: string;
+}): ExportRequestParams {
   return {
     source: { kind: 'file', path: job.source },
     sessionId: job.session_id,
@@ -38,249 +96,130 @@ export function exportRequestOfJob(job: JobRecord): ExportRequestParams {
   };
 }
 
-export interface PreviewStatistics {
-  file_size_bytes: number;
-  token_count: number;
-  line_count: number;
-  message_count: number;
-  block_count: number;
-  stages_ms: Record<string, number>;
+/** A template or destination change for the Bin's review (seed §5.1). */
+export const changeSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('template'),
+    type: z.enum(['CreateTemplate', 'UpdateTemplate']),
+    id: z.string().regex(ID_PATTERN, ID_RULE),
+    text: z.string().max(256 * 1024),
+  }),
+  z.object({
+    kind: z.literal('destination'),
+    type: z.enum(['CreateDestination', 'UpdateDestination']),
+    config: z.unknown(),
+    workspaceDefined: z.boolean(),
+  }),
+]);
+export type ChangeParams = z.infer<typeof changeSchema>;
+
+const appliedChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('template'), path: z.string() }),
+  z.object({ kind: z.literal('destination'), config: z.record(z.string(), z.unknown()) }),
+]);
+
+/** Job progress on the `workDoneToken` the client sends with createJob: the stage, said explicitly. */
+export const jobProgressSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('begin'),
+    title: z.string(),
+    stage: z.enum(STAGES),
+    message: z.string().optional(),
+    percentage: z.number().optional(),
+    cancellable: z.boolean().optional(),
+  }),
+  z.object({ kind: z.literal('report'), stage: z.enum(STAGES), step: z.enum(PUBLISH_STEPS).optional(), message: z.string().optional(), percentage: z.number().optional() }),
+  z.object({ kind: z.literal('end'), message: z.string().optional() }),
+]);
+export type JobProgressValue = z.infer<typeof jobProgressSchema>;
+
+export const initializationOptionsSchema = z
+  .object({ trusted: z.boolean().default(false), workspaceDestinationIds: z.array(z.string()).default([]), actor: z.string().optional() })
+  .prefault({});
+export type InitializationOptions = z.input<typeof initializationOptionsSchema>;
+
+// ---------------------------------------------------------------- messages
+
+/** A request: its method, the schemas of its params and result, and the JSON-RPC type both sides register. */
+function request<P extends z.ZodType, R extends z.ZodType>(method: string, params: P, result: R) {
+  // The sender writes the schema's input (defaults may be left out); the handler gets its output.
+  return { method, params, result, type: new RequestType<z.input<P>, z.infer<R>, z.infer<typeof errorInfoSchema>>(method) };
+}
+function notification<P extends z.ZodType>(method: string, params: P) {
+  return { method, params, type: new NotificationType<z.input<P>>(method) };
 }
 
-export interface PreviewResult {
-  transaction_id: string;
-  filename: string;
-  template_id: string;
-  destination_id: string;
-  session_id: string;
-  output: string;
-  content: string;
-  existing_content: string | null;
-  preview_lines: string[];
-  more_lines: number;
-  statistics: PreviewStatistics;
-  metadata: Record<string, unknown>;
-  is_update: boolean;
-  diff: { unified: string; additions: number; deletions: number; truncated: boolean } | null;
-  validation: { valid: boolean; errors: { code: string; message: string; field?: string }[]; warnings: { code: string; message: string }[] };
-  review: ReviewJson;
-}
+const none = z.object({}).strict().nullish();
+const jobId = z.object({ jobId: id });
+const transaction = z.object({ transactionId: id, explicit: z.boolean().default(false) });
 
-export interface SessionsResult {
-  format: string;
-  sessions: {
-    id: string;
-    title: string | null;
-    messages: {
-      id: string;
-      role: string;
-      created_at: string;
-      agent_id: string | null;
-      surface: string;
-      line?: number;
-      preview: string;
-      blocks: { id: string; kind: string; preview: string }[];
-    }[];
-  }[];
-}
-
-export interface DestinationSummary {
-  id: string;
-  type: string;
-  name: string;
-  workspaceDefined: boolean;
-  /** Disabled in Restricted Mode; `reason` says why. */
-  enabled: boolean;
-  reason?: string;
-  risk: 'low' | 'medium' | 'high' | 'critical';
-  remote: boolean;
-  /** The credentials this destination asks for (devguide/getSecret's `field`), and how to ask a person for them. */
-  secretFields: { field: string; label: string; prompt: string; placeHolder: string; json?: boolean }[];
-}
-
-export interface JobWithAudit {
-  job: JobRecord;
-  audit: AuditEvent[];
-}
-
-/** Server → client settings: the `devguideExport` section, plus trust and identity. */
-export interface ClientContext {
-  workspaceRoot: string;
-  trusted: boolean;
-  workspaceDestinationIds: string[];
-}
-
-export namespace ListTemplatesRequest {
-  export const method = 'devguide/listTemplates';
-  export const type = new RequestType<Record<string, never>, TemplateSummary[], ErrorInfo>(method);
-}
-
-export namespace ListDestinationsRequest {
-  export const method = 'devguide/listDestinations';
-  export const type = new RequestType<Record<string, never>, DestinationSummary[], ErrorInfo>(method);
-}
-
-export namespace TestDestinationRequest {
-  export const method = 'devguide/testDestination';
-  export const type = new RequestType<{ destinationId: string }, { ok: boolean; message: string; latencyMs: number }, ErrorInfo>(method);
-}
-
-export namespace ListSessionsRequest {
-  export const method = 'devguide/listSessions';
-  export const type = new RequestType<{ path: string }, SessionsResult, ErrorInfo>(method);
-}
-
-/** 1-based, inclusive lines of a file. */
-export type { LineRange } from './sources/messagesAtLines';
-
-export interface MessagesAtLinesResult {
-  /** Sessions of the transcript that have messages (0: nothing to export from it). */
-  sessionCount: number;
-  /** The messages under the lines (one session's), or null when no message lies under them. */
-  match: { sessionId: string; title: string | null; messageIds: string[]; otherSessionIds: string[] } | null;
-}
-
-/**
- * The messages of a transcript file under an editor selection's lines —
- * what Export Selection needs, without sending every message to the client.
- * A file that is not a transcript answers UNKNOWN_FORMAT / INVALID_INPUT.
- */
-export namespace FindMessagesAtLinesRequest {
-  export const method = 'devguide/findMessagesAtLines';
-  export const type = new RequestType<{ path: string; ranges: LineRange[] }, MessagesAtLinesResult, ErrorInfo>(method);
-}
-
-/** Stages 1–4 and the Bin's preflight; the review stays pending until accepted or rejected. */
-export namespace PreviewExportRequest {
-  export const method = 'devguide/previewExport';
-  export const type = new RequestType<ExportRequestParams, PreviewResult, ErrorInfo>(method);
-}
-
-/** The export pipeline's stages, in order. */
-export const STAGES = ['assemble', 'transform', 'validate', 'preview', 'publish'] as const;
-export type Stage = (typeof STAGES)[number];
-
-/** A job's progress, on the `workDoneToken` the client gave devguide/createJob. */
-export type JobProgressValue =
-  | { kind: 'begin'; title: string; stage: Stage; message?: string; percentage?: number; cancellable?: boolean }
-  | { kind: 'report'; stage: Stage; step?: 'write' | 'commit'; message?: string; percentage?: number }
-  | { kind: 'end'; message?: string };
-
-export namespace JobProgress {
-  export const type = new ProgressType<JobProgressValue>();
-}
-
-/** Accept a pending review and run the job (progress: JobProgress on `workDoneToken`). */
-export namespace CreateJobRequest {
-  export const method = 'devguide/createJob';
-  export const type = new RequestType<{ transactionId: string; explicit: boolean; workDoneToken?: string | number }, { job: JobRecord; error?: ErrorInfo }, ErrorInfo>(method);
-}
-
-export namespace RejectReviewRequest {
-  export const method = 'devguide/rejectReview';
-  export const type = new RequestType<{ transactionId: string; reason?: string }, null, ErrorInfo>(method);
-}
-
-export namespace GetJobRequest {
-  export const method = 'devguide/getJob';
-  export const type = new RequestType<{ jobId: string }, JobWithAudit, ErrorInfo>(method);
-}
-
-export namespace ListJobsRequest {
-  export const method = 'devguide/listJobs';
-  export const type = new RequestType<{ status?: JobStatus; destinationId?: string; limit?: number; offset?: number }, JobRecord[], ErrorInfo>(method);
-}
-
-export namespace RollbackJobRequest {
-  export const method = 'devguide/rollbackJob';
-  export const type = new RequestType<{ jobId: string }, JobRecord, ErrorInfo>(method);
-}
-
-/** Re-run a failed job's request: returns a fresh preview + review. */
-export namespace RetryJobRequest {
-  export const method = 'devguide/retryJob';
-  export const type = new RequestType<{ jobId: string }, PreviewResult, ErrorInfo>(method);
-}
-
-/** Server → client: a credential for a destination, from SecretStorage. Never cached by the server beyond one job. */
-export namespace GetSecretRequest {
-  export const method = 'devguide/getSecret';
-  export const type = new RequestType<{ destinationId: string; field: string }, { value: string | null }, ErrorInfo>(method);
-}
+/** The templates: built-in and the workspace's, with their problems and availability. */
+export const ListTemplatesRequest = request('devguide/listTemplates', none, z.array(templateSummarySchema));
+/** The destinations: configured ones plus the default local one, with risk and credential fields. */
+export const ListDestinationsRequest = request('devguide/listDestinations', none, z.array(destinationSummarySchema));
+/** Checks that a destination can be reached with its credentials. */
+export const TestDestinationRequest = request(
+  'devguide/testDestination',
+  z.object({ destinationId: id }),
+  z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number() }),
+);
+/** The sessions and messages of a transcript file. */
+export const ListSessionsRequest = request('devguide/listSessions', z.object({ path: z.string().min(1) }), sessionsResultSchema);
+/** The messages of a transcript file under an editor selection's lines. */
+export const FindMessagesAtLinesRequest = request(
+  'devguide/findMessagesAtLines',
+  z.object({ path: z.string().min(1), ranges: z.array(lineRangeSchema).min(1) }),
+  messagesAtLinesSchema,
+);
+/** Stages 1–4 and the Bin's preflight; the review stays open until accepted or rejected. */
+export const PreviewExportRequest = request('devguide/previewExport', exportRequestSchema, previewResultSchema);
+/** Accept an open review and publish it; progress (JobProgress) on `workDoneToken`; cancel the request to stop it. */
+export const CreateJobRequest = request(
+  'devguide/createJob',
+  transaction.extend({
+    workDoneToken: z.union([z.string(), z.number()]).optional(),
+    /** Write even when the output is unchanged apart from the export time. */
+    force: z.boolean().default(false),
+  }),
+  jobRunSchema,
+);
+export const RejectReviewRequest = request('devguide/rejectReview', z.object({ transactionId: id, reason: z.string().max(1000).optional() }), z.null());
+export const GetJobRequest = request('devguide/getJob', jobId, jobDetailsSchema);
+export const ListJobsRequest = request(
+  'devguide/listJobs',
+  z
+    .object({
+      status: jobRecordFields.status.optional(),
+      destinationId: z.string().optional(),
+      limit: z.number().int().min(1).max(10_000).optional(),
+      offset: z.number().int().min(0).optional(),
+    })
+    .nullish(),
+  jobListSchema,
+);
+/** Undo a completed export (a created file deleted, an updated one restored). */
+export const RollbackJobRequest = request('devguide/rollbackJob', jobId, jobJsonSchema);
+/** Preview a failed job's request again: a fresh preview and review. */
+export const RetryJobRequest = request('devguide/retryJob', jobId, previewResultSchema);
+/** Template or destination change, step 1: the Bin's review. */
+export const ReviewChangeRequest = request('devguide/reviewChange', changeSchema, reviewJsonSchema);
+/** Step 2, accept: a template is written and committed; a destination's checked config comes back for the client to save. */
+export const ApplyChangeRequest = request('devguide/applyChange', transaction, appliedChangeSchema);
+/** Step 3 for destinations: the client saved (or failed to save) the settings; commit or roll back. */
+export const FinishChangeRequest = request(
+  'devguide/finishChange',
+  z.object({ transactionId: id, ok: z.boolean(), message: z.string().max(1000).optional() }),
+  z.null(),
+);
+/** Server → client: a destination credential from SecretStorage; the server never keeps it beyond one use. */
+export const GetSecretRequest = request('devguide/getSecret', z.object({ destinationId: id, field: id }), z.object({ value: z.string().nullable() }));
 
 /** Server → client: the job store changed (live Export History). */
-export namespace JobsChangedNotification {
-  export const method = 'devguide/jobsChanged';
-  export const type = new NotificationType<{ jobId: string; status: JobStatus }>(method);
-}
-
-/** Client → server: Workspace Trust was granted (or the workspace's destination ids changed). */
-export namespace DidChangeTrustNotification {
-  export const method = 'devguide/didChangeTrust';
-  export const type = new NotificationType<{ trusted: boolean; workspaceDestinationIds: string[] }>(method);
-}
-
-/** Sent by the client in `initialize`. */
-export interface InitializationOptions {
-  trusted: boolean;
-  workspaceDestinationIds: string[];
-  actor?: string;
-}
-
-/** The `code` of every ResponseError the server sends; `data` carries the ErrorInfo. */
-export const EXPORT_ERROR_RESPONSE_CODE = -32803; // LSP RequestFailed
-
-/** A template or destination change for the Bin's review (seed §5.1). */
-export type ChangeParams =
-  | { kind: 'template'; type: 'CreateTemplate' | 'UpdateTemplate'; id: string; text: string }
-  | { kind: 'destination'; type: 'CreateDestination' | 'UpdateDestination'; config: unknown; workspaceDefined: boolean };
-
-export namespace ReviewChangeRequest {
-  export const method = 'devguide/reviewChange';
-  export const type = new RequestType<ChangeParams, ReviewJson, ErrorInfo>(method);
-}
-
-/** Accept a reviewed change: a template is written and committed; a destination's validated config is returned for the client to save. */
-export namespace ApplyChangeRequest {
-  export const method = 'devguide/applyChange';
-  export const type = new RequestType<
-    { transactionId: string; explicit: boolean },
-    { kind: 'template'; path: string } | { kind: 'destination'; config: Record<string, unknown> },
-    ErrorInfo
-  >(method);
-}
-
-/** The client saved (or failed to save) an accepted destination change: commit or roll back. */
-export namespace FinishChangeRequest {
-  export const method = 'devguide/finishChange';
-  export const type = new RequestType<{ transactionId: string; ok: boolean; message?: string }, null, ErrorInfo>(method);
-}
-
-/** Many exports as one operation (seed §8.3), step 1: review them all at once. */
-export namespace ReviewBatchRequest {
-  export const method = 'devguide/reviewBatch';
-  export const type = new RequestType<
-    { exports: ExportRequestParams[]; concurrency?: number },
-    {
-      batch_id: string;
-      items: { index: number; filename?: string; review?: ReviewJson; error?: ErrorInfo }[];
-    },
-    ErrorInfo
-  >(method);
-}
-
-/** Step 2: publish the accepted exports (all, or the listed transactions), each its own job; work-done progress per export. */
-export namespace RunBatchRequest {
-  export const method = 'devguide/runBatch';
-  export const type = new RequestType<
-    { batchId: string; acceptAll: boolean; transactionIds?: string[]; concurrency?: number },
-    {
-      batch_id: string;
-      total: number;
-      successful: number;
-      failed: number;
-      results: { index: number; status: string; source: string; filename?: string; job_id?: string; output_location?: string; review?: ReviewJson; error?: ErrorInfo }[];
-    },
-    ErrorInfo
-  >(method);
-}
+export const JobsChangedNotification = notification('devguide/jobsChanged', z.object({ jobId: z.string(), status: jobRecordFields.status }));
+/** Client → server: Workspace Trust changed, or the workspace's destination ids did. */
+export const DidChangeTrustNotification = notification(
+  'devguide/didChangeTrust',
+  z.object({ trusted: z.boolean(), workspaceDestinationIds: z.array(z.string()) }),
+);
+/** Progress values of a createJob, on the client's workDoneToken. */
+export const JobProgress = { type: new ProgressType<JobProgressValue>(), schema: jobProgressSchema };

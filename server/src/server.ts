@@ -7,11 +7,13 @@ import {
   type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { z } from 'zod';
+import { userInfo } from 'node:os';
+import { systemClock } from './clock';
 import { toExportError } from './errors';
-import { currentUser, registerChangeHandlers, registerExportHandlers } from './lsp/exportHandlers';
+import { registerHandlers } from './lsp/handlers';
 import { ServerSession } from './lsp/session';
-import { DidChangeTrustNotification, GetSecretRequest } from './protocol';
+import { DidChangeTrustNotification, GetSecretRequest, initializationOptionsSchema, JobsChangedNotification } from './protocol';
+import { defaultBuiltinTemplatesDir } from './templates/registry';
 import { registerTemplateLanguageFeatures, TEMPLATE_LANGUAGE_CAPABILITIES } from './language/templateLanguageService';
 
 /**
@@ -22,14 +24,6 @@ import { registerTemplateLanguageFeatures, TEMPLATE_LANGUAGE_CAPABILITIES } from
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-
-const initOptionsSchema = z
-  .object({
-    trusted: z.boolean().default(false),
-    workspaceDestinationIds: z.array(z.string()).default([]),
-    actor: z.string().optional(),
-  })
-  .prefault({});
 
 let session: ServerSession | undefined;
 let templateFeatures: ReturnType<typeof registerTemplateLanguageFeatures> | undefined;
@@ -44,7 +38,7 @@ function uriToPath(uri: string): string | undefined {
 }
 
 connection.onInitialize((params): InitializeResult => {
-  const options = initOptionsSchema.safeParse(params.initializationOptions ?? {});
+  const options = initializationOptionsSchema.safeParse(params.initializationOptions ?? {});
   const init = options.success ? options.data : { trusted: false, workspaceDestinationIds: [] as string[], actor: undefined };
   const rootUri = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? undefined;
   const workspaceRoot = (rootUri ? uriToPath(rootUri) : undefined) ?? process.cwd();
@@ -54,15 +48,17 @@ connection.onInitialize((params): InitializeResult => {
     trusted: init.trusted,
     workspaceDestinationIds: init.workspaceDestinationIds,
     actor: init.actor ?? currentUser(),
+    clock: systemClock,
+    builtinTemplatesDir: defaultBuiltinTemplatesDir(),
     // Asked per use and never kept: the server holds a secret only for one job.
     getSecret: async (destinationId, field) => {
       const reply = await connection.sendRequest(GetSecretRequest.type, { destinationId, field });
       return reply?.value ?? undefined;
     },
+    onJobChanged: (change) => void connection.sendNotification(JobsChangedNotification.type, change),
   });
-  registerExportHandlers(connection, session);
-  registerChangeHandlers(connection, session);
   const activeSession = session;
+  registerHandlers(connection, () => activeSession.ready());
   templateFeatures = registerTemplateLanguageFeatures(connection, documents, {
     // The sample render runs the template: only in a trusted workspace.
     canRenderSample: () => activeSession.trusted,
@@ -112,10 +108,20 @@ connection.onDidChangeConfiguration(() => {
   void loadSettings();
 });
 
-connection.onNotification(DidChangeTrustNotification.type, (params) => {
-  session?.setTrust(params.trusted, params.workspaceDestinationIds);
+connection.onNotification(DidChangeTrustNotification.type, (raw) => {
+  const params = DidChangeTrustNotification.params.safeParse(raw);
+  if (!params.success) return connection.console.error(`${DidChangeTrustNotification.method}: invalid parameters`);
+  session?.setTrust(params.data.trusted, params.data.workspaceDestinationIds);
   revalidateOpenTemplates();
 });
+
+function currentUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 connection.onShutdown(async () => {
   await session?.dispose();

@@ -13,19 +13,19 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
-import { scanDangerousPatterns } from '../../server/src/bin/dangerousPatterns';
-import { scanForSecrets } from '../../server/src/bin/secretScan';
+import { scanDangerousPatterns } from '../../server/src/governance/dangerousPatterns';
+import { scanForSecrets } from '../../server/src/governance/secretScan';
 import { systemClock } from '../../server/src/clock';
 import { parseConfig } from '../../server/src/config';
-import { ExportService, type StageName } from '../../server/src/service';
+import { composeApp, type App } from '../../server/src/app/compose';
+import { STAGES, type Stage } from '../../server/src/protocol';
 import { openFileStore } from '../../server/src/store/fileStore';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
-const STAGES: StageName[] = ['assembly', 'transformation', 'validation', 'preview', 'publish'];
-const SEED_TARGET_MS: Record<StageName, number> = { assembly: 50, transformation: 100, validation: 200, preview: 300, publish: 100 };
+const SEED_TARGET_MS: Record<Stage, number> = { assemble: 50, transform: 100, validate: 200, preview: 300, publish: 100 };
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -41,7 +41,7 @@ async function benchPipeline(): Promise<string[]> {
   try {
     const store = await openFileStore(join(dir, 'store'));
     const config = parseConfig({ destinations: [{ id: 'local', type: 'local', baseDir: join(dir, 'out') }] });
-    const results: Record<number, Record<StageName, number[]>> = {};
+    const results: Record<number, Record<Stage, number[]>> = {};
     const bytes: Record<number, number> = {};
     const extras: string[] = [];
     for (const size of SIZES) {
@@ -49,30 +49,26 @@ async function benchPipeline(): Promise<string[]> {
       await writeFile(source, syntheticTranscript(size));
       // Enough runs that p95 is not simply the slowest one (with 15 it was).
       const runs = 40;
-      const samples = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<StageName, number[]>;
-      let last: { service: ExportService; content: string } | undefined;
+      const samples = Object.fromEntries(STAGES.map((s) => [s, [] as number[]])) as Record<Stage, number[]>;
+      let last: { app: App; content: string } | undefined;
       for (let run = -3; run < runs; run += 1) {
-        // A fresh service each run, so parsing is measured and nothing is cached.
-        const service = new ExportService({
-          config,
-          store,
-          clock: systemClock,
-          workspaceRoot: dir,
-          trusted: true,
-          builtinTemplatesDir: join(ROOT, 'templates'),
-          actor: 'bench',
-          getSecret: async () => undefined,
-        });
-        const outcome = await service.export({ source, title: `Bench ${size}`, filename: `b${size}-${run}.md` }, { yes: true });
+        // A fresh app each run, so parsing is measured and nothing is cached.
+        const app = composeApp(
+          { workspaceRoot: dir, actor: 'bench', clock: systemClock, builtinTemplatesDir: join(ROOT, 'templates'), getSecret: async () => undefined },
+          { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store: { store, dataDir: join(dir, 'store') } },
+        );
+        const request = { source: { kind: 'file' as const, path: source }, title: `Bench ${size}`, filename: `b${size}-${run}.md` };
+        const outcome = await app.exports.exportNow(request, { yes: true });
         if (outcome.status !== 'completed') throw new Error(`bench export ${size} ended ${outcome.status}`);
-        bytes[size] = outcome.prepared.preview.statistics.file_size_bytes;
+        const { statistics } = outcome.preview;
+        bytes[size] = statistics.file_size_bytes;
         if (run < 0) continue; // warm-up
-        for (const stage of STAGES) samples[stage].push(outcome.prepared.stagesMs[stage] ?? 0);
-        last = { service, content: outcome.prepared.validation.content };
+        for (const stage of STAGES) samples[stage].push(statistics.stages_ms[stage] ?? 0);
+        last = { app, content: outcome.preview.content };
       }
       results[size] = samples;
       if (size === 5_000 && last) {
-        extras.push(await benchWarmAssembly(last.service, source, runs), benchBinScans(last.content, runs));
+        extras.push(await benchWarmAssembly(last.app, source, runs), benchBinScans(last.content, runs));
       }
     }
     await store.close();
@@ -108,11 +104,11 @@ const medianAndP95 = (samples: number[]): string => {
 };
 
 /** Assembly when the service has parsed the transcript already (as after the session picker). */
-async function benchWarmAssembly(service: ExportService, source: string, runs: number): Promise<string> {
+async function benchWarmAssembly(app: App, source: string, runs: number): Promise<string> {
   const samples: number[] = [];
   for (let run = 0; run < runs; run += 1) {
-    const prepared = await service.prepare({ source, title: 'Bench warm', filename: 'warm.md' });
-    samples.push(prepared.stagesMs.assembly ?? 0);
+    const preview = await app.exports.previewOnly({ source: { kind: 'file', path: source }, title: 'Bench warm', filename: 'warm.md' });
+    samples.push(preview.statistics.stages_ms['assemble'] ?? 0);
   }
   return `At 5,000 messages, assembly from an already parsed transcript (a second export from the same file): ${medianAndP95(samples)}.`;
 }

@@ -51,7 +51,7 @@ describe('CLI (in-process)', function () {
     assert.match(out['content_hash'], /^sha256:[0-9a-f]{64}$/);
     assert.equal(out['review'].risk_level, 'low');
     assert.equal(out['review'].action, 'CREATE');
-    assert.deepEqual(Object.keys(out['statistics'].stages_ms), ['assembly', 'transformation', 'validation', 'preview', 'publish']);
+    assert.deepEqual(Object.keys(out['statistics'].stages_ms), ['assemble', 'transform', 'validate', 'preview', 'publish']);
     assert.equal(typeof out['statistics'].duration_ms, 'number');
     const written = await readFile(out['output_location'], 'utf8');
     assert.ok(out['output_location'].startsWith(join(ws.dir, 'exports')));
@@ -64,7 +64,7 @@ describe('CLI (in-process)', function () {
   it('needs --yes to overwrite existing content (exit 3), then updates', async () => {
     assert.equal((await ws.run(['export', chatMessages, '--title', 'Demo'])).code, 0);
     const other = join(EXAMPLES, 'claude-code-session.jsonl');
-    const held = await ws.run(['export', other, '--title', 'Demo', '--json']);
+    const held = await ws.run(['export', other, '--title', 'Demo', '--filename', 'demo.md', '--json']);
     assert.equal(held.code, 3);
     const heldOut = held.json<Record<string, any>>();
     assert.equal(heldOut['review'].action, 'UPDATE');
@@ -72,7 +72,7 @@ describe('CLI (in-process)', function () {
     assert.ok(heldOut['review'].warnings.some((w: { code: string }) => w.code === 'OVERWRITES_CONTENT'));
     const before = await readFile(join(ws.dir, 'exports', 'demo.md'), 'utf8');
     assert.match(before, /Plan the export rollback/);
-    const accepted = await ws.run(['export', other, '--title', 'Demo', '--yes', '--json']);
+    const accepted = await ws.run(['export', other, '--title', 'Demo', '--filename', 'demo.md', '--yes', '--json']);
     assert.equal(accepted.code, 0, accepted.stdout);
     assert.equal(accepted.json<Record<string, any>>()['action'], 'UPDATE');
     assert.match(await readFile(join(ws.dir, 'exports', 'demo.md'), 'utf8'), /upload test is flaky/);
@@ -204,6 +204,101 @@ describe('CLI (in-process)', function () {
     const after = (await ws.run(['jobs', 'show', id, '--json'])).json<Record<string, any>>();
     assert.ok(after['audit_events'].some((e: { action: string; status: string }) => e.action === 'CreateExportJob.rollback' && e.status === 'success'));
     assert.equal((await ws.run(['jobs', 'show', 'job_nope'])).code, 2);
+  });
+
+  it('prints the seed §10 shapes: export, jobs list with pagination, jobs show, templates list, preview', async () => {
+    const exported = (await ws.run(['export', chatMessages, '--title', 'Shapes', '--json'])).json<Record<string, any>>();
+    assert.equal(typeof exported['job_id'], 'string');
+    assert.equal(exported['status'], 'completed');
+    assert.match(exported['created_at'], /^\d{4}-\d\d-\d\dT/);
+    await ws.run(['export', chatMessages, '--title', 'Shapes two', '--json']);
+    const list = (await ws.run(['jobs', 'list', '--limit', '1', '--json'])).json<Record<string, any>>();
+    assert.equal(list['jobs'].length, 1);
+    assert.deepEqual(list['pagination'], { total: 2, limit: 1, offset: 0, has_more: true });
+    const first = list['jobs'][0];
+    for (const key of ['id', 'filename', 'status', 'destination_type', 'created_at']) assert.ok(key in first, key);
+    assert.equal(first['destination_type'], 'local');
+    const shown = (await ws.run(['jobs', 'show', exported['job_id'], '--json'])).json<Record<string, any>>();
+    assert.equal(shown['id'], exported['job_id']);
+    assert.deepEqual(shown['template'], { id: 'yaml-markdown', name: 'YAML + Markdown' });
+    assert.deepEqual(shown['destination'], { id: 'local', name: 'local', type: 'local' });
+    assert.equal(shown['filename'], 'shapes.md');
+    assert.equal(shown['output_location'], exported['output_location']);
+    assert.equal(typeof shown['statistics'].token_count, 'number');
+    assert.equal(shown['statistics'].char_count, (await readFile(exported['output_location'], 'utf8')).length);
+    assert.equal(typeof shown['statistics'].duration_ms, 'number');
+    assert.match(shown['completed_at'], /^\d{4}-/);
+    const templates = (await ws.run(['templates', 'list', '--json'])).json<{ templates: Record<string, any>[] }>().templates;
+    const markdown = templates.find((t) => t['id'] === 'markdown');
+    assert.equal(markdown?.['type'], 'builtin');
+    assert.equal(markdown?.['file_extension'], '.md');
+    const preview = (await ws.run(['preview', chatMessages, '--title', 'Shapes', '--json'])).json<Record<string, any>>();
+    assert.equal(typeof preview['content_preview'], 'string');
+    assert.ok(preview['content_preview'].startsWith('---'));
+    assert.deepEqual(preview['destination'], { id: 'local', name: 'local', type: 'local' });
+    assert.equal(preview['validation'].passed, true);
+    assert.deepEqual(preview['validation'].warnings, []);
+  });
+
+  it('names an export after its selection, and never lands a different selection on the file another one wrote', async () => {
+    const session = (await ws.run(['sessions', chatMessages, '--json'])).json<{ sessions: { id: string; title: string | null; messages: { id: string }[] }[] }>().sessions[0];
+    assert.ok(session && session.messages.length >= 2);
+    const whole = (await ws.run(['export', chatMessages, '--json'])).json<Record<string, any>>();
+    assert.equal(whole['title'], session.title, 'a whole session keeps its title');
+    const [m1, m2] = session.messages.map((m) => m.id);
+    const first = (await ws.run(['export', chatMessages, '--messages', `${m1}`, '--title', 'Same title', '--json'])).json<Record<string, any>>();
+    const second = (await ws.run(['export', chatMessages, '--messages', `${m2}`, '--title', 'Same title', '--json'])).json<Record<string, any>>();
+    assert.equal(first['action'], 'CREATE');
+    assert.equal(second['status'], 'completed');
+    assert.equal(second['action'], 'CREATE', 'the other selection gets a file of its own');
+    assert.notEqual(second['output_location'], first['output_location']);
+    assert.match(second['filename'], /^same-title-2\.md$/);
+    const again = (await ws.run(['export', chatMessages, '--messages', `${m1}`, '--title', 'Same title', '--yes', '--force', '--json'])).json<Record<string, any>>();
+    assert.equal(again['output_location'], first['output_location'], 'the same selection updates its own file');
+    const untitled = (await ws.run(['preview', chatMessages, '--messages', `${m2}`, '--json'])).json<Record<string, any>>();
+    assert.notEqual(untitled['metadata'].title, session.title, 'a part of a session is named after itself');
+  });
+
+  it('keeps the previous content for rollback in the data folder, not beside the exports, and prunes it when no job needs it', async () => {
+    assert.equal((await ws.run(['export', chatMessages, '--title', 'Kept', '--filename', 'kept.md'])).code, 0);
+    const updated = (await ws.run(['export', chatMessages, '--title', 'Kept again', '--filename', 'kept.md', '--yes', '--json'])).json<Record<string, any>>();
+    assert.equal(updated['action'], 'UPDATE');
+    assert.deepEqual(await readdir(join(ws.dir, 'exports')), ['kept.md'], 'the output folder holds only what the user exported');
+    const objects = join(ws.store, 'backups', 'local', 'objects');
+    const kept = await readdir(objects);
+    assert.equal(kept.length, 1);
+    assert.match(kept[0] ?? '', /^[0-9a-f]{64}$/, 'content-addressed');
+    assert.equal((await ws.run(['jobs', 'rollback', updated['job_id'], '--yes'])).code, 0);
+    assert.match(await readFile(join(ws.dir, 'exports', 'kept.md'), 'utf8'), /title: Kept\n/);
+    assert.deepEqual(await readdir(objects), [], 'pruned once no completed job needs it');
+  });
+
+  it('says Unchanged and writes nothing when only the export time would change; --force writes it', async () => {
+    const first = (await ws.run(['export', chatMessages, '--title', 'Again', '--json'])).json<Record<string, any>>();
+    const written = await readFile(first['output_location'], 'utf8');
+    const preview = (await ws.run(['preview', chatMessages, '--title', 'Again', '--json'])).json<Record<string, any>>();
+    assert.equal(preview['unchanged'], true);
+    assert.ok(preview['review'].warnings.some((w: { code: string }) => w.code === 'UNCHANGED'));
+    const again = await ws.run(['export', chatMessages, '--title', 'Again', '--yes', '--json']);
+    assert.equal(again.code, 0, again.stdout);
+    assert.equal(again.json<Record<string, any>>()['status'], 'unchanged');
+    assert.equal(again.json<Record<string, any>>()['job_id'], null, 'no job: nothing was written');
+    assert.equal(await readFile(first['output_location'], 'utf8'), written, 'the export time in the file is the first one');
+    const human = await ws.run(['export', chatMessages, '--title', 'Again', '--yes']);
+    assert.match(human.stdout, /^Unchanged: again\.md/);
+    const forced = (await ws.run(['export', chatMessages, '--title', 'Again', '--yes', '--force', '--json'])).json<Record<string, any>>();
+    assert.equal(forced['status'], 'completed');
+    assert.equal(forced['action'], 'UPDATE');
+    const changed = (await ws.run(['preview', chatMessages, '--title', 'Again', '--author', 'Someone', '--json'])).json<Record<string, any>>();
+    assert.equal(changed['unchanged'], false, 'a real change is an update');
+  });
+
+  it('rolls back an export made with --out: the job remembers the folder it was written to', async () => {
+    const exported = (await ws.run(['export', chatMessages, '--out', 'elsewhere', '--json'])).json<Record<string, any>>();
+    assert.ok(exported['output_location'].startsWith(join(ws.dir, 'elsewhere')));
+    const rolled = await ws.run(['jobs', 'rollback', exported['job_id'], '--yes', '--json']);
+    assert.equal(rolled.code, 0, rolled.stdout);
+    assert.equal(existsSync(exported['output_location']), false);
   });
 
   it('lists templates and checks template files with positions', async () => {

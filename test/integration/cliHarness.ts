@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../../server/src/cli';
+import { main } from '../../server/src/cli/main';
 
 /** Runs the CLI in-process in a temp workspace with its own store. */
 

@@ -18,7 +18,8 @@ import { FieldsForm } from './views/fields';
 import { renderBanners, renderHeader, statusText } from './views/header';
 import { renderPhase } from './views/phase';
 import { renderPreview } from './views/preview';
-import { renderImpact, renderValidation } from './views/problems';
+import { renderImpact, renderValidation, renderWarnings } from './views/problems';
+import { renderSource } from './views/source';
 
 export const FIELD_DEBOUNCE_MS = 250;
 
@@ -37,7 +38,7 @@ export class App {
   private renderReported = false;
   private readyAtMs = 0;
   private initAtMs = 0;
-  private readonly slots: Record<'header' | 'banners' | 'phase' | 'preview' | 'statistics' | 'validation' | 'impact' | 'metadata' | 'actions' | 'status', HTMLElement>;
+  private readonly slots: Record<'header' | 'banners' | 'warnings' | 'phase' | 'preview' | 'source' | 'statistics' | 'validation' | 'impact' | 'metadata' | 'actions' | 'status', HTMLElement>;
 
   constructor(
     private readonly api: VsCodeApi,
@@ -51,8 +52,10 @@ export class App {
     this.slots = {
       header: slot('header'),
       banners: slot('banners'),
+      warnings: slot('warnings'),
       phase: slot('phase'),
       preview: slot('preview'),
+      source: slot('source'),
       statistics: slot('statistics'),
       validation: slot('validation'),
       impact: slot('impact'),
@@ -71,11 +74,12 @@ export class App {
       this.slots.header,
       this.slots.banners,
       this.slots.phase,
+      this.slots.warnings,
       h(
         'div',
         { class: 'columns' },
         h('main', { class: 'main-column', attrs: { 'aria-label': 'Preview' } }, this.slots.preview),
-        h('aside', { class: 'side-column', attrs: { 'aria-label': 'Details' } }, this.fields.element, this.slots.statistics, this.slots.validation, this.slots.impact, this.slots.metadata),
+        h('aside', { class: 'side-column', attrs: { 'aria-label': 'Details' } }, this.fields.element, this.slots.source, this.slots.statistics, this.slots.validation, this.slots.impact, this.slots.metadata),
       ),
       h('footer', { class: 'footer' }, this.slots.actions, this.slots.status),
     );
@@ -155,6 +159,7 @@ export class App {
       templates: message.templates,
       destinations: message.destinations,
       fields: message.fields,
+      source: message.source ?? null,
       revision: message.revision,
       sentRevision: message.revision,
       redacting: false,
@@ -332,6 +337,7 @@ export class App {
     replaceChildren(this.slots.header, renderHeader(model));
     replaceChildren(this.slots.banners, renderBanners(model, this.actions));
     replaceChildren(this.slots.phase, renderPhase(model, this.actions));
+    replaceChildren(this.slots.warnings, renderWarnings(model, this.actions));
     const previewKey = JSON.stringify([model.preview.transaction_id, model.revision, model.view, model.fullContent !== null, model.loadingAll]);
     if (previewKey !== this.previewKey) {
       this.previewKey = previewKey;
@@ -339,9 +345,10 @@ export class App {
     }
     this.slots.preview.classList.toggle('stale', isUpdating(model));
     this.fields.sync(model);
+    replaceChildren(this.slots.source, renderSource(model));
     replaceChildren(this.slots.statistics, renderStatistics(model));
     replaceChildren(this.slots.validation, renderValidation(model));
-    replaceChildren(this.slots.impact, renderImpact(model, this.actions));
+    replaceChildren(this.slots.impact, renderImpact(model));
     replaceChildren(this.slots.metadata, renderMetadata(model));
     replaceChildren(this.slots.actions, renderActions(model, this.actions));
     const status = statusText(model);

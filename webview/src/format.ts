@@ -37,7 +37,25 @@ function safeJson(value: unknown): string {
   }
 }
 
-/** "1 line" / "3 lines". */
+const pluralRules = new Intl.PluralRules('en-US');
+
+/**
+ * "1 line" / "3 lines" / "0 lines": every count the panel writes beside a
+ * noun goes through here, so the plural rule lives in one place.
+ */
 export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${formatCount(n)} ${n === 1 ? one : many}`;
+  return `${formatCount(n)} ${pluralRules.select(n) === 'one' ? one : many}`;
+}
+
+/** "line 3", "lines 3–9", "lines 3–9 and 20–25", "lines 3–9, 12 and 20–25". */
+export function lineRanges(ranges: readonly { startLine: number; endLine: number }[]): string {
+  const parts = ranges.map((r) => (r.endLine > r.startLine ? `${formatCount(r.startLine)}–${formatCount(r.endLine)}` : formatCount(r.startLine)));
+  const single = ranges.length === 1 && ranges[0] !== undefined && ranges[0].endLine <= ranges[0].startLine;
+  const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : (parts[0] ?? '');
+  return `${single ? 'line' : 'lines'} ${list}`;
+}
+
+/** The last segment of a path (either separator). */
+export function baseName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }

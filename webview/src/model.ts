@@ -1,4 +1,4 @@
-import type { PanelDestination, PanelError, PanelFields, PanelPhase, PanelPreview, PanelTemplate } from './protocol';
+import type { PanelDestination, PanelError, PanelFields, PanelPhase, PanelPreview, PanelSource, PanelTemplate } from './protocol';
 
 /** Everything the panel shows; views are functions of it. */
 export interface Model {
@@ -6,6 +6,8 @@ export interface Model {
   templates: PanelTemplate[];
   destinations: PanelDestination[];
   fields: PanelFields;
+  /** What was selected, when the host said (init's `source`). */
+  source: PanelSource | null;
   /** The field revision `preview` was made from. */
   revision: number;
   /** The newest field revision sent to the host. */

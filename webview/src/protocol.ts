@@ -18,27 +18,16 @@
  * uses only zod and `import type`, never `vscode` or DOM APIs.
  */
 import * as z from 'zod/mini';
-import type { RiskLevel } from '../../server/src/config';
+import { EXPORT_LIMITS, META_KEY_PATTERN as SHARED_META_KEY_PATTERN, type RiskLevel } from '../../server/src/protocolLimits';
 import type { OutputKind } from '../../server/src/model';
 import type { DestinationSummary, ExportRequestParams, PreviewResult } from '../../server/src/protocol';
-import type { JobRecord, JobStatus } from '../../server/src/store/types';
-import type { TemplateSummary } from '../../server/src/templates/types';
+import type { JobJson as JobRecord, JobStatus } from '../../server/src/protocol';
+import type { TemplateSummary } from '../../server/src/protocol';
 
 // ---------------------------------------------------------------- limits
 
-/** Caps on what the webview may send; the server checks its own limits again. */
-export const LIMITS = {
-  filename: 1024,
-  title: 1000,
-  author: 200,
-  tags: 100,
-  tag: 100,
-  metaEntries: 50,
-  metaKey: 64,
-  metaValue: 1000,
-  url: 2048,
-  id: 200,
-} as const;
+/** Caps on what the webview may send: the export request's own limits (the server checks them again). */
+export const LIMITS = EXPORT_LIMITS;
 
 // ---------------------------------------------------------------- shared shapes
 
@@ -129,7 +118,7 @@ export const panelJobSchema = z.object({
 export type PanelJob = z.infer<typeof panelJobSchema>;
 
 const boundedString = (max: number) => z.string().check(z.maxLength(max));
-const metaKey = z.string().check(z.minLength(1), z.maxLength(LIMITS.metaKey), z.regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/));
+const metaKey = z.string().check(z.minLength(1), z.maxLength(LIMITS.metaKey), z.regex(SHARED_META_KEY_PATTERN));
 const metaSchema = z
   .record(metaKey, boundedString(LIMITS.metaValue))
   .check(z.refine((meta) => Object.keys(meta).length <= LIMITS.metaEntries, `at most ${LIMITS.metaEntries} custom fields`));
@@ -146,7 +135,7 @@ export const panelFieldsSchema = z.object({
 });
 export type PanelFields = z.infer<typeof panelFieldsSchema>;
 
-export const META_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+export const META_KEY_PATTERN = SHARED_META_KEY_PATTERN;
 
 /** The export pipeline's stages, in order; the first four ran for the preview. */
 export const STAGES = ['assemble', 'transform', 'validate', 'preview', 'publish', 'commit'] as const;
@@ -159,6 +148,18 @@ export const panelPhaseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('done'), job: z.nullable(panelJobSchema), error: z.optional(panelErrorSchema) }),
 ]);
 export type PanelPhase = z.infer<typeof panelPhaseSchema>;
+
+/**
+ * Where the exported content came from, as the panel's Source section shows
+ * it: an editor selection (file and line ranges) or messages of a transcript
+ * file. The host builds it from the request with `toPanelSource`.
+ */
+const lineRangeSchema = z.object({ startLine: z.number(), endLine: z.number() });
+export const panelSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('editor'), path: z.string(), ranges: z.array(lineRangeSchema) }),
+  z.object({ kind: z.literal('file'), path: z.string() }),
+]);
+export type PanelSource = z.infer<typeof panelSourceSchema>;
 
 // ---------------------------------------------------------------- host → webview
 
@@ -174,6 +175,8 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     phase: panelPhaseSchema,
     /** The last preview failed; `preview` is the one before it. */
     previewError: z.optional(panelErrorSchema),
+    /** What was selected (toPanelSource); without it the panel says what the preview's metadata tells. */
+    source: z.optional(panelSourceSchema),
   }),
   z.object({ type: z.literal('previewUpdated'), preview: panelPreviewSchema, revision: z.number() }),
   z.object({ type: z.literal('previewFailed'), error: panelErrorSchema, revision: z.number() }),
@@ -319,12 +322,20 @@ export function toPanelPreview(p: PreviewResult): PanelPreview {
   };
 }
 
+/** The request's source as the panel shows it: the selected line ranges, without their text. */
+export function toPanelSource(
+  source: { kind: 'file'; path: string } | { kind: 'editor'; path: string; ranges: readonly { startLine: number; endLine: number }[] },
+): PanelSource {
+  if (source.kind === 'file') return { kind: 'file', path: source.path };
+  return { kind: 'editor', path: source.path, ranges: source.ranges.map((r) => ({ startLine: r.startLine, endLine: r.endLine })) };
+}
+
 function outputKindOf(value: string): OutputKind {
   return (outputKinds as readonly string[]).includes(value) ? (value as OutputKind) : 'text';
 }
 
 export function toPanelTemplate(t: TemplateSummary): PanelTemplate {
-  return { id: t.id, name: t.name, output: t.output, source: t.source, valid: t.valid, ...(t.problem ? { problem: t.problem } : {}) };
+  return { id: t.id, name: t.name, output: outputKindOf(t.output), source: t.source, valid: t.valid, ...(t.problem ? { problem: t.problem } : {}) };
 }
 
 /** What the panel shows of a destination (the server's summary, or one the client lists while Restricted Mode hides it). */

@@ -6,7 +6,7 @@ import {
   RejectReviewRequest,
   RetryJobRequest,
   type ExportRequestParams,
-  type ExportSourceParams,
+  type ExportSource,
   type PreviewResult,
 } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
@@ -28,7 +28,7 @@ import type { ExportChoices } from './args';
  */
 
 export interface ExportTarget {
-  source: ExportSourceParams;
+  source: ExportSource;
   sessionId?: string;
   messageIds?: string[];
   blockIds?: string[];
@@ -171,7 +171,7 @@ export async function retryJob(ctx: Ctx, jobId: string, options: { accept: boole
     const destination = (await listDestinations(ctx)).find((d) => d.id === preview.destination_id);
     return acceptWithoutPanel(ctx, preview, destination?.name ?? preview.destination_id);
   }
-  const { job } = await ctx.server.request(GetJobRequest.type, { jobId });
+  const job = await ctx.server.request(GetJobRequest.type, { jobId });
   const previewing = ctx.server.request(RetryJobRequest.type, { jobId });
   return review(ctx, exportRequestOfJob(job), previewing, { startedAt, title: `Review: ${job.filename}` });
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { GetJobRequest, ListJobsRequest, RollbackJobRequest } from '../../../server/src/protocol';
-import type { JobRecord, JobStatus } from '../../../server/src/store/types';
+import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
 import type { CmdFactory, Ctx } from '../context';
 import { JobNode } from '../history/historyTree';
 import { jobLabel } from '../ui/format';
@@ -25,12 +25,12 @@ const NOT_ROLLED_BACK: RollbackOutcome = { status: 'cancelled' };
 async function jobFrom(ctx: Ctx, arg: unknown, command: string, pick?: { title: string; status: JobStatus }): Promise<JobRecord | undefined> {
   if (arg instanceof JobNode) return arg.job;
   const { jobId } = parseArgs(jobArgs, arg, command);
-  if (jobId) return (await ctx.server.request(GetJobRequest.type, { jobId })).job;
+  if (jobId) return ctx.server.request(GetJobRequest.type, { jobId });
   return pick ? pickJob(ctx, pick.title, pick.status) : undefined;
 }
 
 async function pickJob(ctx: Ctx, title: string, status: JobStatus): Promise<JobRecord | undefined> {
-  const jobs = await ctx.server.request(ListJobsRequest.type, { limit: PICK_LIMIT, status });
+  const { jobs } = await ctx.server.request(ListJobsRequest.type, { limit: PICK_LIMIT, status });
   if (jobs.length === 0) {
     void vscode.window.showInformationMessage(status === 'failed' ? 'No failed exports to retry.' : 'No completed exports to roll back.');
     return undefined;

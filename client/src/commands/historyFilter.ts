@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ListJobsRequest } from '../../../server/src/protocol';
-import type { JobStatus } from '../../../server/src/store/types';
+import type { JobStatus } from '../../../server/src/protocol';
 import type { CmdFactory, Ctx } from '../context';
 import { HISTORY_LIMIT, JOB_STATUSES, STATUS_LABEL, type HistoryFilter } from '../history/historyModel';
 import { listDestinations } from '../ui/exportPrompts';
@@ -52,7 +52,7 @@ export const filterHistoryByDestination: CmdFactory = (ctx) => async (arg?: unkn
   if (args.destinationId !== undefined) destinationId = args.destinationId;
   else {
     // Configured destinations, and any a past export went to (it may be gone from the settings).
-    const [configured, jobs] = await Promise.all([listDestinations(ctx), ctx.server.request(ListJobsRequest.type, { limit: HISTORY_LIMIT })]);
+    const [configured, jobs] = await Promise.all([listDestinations(ctx), ctx.server.request(ListJobsRequest.type, { limit: HISTORY_LIMIT }).then((list) => list.jobs)]);
     const names = new Map(configured.map((d) => [d.id, d.name]));
     for (const job of jobs) if (!names.has(job.destination_id)) names.set(job.destination_id, job.destination_id);
     const current = ctx.history.filter.destinationId;

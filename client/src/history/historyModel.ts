@@ -1,4 +1,4 @@
-import type { JobRecord, JobStatus } from '../../../server/src/store/types';
+import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
 import { outputTarget } from '../ui/format';
 
 /**

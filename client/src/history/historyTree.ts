@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { JobRecord, JobStatus } from '../../../server/src/store/types';
+import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
 import { toUserFacingError } from '../languageClient/serverErrors';
 import {
   groupByDay,

@@ -26,13 +26,14 @@ export class HistoryView implements vscode.Disposable {
   private lastLoad: HistoryLoad = { count: 0 };
 
   constructor(server: ServerConnection, logger: Logger) {
-    this.tree = new HistoryTree((filter) =>
-      server.request(ListJobsRequest.type, {
+    this.tree = new HistoryTree(async (filter) => {
+      const list = await server.request(ListJobsRequest.type, {
         limit: HISTORY_LIMIT,
         ...(filter.status ? { status: filter.status } : {}),
         ...(filter.destinationId ? { destinationId: filter.destinationId } : {}),
-      }),
-    );
+      });
+      return list.jobs;
+    });
     this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     this.disposables.push(
       this.tree,

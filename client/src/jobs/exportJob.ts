@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { ErrorInfo } from '../../../server/src/errors';
-import { CreateJobRequest, JobProgress, type JobProgressValue } from '../../../server/src/protocol';
-import type { JobRecord } from '../../../server/src/store/types';
+import { CreateJobRequest, JobProgress, type JobProgressValue, type JobRun } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
 import { JobProgressNotification } from '../ui/jobProgressNotification';
 import { parseJobProgress } from './jobProgress';
 
-export interface JobResult {
-  job: JobRecord;
-  error?: ErrorInfo;
-}
+/** devguide/createJob's answer: the job, and its error when it failed. */
+export type JobResult = JobRun;
 
 export interface ExportJobOptions {
   /** The file the job writes (status bar, log). */

@@ -1,5 +1,4 @@
-import * as z from 'zod/mini';
-import { STAGES, type JobProgressValue, type Stage } from '../../../server/src/protocol';
+import { jobProgressSchema, type JobProgressValue, type Stage } from '../../../server/src/protocol';
 import type { Stage as PanelStage } from '../../../webview/src/protocol';
 
 /**
@@ -10,20 +9,10 @@ import type { Stage as PanelStage } from '../../../webview/src/protocol';
 
 export type OngoingProgress = Exclude<JobProgressValue, { kind: 'end' }>;
 
-const stage = z.enum(STAGES);
-const optionalText = z.optional(z.string());
-const optionalPercentage = z.optional(z.number());
-
-/** The server's values are checked like any input from outside the extension host. */
-const jobProgressSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('begin'), title: z.string(), stage, message: optionalText, percentage: optionalPercentage, cancellable: z.optional(z.boolean()) }),
-  z.object({ kind: z.literal('report'), stage, step: z.optional(z.enum(['write', 'commit'])), message: optionalText, percentage: optionalPercentage }),
-  z.object({ kind: z.literal('end'), message: optionalText }),
-]);
-
+/** The server's values are checked like any input from outside the extension host (the protocol's schema). */
 export function parseJobProgress(raw: unknown): JobProgressValue | undefined {
   const parsed = jobProgressSchema.safeParse(raw);
-  return parsed.success ? (parsed.data as JobProgressValue) : undefined;
+  return parsed.success ? parsed.data : undefined;
 }
 
 const STAGE_TEXT: Readonly<Record<Stage, string>> = {

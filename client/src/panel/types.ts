@@ -1,7 +1,7 @@
-import type { ErrorInfo } from '../../../server/src/errors';
+import type { ErrorJson as ErrorInfo } from '../../../server/src/protocol';
 import type { ExportRequestParams, PreviewResult } from '../../../server/src/protocol';
-import type { JobRecord } from '../../../server/src/store/types';
-import type { TemplateSummary } from '../../../server/src/templates/types';
+import type { JobJson as JobRecord } from '../../../server/src/protocol';
+import type { TemplateSummary } from '../../../server/src/protocol';
 import type { PanelError, Stage } from '../../../webview/src/protocol';
 import type { ListedDestination } from '../ui/exportPrompts';
 

@@ -72,6 +72,7 @@ export async function listDestinations(ctx: Ctx): Promise<ListedDestination[]> {
       id: d.id,
       type: d.type,
       name: d.name,
+      // Shown disabled only: the server has not seen it, so its risk and credentials are not known here (ListedDestination).
       workspaceDefined: true,
       enabled: false,
       reason: 'Defined in this workspace\'s settings, which are not applied in Restricted Mode.',

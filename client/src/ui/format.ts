@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { JobRecord, JobStatus } from '../../../server/src/store/types';
-import type { ReviewJson } from '../../../server/src/bin/review';
+import type { JobJson as JobRecord, JobStatus, ReviewJson } from '../../../server/src/protocol';
 
 /** Texts the UI shows for jobs. Pure, so tests can read them. */
 

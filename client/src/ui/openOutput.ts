@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { JobRecord } from '../../../server/src/store/types';
+import type { JobJson as JobRecord } from '../../../server/src/protocol';
 import { outputTarget } from './format';
 
 /** The action label for a job's output, or undefined when it cannot be opened from here. */

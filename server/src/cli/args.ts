@@ -1,6 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { plainExportFields } from '../exportFields';
+import { plainExportFields } from './exportFields';
 
 /**
  * The CLI's command line, checked with zod. The contract (issue 2) is kept
@@ -27,7 +27,7 @@ const metaPair = z.string().transform((pair, ctx) => {
   return [pair.slice(0, eq).trim(), pair.slice(eq + 1)] as const;
 });
 
-/** Flags shared by export, preview and batch (a plan entry's own schema is in pipeline/batch.ts). */
+/** Flags shared by export, preview and batch (a plan entry's own schema is in app/batch.ts). */
 export const exportOptionsSchema = z.object({
   ...plainExportFields,
   messages: idList.optional(),
@@ -44,6 +44,8 @@ export const globalOptionsSchema = z.object({
   yes: z.boolean().default(false),
   json: z.boolean().default(false),
   redact: z.boolean().default(false),
+  /** Write even when the output is unchanged apart from the export time. */
+  force: z.boolean().default(false),
 });
 
 export type GlobalOptions = z.infer<typeof globalOptionsSchema>;
@@ -68,6 +70,7 @@ const globalFlags = {
   yes: { type: 'boolean', short: 'y' },
   json: { type: 'boolean' },
   redact: { type: 'boolean' },
+  force: { type: 'boolean' },
 } as const;
 
 const exportFlags = {
@@ -119,12 +122,12 @@ export function parseCommandLine(argv: string[]): Command {
     case 'export':
     case 'preview': {
       const { values, positionals } = parse(argv.slice(1), { ...globalFlags, ...exportFlags });
-      const { config, store, yes, json, redact, ...exportValues } = values;
+      const { config, store, yes, json, redact, force, ...exportValues } = values;
       return {
         name: first,
         file: exactlyOne(positionals, 'one transcript FILE'),
         options: check(exportOptionsSchema, exportValues),
-        global: check(globalOptionsSchema, { config, store, yes, json, redact }),
+        global: check(globalOptionsSchema, { config, store, yes, json, redact, force }),
       };
     }
     case 'batch': {
@@ -190,7 +193,7 @@ Usage:
   devguide-export export FILE [--session ID] [--messages ID,ID] [--blocks ID,ID]
       [--template ID|PATH] [--dest ID] [--out DIR] [--filename NAME]
       [--title T] [--author A] [--tag T]... [--meta KEY=VALUE]...
-      [--config FILE] [--store DIR] [--yes] [--redact] [--json]
+      [--config FILE] [--store DIR] [--yes] [--force] [--redact] [--json]
   devguide-export preview FILE <same selection/template/destination flags> [--json]
   devguide-export batch PLAN [--concurrency N] [--yes] [--json]
   devguide-export templates list [--json]

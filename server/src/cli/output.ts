@@ -1,68 +1,11 @@
-import { reviewToJson, type BinReview, type ReviewJson } from '../bin/review';
-import type { ErrorInfo } from '../errors';
-import type { JobRecord } from '../store/types';
-import { roundStages, wasPublished, type ExportOutcome, type PreparedExport } from '../service';
+import type { ErrorJson, JobDetails, JobJson, PreviewResult, ReviewJson } from '../protocol';
 
-/** The seed API's snake_case JSON shapes the CLI prints (issue 2 contract). */
+/**
+ * The CLI's human-readable text, read from the same result shapes its
+ * `--json` prints (app/results.ts), so text and JSON say the same thing.
+ */
 
-export function statisticsJson(prepared: PreparedExport, durationMs?: number): Record<string, unknown> {
-  const stats = prepared.preview.statistics;
-  return {
-    file_size_bytes: stats.file_size_bytes,
-    token_count: stats.token_count,
-    line_count: stats.line_count,
-    message_count: prepared.assembled.stats.messageCount,
-    block_count: prepared.assembled.stats.blockCount,
-    ...(durationMs === undefined ? {} : { duration_ms: Math.round(durationMs * 1000) / 1000 }),
-    stages_ms: roundStages(prepared.stagesMs),
-  };
-}
-
-export function validationJson(prepared: PreparedExport): Record<string, unknown> {
-  const v = prepared.validation;
-  return { valid: v.valid, errors: v.errors, warnings: v.warnings };
-}
-
-/** Seed §10.4: the preview response. */
-export function previewJson(prepared: PreparedExport, review: BinReview): Record<string, unknown> {
-  const p = prepared.preview;
-  return {
-    filename: prepared.filename,
-    template_id: prepared.template.id,
-    destination_id: prepared.destinationConfig.id,
-    session_id: prepared.assembled.sessionId,
-    preview: { lines: p.previewLines, more_lines: p.moreLines, truncated: p.moreLines > 0 },
-    content: p.content,
-    statistics: statisticsJson(prepared),
-    metadata: p.metadataSummary,
-    is_update: p.isUpdate,
-    diff: p.diff ? { unified: p.diff.unified, additions: p.diff.additions, deletions: p.diff.deletions, truncated: p.diff.truncated } : null,
-    validation: validationJson(prepared),
-    review: reviewToJson(review),
-  };
-}
-
-/** Seed §10.1: the job, plus review and statistics. */
-export function exportJson(outcome: ExportOutcome, error?: ErrorInfo): Record<string, unknown> {
-  const base: Record<string, unknown> =
-    wasPublished(outcome)
-      ? { ...outcome.run.job }
-      : {
-          job_id: null,
-          status: outcome.status,
-          template_id: outcome.prepared.template.id,
-          destination_id: outcome.prepared.destinationConfig.id,
-          session_id: outcome.prepared.assembled.sessionId,
-          filename: outcome.prepared.filename,
-        };
-  base['review'] = reviewToJson(outcome.review);
-  base['statistics'] = statisticsJson(outcome.prepared, outcome.durationMs);
-  base['validation'] = validationJson(outcome.prepared);
-  if (error) base['error'] = error;
-  return base;
-}
-
-export function errorJson(error: ErrorInfo): Record<string, unknown> {
+export function errorJson(error: ErrorJson): { error: ErrorJson & { details: Record<string, unknown> } } {
   return { error: { code: error.code, message: error.message, details: error.details ?? {}, recoverable: error.recoverable } };
 }
 
@@ -81,9 +24,31 @@ export function reviewLines(review: ReviewJson): string[] {
   return lines;
 }
 
-export function jobLine(job: JobRecord): string {
+export function previewText(p: PreviewResult): string {
+  const lines = [p.content_preview];
+  if (p.more_lines > 0) lines.push(`… ${p.more_lines} more lines`);
+  const s = p.statistics;
+  const change = p.is_update ? `UPDATE (+${p.diff?.additions ?? 0} −${p.diff?.deletions ?? 0})` : 'CREATE';
+  lines.push('', `${p.filename}: ${formatBytes(s.file_size_bytes)}, ${s.line_count} lines, ~${s.token_count} tokens, ${change}`);
+  for (const e of p.validation.errors) lines.push(`  ✖ ${e.code}: ${e.message}`);
+  lines.push(...reviewLines(p.review));
+  return `${lines.join('\n')}\n`;
+}
+
+export function jobLine(job: JobJson): string {
   const when = job.completed_at ?? job.started_at ?? job.created_at;
   const where = job.output_location ?? job.filename;
   const error = job.error_code ? `  ${job.error_code}: ${job.error_message ?? ''}` : '';
   return `${job.job_id}  ${job.status.padEnd(11)}  ${when}  ${job.destination_id}  ${where}${error}`;
+}
+
+export function jobDetailsText(details: JobDetails): string {
+  const { audit_events: audit, template, destination, statistics, ...job } = details;
+  const lines = [jobLine(details), `  template: ${template.name} (${template.id})`, `  destination: ${destination.name} (${destination.type})`];
+  for (const [key, value] of Object.entries(job)) {
+    if (value !== undefined) lines.push(`  ${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`);
+  }
+  lines.push(`  statistics: ${JSON.stringify(statistics)}`, '  audit:');
+  for (const e of audit) lines.push(`    ${e.timestamp}  ${e.action}  ${e.status}  ${e.resource}`);
+  return `${lines.join('\n')}\n`;
 }

@@ -1,17 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { homedir, userInfo } from 'node:os';
+import { userInfo } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { systemClock, type Clock } from '../clock';
 import { parseConfig, type ExportConfig } from '../config';
 import { ExportError } from '../errors';
-import { ExportService } from '../service';
-import { openFileStore } from '../store/fileStore';
-import { resolveStoreDir } from '../store/paths';
-import type { Store } from '../store/types';
+import { composeApp, type App } from '../app/compose';
+import { openStore } from '../store/factory';
 import { defaultBuiltinTemplatesDir } from '../templates/registry';
 
-/** Builds the CLI's service from flags and the environment (no VS Code here). */
+/** Builds the CLI's App from flags and the environment (no VS Code here), through the one composition root. */
 
 export interface CliEnvironment {
   cwd: string;
@@ -53,36 +51,26 @@ export function currentActor(env: NodeJS.ProcessEnv): string {
   }
 }
 
-export async function openStore(flag: string | undefined, config: ExportConfig, environment: CliEnvironment): Promise<Store> {
-  const chosen = flag ?? config.storePath;
-  const dir = resolveStoreDir({
-    ...(chosen ? { flag: chosen } : {}),
-    env: environment.env,
-    cwd: environment.cwd,
-    platform: process.platform,
-    homedir: homedir(),
-  });
-  const store = await openFileStore(dir);
-  await store.recoverInterrupted();
-  return store;
-}
-
-export async function createCliService(
-  options: { config?: string; store?: string },
-  environment: CliEnvironment,
-): Promise<{ service: ExportService; store: Store }> {
+/** The CLI's App: settings from `--config`, the store from `--store` / the config, secrets from the environment. */
+export async function createCliApp(options: { config?: string; store?: string }, environment: CliEnvironment): Promise<{ app: App; close(): Promise<void> }> {
   const config = await loadConfigFile(options.config === undefined ? undefined : resolve(environment.cwd, options.config));
-  const store = await openStore(options.store, config, environment);
-  const service = new ExportService({
-    config,
-    store,
-    clock: environment.clock ?? systemClock,
-    workspaceRoot: environment.cwd,
-    // The CLI runs in a folder the user chose to run it in: its templates are trusted.
-    trusted: true,
-    builtinTemplatesDir: defaultBuiltinTemplatesDir(),
-    actor: currentActor(environment.env),
-    getSecret: async (destinationId, field) => environment.env[secretEnvName(destinationId, field)],
-  });
-  return { service, store };
+  const opened = await openStore(config, { ...(options.store ? { flag: options.store } : {}), env: environment.env, cwd: environment.cwd });
+  const app = composeApp(
+    {
+      workspaceRoot: environment.cwd,
+      actor: currentActor(environment.env),
+      clock: environment.clock ?? systemClock,
+      builtinTemplatesDir: defaultBuiltinTemplatesDir(),
+      getSecret: async (destinationId, field) => environment.env[secretEnvName(destinationId, field)],
+    },
+    // The CLI runs in a folder the user chose to run it in: its templates and destinations are trusted.
+    { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store: opened },
+  );
+  return {
+    app,
+    close: async () => {
+      await app.dispose();
+      await opened.store.close();
+    },
+  };
 }

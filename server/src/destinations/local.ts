@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { systemClock, type Clock } from '../clock';
-import { localDestinationSchema, type LocalDestinationConfig } from '../config';
+import { localDestinationSchema, type LocalDestinationConfig } from './localDescriptor';
 import { ExportError } from '../errors';
 import type { PublishResult, RollbackInfo } from '../model';
 import { atomicWriteFile, nodeAtomicWriteFs, type AtomicWriteFs } from './atomicWrite';
+import { LocalBackups } from './localBackups';
 import {
   assertNoSymlinkEscape,
   isInsideOrEqual,
@@ -22,8 +23,8 @@ import type { ConnectionCheck, Destination, ExistingContent, ImpactDescription, 
 /**
  * The local-disk destination. Files go strictly inside `baseDir` (see
  * safePath.ts), are replaced atomically, and every UPDATE keeps the previous
- * bytes in `<baseDir>/.devguide-backups/<jobId>/<same relative path>` so it
- * can be rolled back.
+ * bytes in the data folder (localBackups.ts), never beside the exports, so
+ * it can be rolled back.
  *
  * Rollback refuses (ROLLBACK_FAILED) when the file was changed after the
  * export: deleting or restoring it would throw away someone's later edits.
@@ -32,13 +33,12 @@ import type { ConnectionCheck, Destination, ExistingContent, ImpactDescription, 
 export interface LocalDestinationOptions {
   workspaceRoot: string;
   clock?: Clock;
-  /** Where previous versions are kept for rollback. Default `<baseDir>/.devguide-backups`. */
-  backupDir?: string;
+  /** Where previous versions are kept for rollback: a folder of the data folder, outside `baseDir`. */
+  backupDir: string;
   /** Injected for fault tests; defaults to node:fs. */
   fs?: AtomicWriteFs;
 }
 
-export const BACKUP_FOLDER_NAME = '.devguide-backups';
 /** Larger existing files are not read back (preview/diff would be pointless and costly). */
 const MAX_EXISTING_BYTES = 64 * 1024 * 1024;
 const MAX_NUMBERED_NAMES = 10_000;
@@ -131,19 +131,6 @@ async function readIfFile(file: string): Promise<Buffer | undefined> {
   return fsp.readFile(file);
 }
 
-/** Removes empty folders from `folder` up to (not including) `stopAt`. */
-async function removeEmptyFolders(folder: string, stopAt: string): Promise<void> {
-  let current = folder;
-  while (isStrictlyInside(stopAt, current)) {
-    try {
-      await fsp.rmdir(current);
-    } catch {
-      return; // not empty, or gone: either way stop here
-    }
-    current = path.dirname(current);
-  }
-}
-
 function rollbackFailure(message: string, cause?: unknown, recoverable = false): ExportError {
   return new ExportError('ROLLBACK_FAILED', message, { recoverable, cause });
 }
@@ -154,7 +141,7 @@ class LocalDestination implements Destination {
   private readonly parsed: ReturnType<typeof localDestinationSchema.safeParse>;
   private readonly workspaceRoot: string;
   private readonly baseDir: string;
-  private readonly backupRoot: string;
+  private readonly backups: LocalBackups;
   private readonly onExisting: 'update' | 'rename';
   private readonly clock: Clock;
   private readonly fs: AtomicWriteFs;
@@ -165,10 +152,10 @@ class LocalDestination implements Destination {
     this.id = typeof config.id === 'string' ? config.id : 'local';
     this.workspaceRoot = path.resolve(options.workspaceRoot);
     this.baseDir = path.resolve(this.workspaceRoot, valid?.baseDir ?? './exports');
-    this.backupRoot = path.resolve(this.workspaceRoot, options.backupDir ?? path.join(this.baseDir, BACKUP_FOLDER_NAME));
+    this.fs = options.fs ?? nodeAtomicWriteFs;
+    this.backups = new LocalBackups(path.resolve(this.workspaceRoot, options.backupDir), this.fs);
     this.onExisting = valid?.onExisting ?? 'update';
     this.clock = options.clock ?? systemClock;
-    this.fs = options.fs ?? nodeAtomicWriteFs;
   }
 
   validateConfig(): void {
@@ -186,7 +173,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async testConnection(): Promise<ConnectionCheck> {
+  async testConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
+    signal?.throwIfAborted();
     const started = this.clock.monotonic();
     const latency = () => Math.max(0, Math.round(this.clock.monotonic() - started));
     try {
@@ -207,7 +195,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async fetchExisting(filename: string): Promise<ExistingContent | undefined> {
+  async fetchExisting(filename: string, signal?: AbortSignal): Promise<ExistingContent | undefined> {
+    signal?.throwIfAborted();
     this.validateConfig();
     const target = resolveInside(this.baseDir, filename);
     try {
@@ -220,7 +209,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async describeImpact(filename: string): Promise<ImpactDescription> {
+  async describeImpact(filename: string, signal?: AbortSignal): Promise<ImpactDescription> {
+    signal?.throwIfAborted();
     this.validateConfig();
     const target = resolveInside(this.baseDir, filename);
     const warnings: string[] = [];
@@ -256,6 +246,7 @@ class LocalDestination implements Destination {
   }
 
   async save(request: SaveRequest): Promise<PublishResult> {
+    request.signal?.throwIfAborted();
     this.validateConfig();
     const input = saveRequestSchema.safeParse(request);
     if (!input.success) {
@@ -273,7 +264,8 @@ class LocalDestination implements Destination {
     }
   }
 
-  async rollback(info: RollbackInfo): Promise<void> {
+  async rollback(info: RollbackInfo, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     this.validateConfig();
     const parsed = rollbackInfoSchema.safeParse(info);
     if (!parsed.success) throw rollbackFailure('Rollback information for a local export is malformed');
@@ -287,7 +279,7 @@ class LocalDestination implements Destination {
     }
     try {
       if (action === 'CREATE') await this.undoCreate(location, extra?.sha256);
-      else await this.undoUpdate(location, previous, extra?.sha256, extra?.previousSha256);
+      else await this.undoUpdate(location, previous, extra?.sha256, extra?.previousSha256, extra?.jobId);
     } catch (error) {
       if (error instanceof ExportError && error.code === 'ROLLBACK_FAILED') throw error;
       const cause = fileSystemFailure(error, 'roll back', location);
@@ -296,6 +288,9 @@ class LocalDestination implements Destination {
   }
 
   // --- saving ------------------------------------------------------------
+
+  /** Nothing is held open between calls. */
+  async dispose(): Promise<void> {}
 
   private async saveReplacing(target: string, content: string, jobId: string): Promise<PublishResult> {
     // Encoding (~2 ms a megabyte) runs while the target is being looked up.
@@ -306,15 +301,15 @@ class LocalDestination implements Destination {
       const [, digest] = await Promise.all([atomicWriteFile(target, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
       return this.result(target, 'CREATE', bytes, digest);
     }
-    const backup = await this.keepBackup(jobId, target, existing);
+    const backup = await this.backups.keep(jobId, target, existing);
     let digest: string;
     try {
       [, digest] = await Promise.all([atomicWriteFile(target, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
     } catch (error) {
-      if (backup.created) await fsp.unlink(backup.path).catch(() => undefined);
+      await backup.undo().catch(() => undefined);
       throw error;
     }
-    return this.result(target, 'UPDATE', bytes, digest, backup.path, sha256(existing));
+    return this.result(target, 'UPDATE', bytes, digest, backup.path, sha256(existing), jobId);
   }
 
   /** Never overwrites: claims `name.md`, `name_1.md`, … with an exclusive create, then fills it atomically. */
@@ -354,16 +349,6 @@ class LocalDestination implements Destination {
     return readIfFile(target);
   }
 
-  private async keepBackup(jobId: string, target: string, previous: Buffer): Promise<{ path: string; created: boolean }> {
-    const jobFolder = sanitizeSegment(jobId) || 'job';
-    const backupPath = path.join(this.backupRoot, jobFolder, path.relative(this.baseDir, target));
-    // A backup left by an earlier successful attempt of this job holds the true original.
-    if (await exists(backupPath)) return { path: backupPath, created: false };
-    await this.createFolder(path.dirname(backupPath), 'create backup folder');
-    await atomicWriteFile(backupPath, previous, { fs: this.fs, mode: 0o600 });
-    return { path: backupPath, created: true };
-  }
-
   private result(
     location: string,
     action: 'CREATE' | 'UPDATE',
@@ -371,9 +356,11 @@ class LocalDestination implements Destination {
     bytesSha256: string,
     previous?: string,
     previousSha256?: string,
+    jobId?: string,
   ): PublishResult {
     const extra: Record<string, string> = { sha256: bytesSha256 };
     if (previousSha256 !== undefined) extra.previousSha256 = previousSha256;
+    if (jobId !== undefined) extra.jobId = jobId;
     const rollback: RollbackInfo = { destinationId: this.id, location, action, extra };
     if (previous !== undefined) rollback.previous = previous;
     return { location, url: pathToFileURL(location).href, action, bytesWritten: bytes.length, rollback };
@@ -396,15 +383,16 @@ class LocalDestination implements Destination {
     previous: string | undefined,
     writtenSha256: string | undefined,
     previousSha256: string | undefined,
+    jobId: string | undefined,
   ): Promise<void> {
     if (previous === undefined) throw rollbackFailure(`No previous version of ${location} was recorded`);
     const backupPath = path.resolve(previous);
-    if (!isStrictlyInside(this.backupRoot, backupPath)) {
-      throw rollbackFailure(`Refusing to restore from ${backupPath}: it is not in the backup folder ${this.backupRoot}`);
+    if (!isStrictlyInside(this.backups.objects, backupPath)) {
+      throw rollbackFailure(`Refusing to restore from ${backupPath}: it is not in the backup folder ${this.backups.objects}`);
     }
     const current = (await exists(this.baseDir)) ? await this.readTarget(location) : undefined;
     const currentSha = current === undefined ? undefined : sha256(current);
-    const saved = (await exists(path.dirname(backupPath))) ? await this.readBackup(backupPath) : undefined;
+    const saved = await this.backups.read(backupPath);
     if (saved === undefined) {
       if (currentSha !== undefined && currentSha === previousSha256) return; // rolled back before
       throw rollbackFailure(`The backup of ${location} is missing (${backupPath})`);
@@ -416,25 +404,14 @@ class LocalDestination implements Destination {
     await this.createFolder(path.dirname(location), 'create folder');
     await assertNoSymlinkEscape(this.baseDir, location);
     await atomicWriteFile(location, saved, { fs: this.fs });
-    await fsp.unlink(backupPath);
-    await removeEmptyFolders(path.dirname(backupPath), this.backupRoot);
-  }
-
-  private async readBackup(backupPath: string): Promise<Buffer | undefined> {
-    await assertNoSymlinkEscape(this.anchorFor(backupPath), backupPath);
-    return readIfFile(backupPath);
+    if (jobId) await this.backups.release(jobId);
   }
 
   // --- folders -----------------------------------------------------------
 
-  /** The trusted root a folder must stay inside: the base folder, or the backup root when it lies elsewhere. */
-  private anchorFor(folder: string): string {
-    return isInsideOrEqual(this.baseDir, folder) ? this.baseDir : this.backupRoot;
-  }
-
   /** mkdir -p that refuses to follow a symlink out of its anchor (checked before and after). */
   private async createFolder(folder: string, verb: string): Promise<void> {
-    const anchor = this.anchorFor(folder);
+    const anchor = this.baseDir;
     try {
       await fsp.mkdir(anchor, { recursive: true });
       // The anchor itself (the usual case: no subfolder) has no way out of itself to check.

@@ -12,8 +12,8 @@ import { ExportError } from '../errors';
  *   letters and UNC prefixes all end up relative to the base.
  * - Each segment: NFC; lone surrogates, control characters (C0, DEL, C1) and
  *   bidirectional overrides removed; `<>:"|?*` replaced by `_`; leading dots
- *   removed (no hidden files: `.git/…`, `.vscode/…` or our own
- *   `.devguide-backups` can never be targeted); leading whitespace and
+ *   removed (no hidden files: `.git/…` or `.vscode/…` can never be
+ *   targeted); leading whitespace and
  *   trailing dots/whitespace removed; Windows device names (`CON`, `nul.md`,
  *   `COM1.txt` …) prefixed with `_`; cut to 255 UTF-8 bytes on a code-point
  *   boundary, keeping a short extension.

@@ -8,6 +8,7 @@ export interface SaveRequest {
   title: string;
   metadata: Record<string, unknown>;
   jobId: string;
+  signal?: AbortSignal;
 }
 
 export interface ExistingContent {
@@ -29,16 +30,19 @@ export interface ConnectionCheck {
   latencyMs: number;
 }
 
-/** DESIGN.md §6: one interface for every destination type. */
+/**
+ * DESIGN.md §6: one interface for every destination type. Every call takes
+ * an AbortSignal (Cancel reaches the network); dispose() closes what the
+ * destination holds open (pools, sockets) once its export is done.
+ */
 export interface Destination {
   readonly id: string;
-  readonly type: DestinationType;
+  readonly type: string;
   validateConfig(): void;
-  testConnection(): Promise<ConnectionCheck>;
-  fetchExisting(filename: string): Promise<ExistingContent | undefined>;
-  describeImpact(filename: string): Promise<ImpactDescription>;
+  testConnection(signal?: AbortSignal): Promise<ConnectionCheck>;
+  fetchExisting(filename: string, signal?: AbortSignal): Promise<ExistingContent | undefined>;
+  describeImpact(filename: string, signal?: AbortSignal): Promise<ImpactDescription>;
   save(request: SaveRequest): Promise<PublishResult>;
-  rollback(info: RollbackInfo): Promise<void>;
+  rollback(info: RollbackInfo, signal?: AbortSignal): Promise<void>;
+  dispose(): Promise<void>;
 }
-
-export type DestinationType = 'local' | 'github' | 'tidb' | 'drive';

@@ -1,128 +1,82 @@
-import { homedir } from 'node:os';
 import { isAbsolute, resolve, sep } from 'node:path';
-import { systemClock } from '../clock';
-import { destinationsOf, parseConfig, type ExportConfig } from '../config';
-import { ExportService } from '../service';
-import { openFileStore } from '../store/fileStore';
-import { resolveStoreDir } from '../store/paths';
-import type { Store } from '../store/types';
-import { defaultBuiltinTemplatesDir } from '../templates/registry';
+import { composeApp, type App } from '../app/compose';
+import type { AppEnvironment } from '../app/state';
+import { parseConfig, type ExportConfig } from '../config';
+import { openStore, storeKey, type OpenedStore } from '../store/factory';
 
 /**
- * What the language server knows about its client: the workspace, its trust,
- * and the `devguideExport` settings (the client owns settings; the server asks
- * with `workspace/configuration` and rebuilds the service when they change).
+ * The language server's one App, and what it learns from its client: the
+ * `devguideExport` settings (the client owns them; the server asks with
+ * `workspace/configuration`) and Workspace Trust. A change reconfigures the
+ * App; it is never rebuilt, so open reviews survive (issue 9).
  */
 
-export interface SessionInputs {
-  workspaceRoot: string;
+export interface SessionInputs extends AppEnvironment {
   trusted: boolean;
   workspaceDestinationIds: string[];
-  actor: string;
-  getSecret(destinationId: string, field: string): Promise<string | undefined>;
 }
 
 export class ServerSession {
-  private current: { service: ExportService; config: ExportConfig } | undefined;
-  private store: Store | undefined;
-  private storeDir: string | undefined;
+  private app: App | undefined;
+  private store: OpenedStore | undefined;
+  private trust: { trusted: boolean; workspaceDestinationIds: ReadonlySet<string> };
   private settingsApplied!: () => void;
-  /**
-   * Requests can arrive before the client's settings do; they wait for the
-   * first settings, so nothing runs against the wrong store.
-   */
+  /** Requests can arrive before the client's settings do; they wait for the first settings, so nothing runs against the wrong store. */
   private readonly firstSettings = new Promise<void>((resolve) => {
     this.settingsApplied = resolve;
   });
 
-  constructor(private inputs: SessionInputs) {}
+  constructor(private readonly inputs: SessionInputs) {
+    this.trust = { trusted: inputs.trusted, workspaceDestinationIds: new Set(inputs.workspaceDestinationIds) };
+  }
 
   /** Called once the first settings were applied (or could not be). */
   markSettingsLoaded(): void {
     this.settingsApplied();
   }
 
-  get workspaceRoot(): string {
-    return this.inputs.workspaceRoot;
-  }
-
-  /** A path the client sent: absolute as it is, relative to the workspace root otherwise. */
-  resolvePath(path: string): string {
-    return isAbsolute(path) ? path : resolve(this.inputs.workspaceRoot, path);
-  }
-
   get trusted(): boolean {
-    return this.inputs.trusted;
+    return this.trust.trusted;
   }
 
-  get workspaceDestinationIds(): ReadonlySet<string> {
-    return new Set(this.inputs.workspaceDestinationIds);
-  }
-
-  /** Applies new settings; invalid settings throw SCHEMA_INVALID and keep the previous service. */
+  /** Applies new settings; invalid settings throw SCHEMA_INVALID and the previous ones stay. */
   async configure(rawSettings: unknown): Promise<ExportConfig> {
     const config = parseConfig(stripNulls(rawSettings), 'devguideExport settings');
-    const dir = resolveStoreDir({
-      ...(config.storePath ? { flag: config.storePath } : {}),
-      env: process.env,
-      platform: process.platform,
-      homedir: homedir(),
-      cwd: this.inputs.workspaceRoot,
-    });
-    if (dir !== this.storeDir) {
-      await this.store?.close();
-      this.store = await openFileStore(dir);
-      this.storeDir = dir;
-      await this.store.recoverInterrupted();
-    }
-    this.current = { config, service: this.build(config) };
+    const where = { env: process.env, cwd: this.inputs.workspaceRoot };
+    const key = storeKey(config, where);
+    const previous = this.store;
+    if (previous?.key !== key) this.store = await openStore(config, where);
+    const store = this.store as OpenedStore;
+    if (this.app) this.app.configure(config, store);
+    else this.app = composeApp(this.inputs, { config, trust: this.trust, store });
+    if (previous && previous.key !== key) await previous.store.close();
     return config;
   }
 
-  setTrust(trusted: boolean, workspaceDestinationIds?: string[]): void {
-    this.inputs = { ...this.inputs, trusted, ...(workspaceDestinationIds ? { workspaceDestinationIds } : {}) };
-    if (this.current) this.current = { ...this.current, service: this.build(this.current.config) };
+  setTrust(trusted: boolean, workspaceDestinationIds: string[]): void {
+    this.trust = { trusted, workspaceDestinationIds: new Set(workspaceDestinationIds) };
+    this.app?.setTrust(this.trust);
   }
 
-  async service(): Promise<ExportService> {
+  /** The App, once the first settings are in (on the defaults when they were invalid). */
+  async ready(): Promise<App> {
     await this.firstSettings;
-    // Settings were invalid: run on the defaults rather than not at all.
-    if (!this.current) await this.configure({});
-    return (this.current as { service: ExportService }).service;
-  }
-
-  config(): ExportConfig | undefined {
-    return this.current?.config;
-  }
-
-  destinations() {
-    return this.current ? destinationsOf(this.current.config) : [];
+    if (!this.app) await this.configure({});
+    return this.app as App;
   }
 
   /** Template files get language features: the configured folder and templates/. */
   isTemplateDocument(fsPath: string): boolean {
     if (!fsPath.endsWith('.hbs')) return false;
-    const templatesDir = this.current?.config.templatesDir ?? '.devguide/templates';
-    const roots = [resolve(this.inputs.workspaceRoot, templatesDir), resolve(this.inputs.workspaceRoot, 'templates')];
-    return roots.some((root) => fsPath.startsWith(root + sep));
+    const templatesDir = this.app?.state.config.templatesDir ?? '.devguide/templates';
+    const root = this.inputs.workspaceRoot;
+    const roots = [isAbsolute(templatesDir) ? templatesDir : resolve(root, templatesDir), resolve(root, 'templates')];
+    return roots.some((dir) => fsPath.startsWith(dir + sep));
   }
 
   async dispose(): Promise<void> {
-    await this.store?.close();
-  }
-
-  private build(config: ExportConfig): ExportService {
-    return new ExportService({
-      config,
-      store: this.store as Store,
-      clock: systemClock,
-      workspaceRoot: this.inputs.workspaceRoot,
-      trusted: this.inputs.trusted,
-      workspaceDestinationIds: new Set(this.inputs.workspaceDestinationIds),
-      builtinTemplatesDir: defaultBuiltinTemplatesDir(),
-      actor: this.inputs.actor,
-      getSecret: this.inputs.getSecret,
-    });
+    await this.app?.dispose();
+    await this.store?.store.close();
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { auditEventSchema as protocolAuditEventSchema, jobRecordFields } from '../protocol';
 import type { AuditEvent, JobOwner, JobRecord, SecurityEvent } from './types';
 
 /**
@@ -11,7 +12,7 @@ const timestamp = z.iso.datetime({ offset: true });
 const id = z.string().min(1).max(256);
 const action = z.enum(['CREATE', 'UPDATE']);
 
-export const jobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed', 'rolled_back']);
+export const jobStatusSchema = jobRecordFields.status;
 
 export const jobOwnerSchema: z.ZodType<JobOwner> = z.object({
   pid: z.number().int().positive(),
@@ -19,42 +20,7 @@ export const jobOwnerSchema: z.ZodType<JobOwner> = z.object({
   started_at: timestamp,
 });
 
-const jobFields = {
-  status: jobStatusSchema,
-  source: z.string(),
-  session_id: z.string(),
-  message_ids: z.array(z.string()),
-  block_ids: z.array(z.string()).optional(),
-  template_id: z.string(),
-  destination_id: z.string(),
-  filename: z.string(),
-  title: z.string(),
-  content_hash: z.string().optional(),
-  token_count: z.number().int().nonnegative().optional(),
-  output_location: z.string().optional(),
-  output_url: z.string().optional(),
-  action: action.optional(),
-  rollback: z
-    .object({
-      location: z.string(),
-      action,
-      previous: z.string().optional(),
-      extra: z.record(z.string(), z.string()).optional(),
-    })
-    .optional(),
-  transaction_id: z.string().optional(),
-  batch_id: z.string().optional(),
-  risk_level: z.string().optional(),
-  error_code: z.string().optional(),
-  error_message: z.string().optional(),
-  retry_count: z.number().int().nonnegative(),
-  created_at: timestamp,
-  started_at: timestamp.optional(),
-  completed_at: timestamp.optional(),
-  duration_ms: z.number().nonnegative().optional(),
-  stages_ms: z.record(z.string(), z.number()).optional(),
-  owner: jobOwnerSchema.optional(),
-};
+const jobFields = { ...jobRecordFields, owner: jobOwnerSchema.optional() };
 
 export const jobRecordSchema: z.ZodType<JobRecord> = z.object({ job_id: id, ...jobFields });
 
@@ -103,17 +69,7 @@ export const jobLogLineSchema = z.discriminatedUnion('op', [
 
 export type JobLogLine = z.infer<typeof jobLogLineSchema>;
 
-export const auditEventSchema: z.ZodType<AuditEvent> = z.object({
-  event_id: id,
-  timestamp,
-  action: z.string().min(1),
-  resource: z.string(),
-  status: z.enum(['success', 'failure', 'pending', 'blocked']),
-  job_id: z.string().optional(),
-  transaction_id: z.string().optional(),
-  actor: z.string(),
-  metadata: z.record(z.string(), z.unknown()),
-});
+export const auditEventSchema: z.ZodType<AuditEvent> = protocolAuditEventSchema;
 
 export const securityEventSchema: z.ZodType<SecurityEvent> = z.object({
   event_id: id,

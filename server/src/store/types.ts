@@ -7,15 +7,20 @@ export interface JobRecord {
   job_id: string;
   status: JobStatus;
   source: string;
+  source_type?: 'file' | 'editor';
   session_id: string;
   message_ids: string[];
   block_ids?: string[];
   template_id: string;
   destination_id: string;
+  destination_type?: string;
+  /** The destination's settings as exported to (never secrets), for rollback. */
+  destination_config?: Record<string, unknown>;
   filename: string;
   title: string;
   content_hash?: string;
   token_count?: number;
+  char_count?: number;
   output_location?: string;
   output_url?: string;
   action?: 'CREATE' | 'UPDATE';

@@ -120,13 +120,14 @@ export function createTemplateRegistry(options: TemplateRegistryOptions): Templa
   return {
     async list() {
       const builtinIds = sortBuiltins(await idsIn(builtinDir, true));
-      const workspaceIds = options.trusted ? (await idsIn(workspaceDir, false)).sort() : [];
-      const overridden = new Set(workspaceIds);
+      // Untrusted: workspace templates are listed (to be shown disabled) but replace no built-in, as they cannot run.
+      const workspaceIds = (await idsIn(workspaceDir, false)).sort();
+      const overridden = new Set(options.trusted ? workspaceIds : []);
       const summaries = await Promise.all([
         ...builtinIds.filter((id) => !overridden.has(id)).map((id) => summarize(id, builtinDir, 'builtin')),
         ...workspaceIds.map(async (id) => {
           const summary = await summarize(id, workspaceDir ?? '', 'workspace');
-          if (builtinIds.includes(id)) summary.overridesBuiltin = true;
+          if (options.trusted && builtinIds.includes(id)) summary.overridesBuiltin = true;
           return summary;
         }),
       ]);

@@ -87,12 +87,13 @@ export function makePreview(overrides = {}) {
   const content = lines.join('\n');
   const id = overrides.transaction_id ?? `tx-${++counter}`;
   const filename = overrides.filename ?? 'designing-the-auth-token-refresh.md';
+  const tokenCount = overrides.statistics?.token_count ?? Math.ceil(content.length / 4);
   const review = {
     transaction_id: id,
     risk_level: 'low',
     action: 'CREATE',
     affected_resources: [`docs/exports/${filename}`],
-    token_cost: 412,
+    token_cost: tokenCount, // the server's Bin counts the output's tokens
     warnings: [],
     blocked: false,
     reason: null,
@@ -113,18 +114,61 @@ export function makePreview(overrides = {}) {
     more_lines: Math.max(0, lines.length - 50),
     statistics: {
       file_size_bytes: Buffer.byteLength(content),
-      token_count: Math.ceil(content.length / 4),
+      token_count: tokenCount,
       line_count: lines.length,
       message_count: 6,
       block_count: 9,
       stages_ms: { assemble: 1.2, transform: 0.8, validate: 0.3, preview: 0.2 },
+      ...overrides.statistics,
     },
-    metadata: overrides.metadata ?? { title: 'Designing the auth token refresh', exported_at: '2025-05-01T12:00:00.000Z', tags: ['auth', 'tokens'], messages: 6 },
+    metadata: overrides.metadata ?? {
+      session_id: 's-42',
+      message_count: 6,
+      token_count: 380,
+      source_format: 'claude_code',
+      title: 'Designing the auth token refresh',
+      exported_at: '2025-05-01T12:00:00.000Z',
+      tags: ['auth', 'tokens'],
+    },
     is_update: overrides.is_update ?? review.action === 'UPDATE',
     diff: overrides.diff ?? null,
     validation: overrides.validation ?? { valid: true, errors: [], warnings: [] },
     review,
   };
+}
+
+/**
+ * Lines 3–9 of notes.md, selected in an editor: one message on the 'editor'
+ * surface, as the server assembles it (its metadata counts the selection's
+ * 49 tokens; the output, with the template's header, has more).
+ */
+export function editorSelectionPreview(overrides = {}) {
+  const lines = [
+    '# Rollback plan',
+    '',
+    '- **Exported:** 2025-05-01 12:00 UTC',
+    '- **Source:** editor session editor-3f2a9c1b7d4e (1 messages, ~49 tokens)',
+    '',
+    '### User — 2025-05-01 12:00 UTC',
+    '',
+    'Roll back the deploy when the error rate stays above 2% for five minutes; fetchWithBackoff never retries a 4xx.',
+  ];
+  return makePreview({
+    lines,
+    filename: 'rollback-plan.md',
+    metadata: {
+      session_id: 'editor-3f2a9c1b7d4e',
+      block_count: 1,
+      message_count: 1,
+      token_count: 49,
+      exported_at: '2025-05-01T12:00:00.000Z',
+      source_surface: 'editor',
+      source_format: 'editor',
+      title: 'Rollback plan',
+    },
+    statistics: { message_count: 1, block_count: 1, token_count: 89 },
+    ...overrides,
+  });
 }
 
 /** A review the Bin blocked: two secrets in content bound for GitHub. */
@@ -241,4 +285,22 @@ export function makeJob(overrides = {}) {
     output_location: '/w/docs/exports/designing-the-auth-token-refresh.md',
     ...overrides,
   };
+}
+
+/** The `init` a host sends for a preview (the slim copy the webview gets); `protocol` is webview/src/protocol.ts. */
+export function panelInit(protocol, preview, extra = {}) {
+  return {
+    preview: protocol.toPanelPreview(preview),
+    templates: TEMPLATES.map(protocol.toPanelTemplate),
+    destinations: DESTINATIONS.map(protocol.toPanelDestination),
+    fields: protocol.fieldsFrom({ ...PARAMS, template: preview.template_id, destination: preview.destination_id }, preview),
+    ...extra,
+  };
+}
+
+/** A panel opened in `t` and given `init` for `preview` (options as openPanel's, plus `init`: extra init fields). */
+export async function openedPanel(t, preview, options = {}) {
+  const panel = await t.open(options);
+  await panel.init(panelInit(t.sources.protocol, preview, options.init));
+  return panel;
 }

@@ -17,6 +17,7 @@ import { launchBrowser } from '../lib/browser.mjs';
 import { ensureSystemPackages, hostPaths, setup } from '../setup.mjs';
 import { REPO_ROOT, SCREENSHOT_DIR, loadSources, openPanel, startServer } from './harness.mjs';
 
+/** Per test, unless the test sets its own `timeoutMs` (the axe runs take seconds each). */
 const TEST_TIMEOUT_MS = 60_000;
 
 function ensureTools(log) {
@@ -76,7 +77,7 @@ export async function run({ grep, log = console.log, verbose = false } = {}) {
         const started = Date.now();
         let failure;
         try {
-          await withTimeout(test.fn(t), TEST_TIMEOUT_MS, test.name);
+          await withTimeout(test.fn(t), test.timeoutMs ?? TEST_TIMEOUT_MS, test.name);
           // Every page must have stayed clean: no CSP violation, no error.
           for (const panel of panels) {
             if (panel.page.isClosed()) continue;

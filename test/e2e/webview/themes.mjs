@@ -135,7 +135,7 @@ const LIGHT = {
   '--vscode-debugTokenExpression-number': '#098658',
   '--vscode-debugTokenExpression-boolean': '#0000ff',
   '--vscode-debugTokenExpression-type': '#4a90e2',
-  '--vscode-testing-iconPassed': '#388a34',
+  '--vscode-testing-iconPassed': '#73c991',
   '--vscode-progressBar-background': '#005fb8',
   '--vscode-widget-shadow': '#00000029',
 };
@@ -198,7 +198,7 @@ const HIGH_CONTRAST = {
   '--vscode-debugTokenExpression-number': '#75bdfe',
   '--vscode-debugTokenExpression-boolean': '#75bdfe',
   '--vscode-debugTokenExpression-type': '#75bdfe',
-  '--vscode-testing-iconPassed': '#89d185',
+  '--vscode-testing-iconPassed': '#73c991',
   '--vscode-progressBar-background': '#6fc3df',
 };
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { existsSync } from 'node:fs';
-import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type LspTestClient, REPO_ROOT, type TempWorkspace, startBuiltServer, tempWorkspace } from './lspClient';
 
@@ -41,11 +41,28 @@ describe('export requests over stdio (dist/server.js)', function () {
     const created = await request<{ job: Record<string, any> }>('devguide/createJob', { transactionId: preview['transaction_id'], explicit: true });
     assert.equal(created.job['status'], 'completed');
     assert.match(await readFile(join(ws.dir, 'exports', 'over-lsp.md'), 'utf8'), /Plan the export rollback/);
-    const jobs = await request<{ job_id: string }[]>('devguide/listJobs', {});
-    assert.deepEqual(jobs.map((j) => j.job_id), [created.job['job_id']]);
-    const detail = await request<{ audit: { action: string }[] }>('devguide/getJob', { jobId: created.job['job_id'] });
-    assert.deepEqual(detail.audit.map((e) => e.action), ['CreateExportJob.preflight', 'CreateExportJob.accept', 'CreateExportJob.commit']);
+    const list = await request<{ jobs: { job_id: string }[]; pagination: { total: number } }>('devguide/listJobs', {});
+    assert.deepEqual(list.jobs.map((j) => j.job_id), [created.job['job_id']]);
+    assert.equal(list.pagination.total, 1);
+    const detail = await request<{ id: string; audit_events: { action: string }[] }>('devguide/getJob', { jobId: created.job['job_id'] });
+    assert.equal(detail.id, created.job['job_id']);
+    assert.deepEqual(detail.audit_events.map((e) => e.action), ['CreateExportJob.preflight', 'CreateExportJob.accept', 'CreateExportJob.commit']);
     assert.ok(existsSync(join(ws.dir, '.store', 'jobs.jsonl')), 'the store is where the test put it');
+  });
+
+  it('an unchanged export is not written unless forced: createJob answers REVIEW_REQUIRED and the review stays open', async () => {
+    const first = await request<Record<string, any>>('devguide/previewExport', { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Twice' });
+    await request('devguide/createJob', { transactionId: first['transaction_id'], explicit: true });
+    const second = await request<Record<string, any>>('devguide/previewExport', { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Twice' });
+    assert.equal(second['unchanged'], true);
+    const refused = await request('devguide/createJob', { transactionId: second['transaction_id'], explicit: true }).then(
+      () => assert.fail('expected an error'),
+      (error: ResponseErrorLike) => error,
+    );
+    assert.equal(refused.data?.code, 'REVIEW_REQUIRED');
+    const forced = await request<{ job: Record<string, any> }>('devguide/createJob', { transactionId: second['transaction_id'], explicit: true, force: true });
+    assert.equal(forced.job['status'], 'completed');
+    assert.equal(forced.job['action'], 'UPDATE');
   });
 
   it('finds the messages under selected lines without sending the transcript; a text file is no transcript', async () => {
@@ -79,32 +96,5 @@ describe('export requests over stdio (dist/server.js)', function () {
       (error: ResponseErrorLike) => error,
     );
     assert.equal(bad.data?.code, 'INVALID_INPUT');
-  });
-
-  it('runs a batch as one operation: one review for all, then the accepted exports publish', async () => {
-    const reviewed = await request<{ batch_id: string; items: { index: number; filename?: string; review?: Record<string, any>; error?: { code: string } }[] }>(
-      'devguide/reviewBatch',
-      {
-        exports: [
-          { source: { kind: 'file', path: 'chat.jsonl' }, title: 'First' },
-          { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Second', template: 'markdown' },
-          { source: { kind: 'file', path: 'chat.jsonl' }, title: 'Third', messageIds: ['nope'] },
-        ],
-      },
-    );
-    assert.equal(reviewed.items.length, 3);
-    assert.equal(reviewed.items[0]?.filename, 'first.md');
-    assert.equal(reviewed.items[2]?.error?.code, 'MESSAGE_NOT_FOUND');
-    assert.equal(existsSync(join(ws.dir, 'exports')), false, 'nothing is written before the decision');
-    const result = await request<{ total: number; successful: number; failed: number; results: { status: string }[] }>('devguide/runBatch', {
-      batchId: reviewed.batch_id,
-      acceptAll: true,
-    });
-    assert.deepEqual(
-      { total: result.total, successful: result.successful, failed: result.failed },
-      { total: 3, successful: 2, failed: 1 },
-    );
-    assert.deepEqual(result.results.map((r) => r.status), ['completed', 'completed', 'failed']);
-    assert.deepEqual((await readdir(join(ws.dir, 'exports'))).filter((f) => !f.startsWith('.')).sort(), ['first.md', 'second.md']);
   });
 });

@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
-import type { JobRecord } from '../../../server/src/store/types';
+import type { JobJson as JobRecord } from '../../../server/src/protocol';
 import { jobLabel, outputTarget, parseTags, reviewDetail } from '../../../client/src/ui/format';
 import { checkTemplateName, templateStarter } from '../../../client/src/ui/templateStarter';
 import { checkTemplateText } from '../../../server/src/templates/check';
 
 const job = (overrides: Partial<JobRecord>): JobRecord => ({
+  id: 'job',
+  template: { id: 'markdown', name: 'Markdown' },
+  destination: { id: 'local', name: 'local', type: 'local' },
+  statistics: { token_count: null, char_count: null, duration_ms: null },
   job_id: 'job_1',
   status: 'completed',
   source: '/w/t.jsonl',

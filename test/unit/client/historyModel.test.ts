@@ -10,7 +10,7 @@ import {
   jobTooltipLines,
   matchesFilter,
 } from '../../../client/src/history/historyModel';
-import type { JobRecord } from '../../../server/src/store/types';
+import type { JobJson as JobRecord } from '../../../server/src/protocol';
 
 /** Local-time ISO string (the view groups by the local calendar day). */
 function at(year: number, month: number, day: number, hour = 12, minute = 0): string {
@@ -19,6 +19,10 @@ function at(year: number, month: number, day: number, hour = 12, minute = 0): st
 
 let n = 0;
 const job = (overrides: Partial<JobRecord>): JobRecord => ({
+  id: 'job',
+  template: { id: 'markdown', name: 'Markdown' },
+  destination: { id: 'local', name: 'local', type: 'local' },
+  statistics: { token_count: null, char_count: null, duration_ms: null },
   job_id: `job_${++n}`,
   status: 'completed',
   source: '/w/t.jsonl',

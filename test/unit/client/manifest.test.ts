@@ -9,7 +9,8 @@ interface Manifest {
   activationEvents: string[];
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { markdownDescription?: string; default?: unknown }> };
+    configuration: { title: string; properties: Record<string, { markdownDescription?: string; default?: unknown }> };
+    keybindings?: { command: string; key: string; mac?: string; when?: string }[];
     menus: Record<string, { command: string }[]>;
     languages: { id: string }[];
     grammars: { path: string }[];
@@ -40,6 +41,19 @@ function unwrapObject(schema: unknown): Record<string, unknown> | undefined {
   }
   return undefined;
 }
+
+/**
+ * VS Code's default keybindings that begin with the ctrl+k (cmd+k on macOS)
+ * chord: the second key of each, from the lists VS Code 1.118.1 writes with
+ * "Preferences: Open Default Keyboard Shortcuts (JSON)" on each platform
+ * (github.com/codebling/vs-code-default-keybindings, {linux,windows,macos}.keybindings.json).
+ */
+const SHARED_SECOND_KEYS = 'c d down e enter f f12 f2 i left m o p r right s shift+enter shift+o t u up v w y z';
+const DEFAULT_CHORDS = {
+  linux: `${SHARED_SECOND_KEYS} ctrl+, ctrl+- ctrl+. ctrl+/ ctrl+0 ctrl+1 ctrl+2 ctrl+3 ctrl+4 ctrl+5 ctrl+6 ctrl+7 ctrl+8 ctrl+9 ctrl+= ctrl+[ ctrl+\\ ctrl+] ctrl+a ctrl+alt+c ctrl+alt+down ctrl+alt+s ctrl+alt+up ctrl+b ctrl+c ctrl+d ctrl+down ctrl+e ctrl+f ctrl+f12 ctrl+h ctrl+i ctrl+j ctrl+k ctrl+l ctrl+left ctrl+m ctrl+n ctrl+o ctrl+p ctrl+pagedown ctrl+pageup ctrl+q ctrl+r ctrl+right ctrl+s ctrl+shift+\\ ctrl+shift+alt+c ctrl+shift+l ctrl+shift+n ctrl+shift+w ctrl+t ctrl+u ctrl+up ctrl+w ctrl+x`,
+  windows: `${SHARED_SECOND_KEYS} ctrl+, ctrl+- ctrl+. ctrl+/ ctrl+0 ctrl+1 ctrl+2 ctrl+3 ctrl+4 ctrl+5 ctrl+6 ctrl+7 ctrl+8 ctrl+9 ctrl+= ctrl+[ ctrl+\\ ctrl+] ctrl+a ctrl+alt+c ctrl+alt+down ctrl+alt+s ctrl+alt+up ctrl+b ctrl+c ctrl+d ctrl+down ctrl+e ctrl+f ctrl+f12 ctrl+i ctrl+j ctrl+k ctrl+l ctrl+left ctrl+m ctrl+n ctrl+o ctrl+p ctrl+pagedown ctrl+pageup ctrl+q ctrl+r ctrl+right ctrl+s ctrl+shift+\\ ctrl+shift+c ctrl+shift+l ctrl+shift+n ctrl+shift+s ctrl+shift+w ctrl+t ctrl+u ctrl+up ctrl+w ctrl+x`,
+  macos: `${SHARED_SECOND_KEYS} alt+cmd+c alt+cmd+down alt+cmd+left alt+cmd+right alt+cmd+s alt+cmd+up cmd+, cmd+- cmd+. cmd+/ cmd+0 cmd+1 cmd+2 cmd+3 cmd+4 cmd+5 cmd+6 cmd+7 cmd+8 cmd+9 cmd+= cmd+[ cmd+\\ cmd+] cmd+a cmd+b cmd+c cmd+d cmd+down cmd+e cmd+f cmd+f12 cmd+i cmd+j cmd+k cmd+l cmd+left cmd+m cmd+n cmd+q cmd+r cmd+right cmd+s cmd+t cmd+u cmd+up cmd+w cmd+x shift+alt+cmd+c shift+cmd+\\ shift+cmd+l shift+cmd+left shift+cmd+n shift+cmd+right shift+cmd+w`,
+};
 
 describe('client: manifest', () => {
   it('is what client/manifest/contributes.mjs writes', async () => {
@@ -76,10 +90,10 @@ describe('client: manifest', () => {
     assert.equal(configSchema.safeParse(section).success, true, JSON.stringify(configSchema.safeParse(section).error?.issues));
   });
 
-  it('supports Restricted Mode in part, restricting the settings that point at code or files', () => {
+  it('supports Restricted Mode in part, restricting the settings that point at code, files or the store', () => {
     const { untrustedWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.storePath', 'devguideExport.templatesDir']);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.store.type', 'devguideExport.storePath', 'devguideExport.templatesDir']);
     for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(key in manifest.contributes.configuration.properties, key);
   });
 
@@ -97,5 +111,31 @@ describe('client: manifest', () => {
     assert.deepEqual(manifest.activationEvents, ['onLanguage:devguide-template']);
     assert.deepEqual(manifest.contributes.languages.map((l) => l.id), ['devguide-template']);
     for (const grammar of manifest.contributes.grammars) JSON.parse(readFileSync(join(root, grammar.path), 'utf8'));
+  });
+
+  it('titles its settings "DevGuide Export", the product\'s name, not a wordified key', () => {
+    assert.equal(manifest.contributes.configuration.title, 'DevGuide Export');
+  });
+
+  it('binds Export Selection, in an editor with a selection, to a ctrl+k chord no default VS Code keybinding uses', () => {
+    const bindings = (manifest.contributes.keybindings ?? []).filter((k) => k.command === 'devguideExport.exportSelection');
+    assert.equal(bindings.length, 1, 'one default keybinding for Export Selection');
+    const [binding] = bindings;
+    assert.ok(binding);
+    assert.match(binding.when ?? '', /(^|&& )editorHasSelection( &&|$)/);
+    const linuxKey = binding.key;
+    const macKey = binding.mac ?? binding.key;
+    for (const [platform, key] of [['linux', linuxKey], ['windows', linuxKey], ['macos', macKey]] as const) {
+      const [first, second, ...rest] = key.split(' ');
+      assert.equal(rest.length, 0, `${platform}: a two-key chord`);
+      // VS Code's own chord prefix; on macOS ctrl+k alone is deleteAllRight, which a ctrl+k chord would shadow.
+      assert.equal(first, platform === 'macos' ? 'cmd+k' : 'ctrl+k', `${platform}: starts with VS Code's own chord prefix`);
+      assert.ok(second, `${platform}: has a second key`);
+      assert.ok(!DEFAULT_CHORDS[platform].split(' ').includes(second), `${platform}: ${key} is a default VS Code keybinding`);
+    }
+    // Lifting the modifier off the second key must not land on another default either.
+    const bare = (key: string) => key.split(' ')[1]?.replace(/^(ctrl|cmd)\+/, '') ?? '';
+    assert.ok(!DEFAULT_CHORDS.linux.split(' ').includes(bare(linuxKey)), `ctrl+k ${bare(linuxKey)} is a default`);
+    assert.ok(!DEFAULT_CHORDS.macos.split(' ').includes(bare(macKey)), `cmd+k ${bare(macKey)} is a default`);
   });
 });

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,7 +8,7 @@ import type { Clock } from '../../../server/src/clock';
 import type { LocalDestinationConfig } from '../../../server/src/config';
 import { ExportError, type ErrorCode } from '../../../server/src/errors';
 import { nodeAtomicWriteFs, type AtomicWriteFs } from '../../../server/src/destinations/atomicWrite';
-import { BACKUP_FOLDER_NAME, createLocalDestination } from '../../../server/src/destinations/local';
+import { createLocalDestination } from '../../../server/src/destinations/local';
 import type { Destination, SaveRequest } from '../../../server/src/destinations/types';
 
 function config(overrides: Partial<LocalDestinationConfig> = {}): LocalDestinationConfig {
@@ -48,12 +49,14 @@ async function listFiles(folder: string): Promise<string[]> {
 describe('local destination', () => {
   let workspace: string;
   let exportsDir: string;
+  let backups: string;
   let local: Destination;
 
   beforeEach(async () => {
     workspace = await fsp.mkdtemp(path.join(os.tmpdir(), 'devguide-local-'));
     exportsDir = path.join(workspace, 'exports');
-    local = createLocalDestination(config(), { workspaceRoot: workspace });
+    backups = path.join(workspace, 'data', 'backups');
+    local = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups });
   });
   afterEach(async () => {
     await fsp.rm(workspace, { recursive: true, force: true });
@@ -67,17 +70,18 @@ describe('local destination', () => {
     it('rejects an invalid config with DESTINATION_CONFIG_INVALID', () => {
       const bad = createLocalDestination({ ...config(), onExisting: 'merge' } as unknown as LocalDestinationConfig, {
         workspaceRoot: workspace,
+        backupDir: backups,
       });
       assert.throws(() => bad.validateConfig(), rejectsWith('DESTINATION_CONFIG_INVALID', /onExisting/));
     });
 
     it('rejects a base folder with a NUL character', () => {
-      const bad = createLocalDestination(config({ baseDir: 'a\0b' }), { workspaceRoot: workspace });
+      const bad = createLocalDestination(config({ baseDir: 'a\0b' }), { workspaceRoot: workspace, backupDir: backups });
       assert.throws(() => bad.validateConfig(), rejectsWith('DESTINATION_CONFIG_INVALID'));
     });
 
     it('makes every operation fail while the config is invalid', async () => {
-      const bad = createLocalDestination({ ...config(), id: '' }, { workspaceRoot: workspace });
+      const bad = createLocalDestination({ ...config(), id: '' }, { workspaceRoot: workspace, backupDir: backups });
       await assert.rejects(bad.save(request('a.md', 'x')), rejectsWith('DESTINATION_CONFIG_INVALID'));
     });
   });
@@ -105,7 +109,7 @@ describe('local destination', () => {
 
     it('uses an absolute base folder as given', async () => {
       const elsewhere = path.join(workspace, 'abs-target');
-      const dest = createLocalDestination(config({ baseDir: elsewhere }), { workspaceRoot: path.join(workspace, 'ws') });
+      const dest = createLocalDestination(config({ baseDir: elsewhere }), { workspaceRoot: path.join(workspace, 'ws'), backupDir: backups });
       const result = await dest.save(request('a.md', 'x'));
       assert.equal(result.location, path.join(elsewhere, 'a.md'));
     });
@@ -118,9 +122,9 @@ describe('local destination', () => {
       assert.equal(result.action, 'UPDATE');
       assert.equal(await fsp.readFile(result.location, 'utf8'), 'new content');
       assert.ok(result.rollback.previous);
-      assert.equal(result.rollback.previous, path.join(exportsDir, BACKUP_FOLDER_NAME, 'job_42', 'a.md'));
+      assert.equal(result.rollback.previous, path.join(backups, 'objects', createHash('sha256').update(previous).digest('hex')), 'content-addressed');
       assert.deepEqual(await fsp.readFile(result.rollback.previous), previous);
-      assert.deepEqual(await listFiles(exportsDir), [`${BACKUP_FOLDER_NAME}/job_42/a.md`, 'a.md']);
+      assert.deepEqual(await listFiles(exportsDir), ['a.md'], 'the output folder holds only what was exported');
     });
 
     it('keeps the first backup when the same job saves again', async () => {
@@ -136,7 +140,7 @@ describe('local destination', () => {
     it('leaves the old file and no backup behind when the write fails', async () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'original');
-      const dest = createLocalDestination(config(), { workspaceRoot: workspace, fs: failingFs('rename', 'EIO') });
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('rename', 'EIO') });
       await assert.rejects(dest.save(request('a.md', 'new')), rejectsWith('WRITE_FAILED', /a\.md/));
       assert.equal(await fsp.readFile(path.join(exportsDir, 'a.md'), 'utf8'), 'original');
       assert.deepEqual(await listFiles(exportsDir), ['a.md']);
@@ -163,7 +167,7 @@ describe('local destination', () => {
   describe('save (onExisting: rename)', () => {
     let renaming: Destination;
     beforeEach(() => {
-      renaming = createLocalDestination(config({ onExisting: 'rename' }), { workspaceRoot: workspace });
+      renaming = createLocalDestination(config({ onExisting: 'rename' }), { workspaceRoot: workspace, backupDir: backups });
     });
 
     it('never overwrites: picks name_1, name_2 …', async () => {
@@ -195,6 +199,7 @@ describe('local destination', () => {
     it('removes its placeholder when the write fails', async () => {
       const dest = createLocalDestination(config({ onExisting: 'rename' }), {
         workspaceRoot: workspace,
+        backupDir: backups,
         fs: { ...failingFs('rename', 'ENOSPC') },
       });
       await assert.rejects(dest.save(request('a.md', 'x')), rejectsWith('WRITE_FAILED', /no space/));
@@ -204,7 +209,7 @@ describe('local destination', () => {
 
   describe('errors', () => {
     it('maps EACCES to PERMISSION_DENIED naming the path', async () => {
-      const dest = createLocalDestination(config(), { workspaceRoot: workspace, fs: failingFs('open', 'EACCES') });
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('open', 'EACCES') });
       const location = path.join(exportsDir, 'a.md');
       await assert.rejects(dest.save(request('a.md', 'x')), (error: unknown) => {
         rejectsWith('PERMISSION_DENIED')(error);
@@ -216,12 +221,12 @@ describe('local destination', () => {
     });
 
     it('maps EPERM to PERMISSION_DENIED', async () => {
-      const dest = createLocalDestination(config(), { workspaceRoot: workspace, fs: failingFs('open', 'EPERM') });
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('open', 'EPERM') });
       await assert.rejects(dest.save(request('a.md', 'x')), rejectsWith('PERMISSION_DENIED'));
     });
 
     it('maps ENOSPC to a recoverable WRITE_FAILED', async () => {
-      const dest = createLocalDestination(config(), { workspaceRoot: workspace, fs: failingFs('open', 'ENOSPC') });
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('open', 'ENOSPC') });
       await assert.rejects(dest.save(request('a.md', 'x')), (error: unknown) => {
         rejectsWith('WRITE_FAILED', /no space left/)(error);
         assert.equal((error as ExportError).recoverable, true);
@@ -285,7 +290,7 @@ describe('local destination', () => {
 
     it('warns when the folder is outside the workspace and gives an absolute resource', async () => {
       const outside = path.join(os.tmpdir(), 'devguide-not-in-workspace');
-      const dest = createLocalDestination(config({ baseDir: outside }), { workspaceRoot: workspace });
+      const dest = createLocalDestination(config({ baseDir: outside }), { workspaceRoot: workspace, backupDir: backups });
       const impact = await dest.describeImpact('a.md');
       assert.equal(impact.resource, path.join(outside, 'a.md'));
       assert.ok(impact.warnings.some((w) => /outside the workspace/.test(w)));
@@ -294,7 +299,7 @@ describe('local destination', () => {
     it('in rename mode, an existing name is a CREATE under a numbered name', async () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'old');
-      const dest = createLocalDestination(config({ onExisting: 'rename' }), { workspaceRoot: workspace });
+      const dest = createLocalDestination(config({ onExisting: 'rename' }), { workspaceRoot: workspace, backupDir: backups });
       const impact = await dest.describeImpact('a.md');
       assert.equal(impact.action, 'CREATE');
       assert.ok(impact.warnings.some((w) => w.includes('a_1.md')));
@@ -308,7 +313,7 @@ describe('local destination', () => {
     };
 
     it('creates the base folder and reports it writable with latency', async () => {
-      const dest = createLocalDestination(config(), { workspaceRoot: workspace, clock: clock() });
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, clock: clock() });
       const check = await dest.testConnection();
       assert.equal(check.ok, true, check.message);
       assert.equal(check.latencyMs, 7);
@@ -323,7 +328,7 @@ describe('local destination', () => {
     });
 
     it('reports an unwritable base folder', async () => {
-      const dest = createLocalDestination(config(), { workspaceRoot: workspace, fs: failingFs('open', 'EACCES') });
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('open', 'EACCES') });
       const check = await dest.testConnection();
       assert.equal(check.ok, false);
       assert.match(check.message, /permission denied/);
@@ -352,7 +357,7 @@ describe('local destination', () => {
       await local.rollback(result.rollback);
       assert.equal(await fsp.readFile(result.location, 'utf8'), 'original');
       assert.deepEqual(await listFiles(exportsDir), ['a.md']);
-      assert.deepEqual(await fsp.readdir(path.join(exportsDir, BACKUP_FOLDER_NAME)), []);
+      assert.deepEqual(await listFiles(path.join(backups, 'jobs')), [], 'the job no longer needs its backup');
       await local.rollback(result.rollback); // already rolled back: no-op
       assert.equal(await fsp.readFile(result.location, 'utf8'), 'original');
     });

@@ -68,9 +68,13 @@ describe('template registry', () => {
     assert.match(broken?.problem ?? '', /line 3: Unknown output "pdf"/);
   });
 
-  it('hides workspace templates when untrusted', async () => {
+  it('lists workspace templates when untrusted, replacing no built-in (the app shows them disabled)', async () => {
     const registry = createTemplateRegistry({ builtinDir, workspaceDir, trusted: false, engine });
-    assert.ok((await registry.list()).every((t) => t.source === 'builtin'));
+    const list = await registry.list();
+    const builtinMarkdown = list.find((t) => t.id === 'markdown' && t.source === 'builtin');
+    assert.ok(builtinMarkdown, 'the built-in markdown stays usable');
+    assert.ok(list.some((t) => t.source === 'workspace'));
+    assert.ok(list.every((t) => t.overridesBuiltin !== true));
   });
 
   it('gets built-ins by id', async () => {

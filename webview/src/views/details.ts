@@ -15,7 +15,8 @@ export function renderStatistics(model: Model): HTMLElement {
       'dl',
       { class: 'stats' },
       item('size', 'File size', formatBytes(s.file_size_bytes)),
-      item('tokens', 'Tokens', `~${formatCount(s.token_count)}`),
+      // The output's tokens; the Source card has the selection's.
+      item('tokens', 'Output tokens', `~${formatCount(s.token_count)}`),
       item('lines', 'Lines', formatCount(s.line_count)),
       item('blocks', 'Blocks', formatCount(s.block_count)),
       item('messages', 'Messages', formatCount(s.message_count)),

@@ -2,8 +2,8 @@
 import { helpFor } from '../codes';
 import { h } from '../dom';
 import { acceptBlocker, isUpdating, type Actions, type Model } from '../model';
-import { button, codePill } from './controls';
-import { riskPill } from './problems';
+import { codePill } from './controls';
+import { redactButton, riskPill } from './problems';
 
 export function renderHeader(model: Model): HTMLElement {
   const { preview } = model;
@@ -32,14 +32,13 @@ export function renderBanners(model: Model, actions: Actions): HTMLElement {
     banners.push(banner('error', 'preview-error', model.previewError.code, model.previewError.message, null, 'Preview failed: '));
   }
   if (review.blocked && model.phase.kind === 'review') {
-    const secrets = review.reason === 'SECRET_DETECTED';
     banners.push(
       banner(
         'error',
         'blocked-banner',
         review.reason ?? 'BIN_BLOCKED',
         review.reason_message ?? 'The Bin blocked this export.',
-        secrets ? button('Redact and review again', { id: 'banner-redact', disabled: model.redacting || model.busy !== null, onClick: () => actions.redact() }) : null,
+        redactButton(model, actions, 'banner'),
         'Blocked: ',
       ),
     );

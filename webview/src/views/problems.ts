@@ -22,25 +22,75 @@ function issue(item: Item, kind: 'error' | 'warning' | 'info'): HTMLElement {
   );
 }
 
+/**
+ * Every warning, once: the output validator's and the Bin's together, near
+ * the top of the panel (issue 10: a "no warnings" under Validation beside a
+ * Review list of warnings below the fold read as a contradiction).
+ */
+export function allWarnings(model: Model): Item[] {
+  const seen = new Set<string>();
+  const items: Item[] = [];
+  for (const w of [...model.preview.validation.warnings, ...model.preview.review.warnings]) {
+    const item: Item = { code: w.code, message: w.message, ...('line' in w && w.line !== undefined ? { line: w.line } : {}) };
+    const key = JSON.stringify([item.code, item.message, item.line]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    items.push(item);
+  }
+  return items;
+}
+
+/** True when the blocked banner at the top already offers the redaction (it is the reason for the block). */
+function bannerRedacts(model: Model): boolean {
+  const { review } = model.preview;
+  return review.blocked && review.reason === 'SECRET_DETECTED' && model.phase.kind === 'review';
+}
+
+/**
+ * The one Redact button: in the blocked banner when secrets blocked the
+ * export, otherwise under the warnings that list them.
+ */
+export function redactButton(model: Model, actions: Actions, where: 'banner' | 'warnings'): HTMLElement | null {
+  const secrets = model.preview.review.warnings.filter((w) => w.code === 'SECRET_DETECTED').length;
+  if (secrets === 0 || model.phase.kind !== 'review' || (where === 'banner') !== bannerRedacts(model)) return null;
+  const label = `Redact ${plural(secrets, 'secret')}${where === 'banner' ? ' and review again' : ''}`;
+  return button(model.redacting ? 'Redacting…' : label, {
+    id: 'redact',
+    disabled: model.redacting || model.busy !== null,
+    title: 'Replace each finding with [REDACTED:rule] and review again',
+    onClick: () => actions.redact(),
+  });
+}
+
+export function renderWarnings(model: Model, actions: Actions): HTMLElement | null {
+  const warnings = allWarnings(model);
+  if (warnings.length === 0) return null;
+  const redact = redactButton(model, actions, 'warnings');
+  return section(
+    'warnings',
+    `Warnings (${formatCount(warnings.length)})`,
+    h('ul', { class: 'issues', attrs: { id: 'warning-list', 'aria-label': plural(warnings.length, 'warning') } }, ...warnings.map((w) => issue(w, 'warning'))),
+    redact ? h('div', { class: 'redact' }, redact) : null,
+  );
+}
+
 export function renderValidation(model: Model): HTMLElement {
-  const { errors, warnings } = model.preview.validation;
+  const { errors } = model.preview.validation;
   const summary =
-    errors.length + warnings.length === 0
-      ? h('p', { class: 'ok', attrs: { id: 'validation-summary' } }, '✓ Valid: no errors or warnings.')
-      : h('p', { class: errors.length ? 'bad' : 'warn', attrs: { id: 'validation-summary' } }, `${plural(errors.length, 'error')}, ${plural(warnings.length, 'warning')}`);
+    errors.length === 0
+      ? h('p', { class: 'ok', attrs: { id: 'validation-summary' } }, 'Valid: no errors.')
+      : h('p', { class: 'bad', attrs: { id: 'validation-summary' } }, plural(errors.length, 'error'));
   return section(
     'validation',
     'Validation',
     summary,
-    errors.length + warnings.length > 0
-      ? h('ul', { class: 'issues', attrs: { 'aria-label': 'Validation problems' } }, ...errors.map((e) => issue(e, 'error')), ...warnings.map((w) => issue(w, 'warning')))
-      : null,
+    errors.length > 0 ? h('ul', { class: 'issues', attrs: { 'aria-label': 'Validation errors' } }, ...errors.map((e) => issue(e, 'error'))) : null,
   );
 }
 
-export function renderImpact(model: Model, actions: Actions): HTMLElement {
+export function renderImpact(model: Model): HTMLElement {
   const { review } = model.preview;
-  const secrets = review.warnings.filter((w) => w.code === 'SECRET_DETECTED');
+  const { diff } = model.preview;
   const facts = h(
     'dl',
     { class: 'kv' },
@@ -51,9 +101,9 @@ export function renderImpact(model: Model, actions: Actions): HTMLElement {
     h('dt', null, review.affected_resources.length === 1 ? 'Resource' : 'Resources'),
     h('dd', { attrs: { id: 'impact-resources' } }, ...review.affected_resources.map((r) => h('div', { class: 'resource' }, r))),
     h('dt', null, 'Token cost'),
-    h('dd', { attrs: { id: 'impact-tokens' } }, `~${formatCount(review.token_cost)}`),
-    model.preview.diff ? h('dt', null, 'Changes') : null,
-    model.preview.diff ? h('dd', null, `+${formatCount(model.preview.diff.additions)} / −${formatCount(model.preview.diff.deletions)} lines`) : null,
+    h('dd', { attrs: { id: 'impact-tokens' } }, `~${plural(review.token_cost, 'output token')}`),
+    diff ? h('dt', null, 'Changes') : null,
+    diff ? h('dd', { attrs: { id: 'impact-changes' } }, `${plural(diff.additions, 'line')} added, ${plural(diff.deletions, 'line')} removed`) : null,
   );
   const blocked = review.blocked
     ? h(
@@ -66,23 +116,14 @@ export function renderImpact(model: Model, actions: Actions): HTMLElement {
         h('div', { class: 'muted' }, helpFor(review.reason).action),
       )
     : null;
-  const warnings = review.warnings.length
-    ? h('ul', { class: 'issues', attrs: { id: 'impact-warnings', 'aria-label': 'Review warnings' } }, ...review.warnings.map((w) => issue(w, 'warning')))
-    : h('p', { class: 'muted' }, 'No warnings.');
-  const redact =
-    secrets.length > 0 && model.phase.kind === 'review'
-      ? h(
-          'div',
-          { class: 'redact' },
-          button(model.redacting ? 'Redacting…' : `Redact ${plural(secrets.length, 'secret')}`, {
-            id: 'redact',
-            disabled: model.redacting || model.busy !== null,
-            title: 'Replace each finding with [REDACTED:rule] and review again',
-            onClick: () => actions.redact(),
-          }),
-        )
-      : null;
-  return section('impact', 'Review', blocked, facts, h('h3', null, 'Warnings'), warnings, redact);
+  const warnings = allWarnings(model).length;
+  return section(
+    'impact',
+    'Review',
+    blocked,
+    facts,
+    h('p', { class: 'muted see-warnings' }, warnings === 0 ? 'No warnings.' : `${plural(warnings, 'warning')}: listed under Warnings at the top.`),
+  );
 }
 
 export function riskPill(level: string, id: string): HTMLElement {

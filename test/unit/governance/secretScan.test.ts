@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { SECRET_RULES, genericEntropyThreshold, namesASecret, shannonEntropy } from '../../../server/src/bin/secretRules';
-import { LineIndex, fingerprintSecret, scanForSecrets, type SecretFinding } from '../../../server/src/bin/secretScan';
-import { redactSecrets, redactionMarker } from '../../../server/src/bin/redact';
+import { SECRET_RULES, genericEntropyThreshold, namesASecret, shannonEntropy } from '../../../server/src/governance/secretRules';
+import { LineIndex, fingerprintSecret, scanForSecrets, type SecretFinding } from '../../../server/src/governance/secretScan';
+import { redactSecrets, redactionMarker } from '../../../server/src/governance/redact';
 
 // Fake secrets are generated from a seeded generator and assembled from
 // pieces, so no literal in this file looks like a live credential.

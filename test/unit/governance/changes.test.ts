@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { systemClock } from '../../../server/src/clock';
 import { parseConfig } from '../../../server/src/config';
 import type { ExportError } from '../../../server/src/errors';
-import { ExportService } from '../../../server/src/service';
+import { composeApp } from '../../../server/src/app/compose';
 import { createMemoryStore } from '../../../server/src/store/memoryStore';
 import type { Store } from '../../../server/src/store/types';
 
@@ -16,17 +16,18 @@ const GOOD_TEMPLATE = '---\nname: Notes\noutput: markdown\nextension: .md\n---\n
 describe('Bin preflight of template and destination changes', () => {
   let dir: string;
   let store: Store;
-  const service = (trusted = true, raw: unknown = {}) =>
-    new ExportService({
-      config: parseConfig(raw),
-      store,
-      clock: systemClock,
-      workspaceRoot: dir,
-      trusted,
-      builtinTemplatesDir: BUILTIN,
-      actor: 'tester',
-      getSecret: async () => undefined,
-    });
+  const service = (trusted = true, raw: unknown = {}) => {
+    const app = composeApp(
+      { workspaceRoot: dir, actor: 'tester', clock: systemClock, builtinTemplatesDir: BUILTIN, getSecret: async () => undefined },
+      { config: parseConfig(raw), trust: { trusted, workspaceDestinationIds: new Set() }, store: { store, dataDir: join(dir, '.data') } },
+    );
+    return {
+      reviewChange: (change: Parameters<typeof app.changes.review>[0]) => app.changes.review(change),
+      applyChange: (tx: string, explicit: boolean) => app.changes.apply(tx, explicit),
+      finishChange: (tx: string, ok: boolean) => app.changes.finish(tx, ok),
+      templates: app.state.templates,
+    };
+  };
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'devguide-changes-'));
@@ -40,8 +41,8 @@ describe('Bin preflight of template and destination changes', () => {
     const s = service();
     const review = await s.reviewChange({ kind: 'template', type: 'CreateTemplate', id: 'notes', text: GOOD_TEMPLATE });
     assert.equal(review.blocked, false);
-    assert.equal(review.impact.risk_level, 'critical');
-    assert.equal(review.impact.action, 'CREATE');
+    assert.equal(review.risk_level, 'critical');
+    assert.equal(review.action, 'CREATE');
     assert.equal(review.requires_accept, true);
     await assert.rejects(s.applyChange(review.transaction_id, false), (e: ExportError) => e.code === 'REVIEW_REQUIRED');
     const applied = await s.applyChange(review.transaction_id, true);
@@ -63,7 +64,7 @@ describe('Bin preflight of template and destination changes', () => {
     assert.equal(duplicate.reason, 'NAME_NOT_UNIQUE');
     const update = await s.reviewChange({ kind: 'template', type: 'UpdateTemplate', id: 'notes', text: GOOD_TEMPLATE.replace('Notes', 'Notes 2') });
     assert.equal(update.blocked, false);
-    assert.equal(update.impact.action, 'UPDATE');
+    assert.equal(update.action, 'UPDATE');
     const missing = await s.reviewChange({ kind: 'template', type: 'UpdateTemplate', id: 'nope', text: GOOD_TEMPLATE });
     assert.equal(missing.reason, 'NOT_FOUND');
     const untrusted = await service(false).reviewChange({ kind: 'template', type: 'CreateTemplate', id: 'x', text: GOOD_TEMPLATE });
@@ -74,12 +75,14 @@ describe('Bin preflight of template and destination changes', () => {
   it('CreateDestination: validates the config, refuses credentials in settings, commits with a security event', async () => {
     const s = service(true, { destinations: [{ id: 'docs', type: 'local', baseDir: 'docs' }] });
     const invalid = await s.reviewChange({ kind: 'destination', type: 'CreateDestination', config: { id: 'gh', type: 'github' }, workspaceDefined: false });
-    assert.equal(invalid.reason, 'DESTINATION_CONFIG_INVALID');
+    assert.equal(invalid.reason, 'DESTINATION_CONFIG_INVALID', 'a type this version has no descriptor for');
+    const badField = await s.reviewChange({ kind: 'destination', type: 'CreateDestination', config: { id: 'x', type: 'local', onExisting: 'merge' }, workspaceDefined: false });
+    assert.equal(badField.reason, 'DESTINATION_CONFIG_INVALID');
     const token = 'ghp_' + 'Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz1Xc3Vb5';
     const withSecret = await s.reviewChange({
       kind: 'destination',
       type: 'CreateDestination',
-      config: { id: 'gh', type: 'github', owner: 'o', repo: 'r', name: token.slice(0, 40) },
+      config: { id: 'gh', type: 'local', baseDir: 'gh', name: token.slice(0, 40) },
       workspaceDefined: false,
     });
     assert.equal(withSecret.reason, 'SECRET_IN_CONFIG');
@@ -87,8 +90,8 @@ describe('Bin preflight of template and destination changes', () => {
     const duplicate = await s.reviewChange({ kind: 'destination', type: 'CreateDestination', config: { id: 'docs', type: 'local' }, workspaceDefined: false });
     assert.equal(duplicate.reason, 'NAME_NOT_UNIQUE');
 
-    const good = await s.reviewChange({ kind: 'destination', type: 'CreateDestination', config: { id: 'gh', type: 'github', owner: 'o', repo: 'r' }, workspaceDefined: true });
-    assert.equal(good.impact.risk_level, 'high');
+    const good = await s.reviewChange({ kind: 'destination', type: 'CreateDestination', config: { id: 'team', type: 'local', baseDir: 'team' }, workspaceDefined: true });
+    assert.equal(good.risk_level, 'low');
     assert.ok(good.warnings.some((w) => w.code === 'SHARED_DESTINATION'));
     const applied = await s.applyChange(good.transaction_id, true);
     assert.equal(applied.kind, 'destination');
@@ -104,6 +107,6 @@ describe('Bin preflight of template and destination changes', () => {
     assert.equal(review.reason, 'UNTRUSTED_WORKSPACE');
     const user = await s.reviewChange({ kind: 'destination', type: 'UpdateDestination', config: { id: 'docs', type: 'local', baseDir: 'x' }, workspaceDefined: false });
     assert.equal(user.blocked, false);
-    assert.equal(user.impact.risk_level, 'low');
+    assert.equal(user.risk_level, 'low');
   });
 });

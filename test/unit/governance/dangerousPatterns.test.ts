@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { scanDangerousPatterns, type DangerPatternId } from '../../../server/src/bin/dangerousPatterns';
+import { scanDangerousPatterns, type DangerPatternId } from '../../../server/src/governance/dangerousPatterns';
 
 const ids = (content: string): DangerPatternId[] => scanDangerousPatterns(content).map((f) => f.patternId);
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { scanForSecrets } from '../../../server/src/bin/secretScan';
-import { scanDangerousPatterns } from '../../../server/src/bin/dangerousPatterns';
+import { scanForSecrets } from '../../../server/src/governance/secretScan';
+import { scanDangerousPatterns } from '../../../server/src/governance/dangerousPatterns';
 
 // The project's own committed text holds no secrets and no active content:
 // every finding here is a false positive of the rules.
@@ -22,7 +22,7 @@ function filesUnder(folder: string, keep: (name: string) => boolean): string[] {
 const RULE_FILES = new Set(['server/src/bin/secretRules.ts', 'server/src/bin/dangerousPatterns.ts']);
 
 const documents = [
-  join(ROOT, 'test/unit/bin/fixtures/prose-corpus.md'),
+  join(ROOT, 'test/unit/governance/fixtures/prose-corpus.md'),
   ...filesUnder('examples', () => true),
   ...(existsSync(join(ROOT, 'README.md')) ? [join(ROOT, 'README.md')] : []),
   ...filesUnder('templates', (name) => name.endsWith('.hbs')),

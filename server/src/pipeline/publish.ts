@@ -1,15 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Bin } from '../bin/bin';
+import type { Bin } from '../governance/bin';
 import type { Clock } from '../clock';
 import type { Destination } from '../destinations/types';
 import { ExportError, toExportError } from '../errors';
 import type { PublishResult } from '../model';
 import type { JobRecord, Store } from '../store/types';
+import type { PublishStep } from '../protocolLimits';
 import { withRetry } from './retry';
 import type { RateLimiter } from './rateLimiter';
 
 /**
- * Stage 5 inside the Bin's transaction. The order is the guarantee:
+ * Stage 5, publish, inside the Bin's transaction. The order is the guarantee:
  * job record first, then the destination, then the Bin's commit, then the
  * job's completion. If anything after the write fails, the destination's
  * rollback undoes the write and the job ends `failed` — so the store and the
@@ -25,7 +26,7 @@ export interface PublishPlan {
   metadata: Record<string, unknown>;
 }
 
-export interface RunJobDeps {
+export interface PublishDeps {
   store: Store;
   bin: Bin;
   clock: Clock;
@@ -34,10 +35,11 @@ export interface RunJobDeps {
   timeoutMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   signal?: AbortSignal;
-  onStage?: (stage: 'publish' | 'commit', state: 'start' | 'end') => void;
+  /** The publish stage's steps as they start: the destination's write, then the Bin's commit. */
+  onStep?: (step: PublishStep) => void;
 }
 
-export interface RunJobOutcome {
+export interface PublishOutcome {
   job: JobRecord;
   publish?: PublishResult;
   error?: ExportError;
@@ -48,7 +50,7 @@ export function contentHash(content: string): string {
   return `sha256:${createHash('sha256').update(content, 'utf8').digest('hex')}`;
 }
 
-export async function runJob(plan: PublishPlan, deps: RunJobDeps): Promise<RunJobOutcome> {
+export async function publishJob(plan: PublishPlan, deps: PublishDeps): Promise<PublishOutcome> {
   const { store, bin, clock } = deps;
   const jobId = plan.job.job_id ?? `job_${randomUUID()}`;
   const createdAt = clock.now().toISOString();
@@ -69,7 +71,7 @@ export async function runJob(plan: PublishPlan, deps: RunJobDeps): Promise<RunJo
   let publish: PublishResult | undefined;
   let retries = 0;
   try {
-    deps.onStage?.('publish', 'start');
+    deps.onStep?.('write');
     publish = await withRetry(
       async (attempt) => {
         retries = attempt - 1;
@@ -82,6 +84,7 @@ export async function runJob(plan: PublishPlan, deps: RunJobDeps): Promise<RunJo
           title: plan.title,
           metadata: plan.metadata,
           jobId,
+          ...(deps.signal ? { signal: deps.signal } : {}),
         });
       },
       {
@@ -90,8 +93,7 @@ export async function runJob(plan: PublishPlan, deps: RunJobDeps): Promise<RunJo
         ...(deps.signal ? { signal: deps.signal } : {}),
       },
     );
-    deps.onStage?.('publish', 'end');
-    deps.onStage?.('commit', 'start');
+    deps.onStep?.('commit');
     await bin.commit(plan.transactionId, {
       job_id: jobId,
       location: publish.location,
@@ -113,7 +115,6 @@ export async function runJob(plan: PublishPlan, deps: RunJobDeps): Promise<RunJo
       },
       retry_count: retries,
     });
-    deps.onStage?.('commit', 'end');
     return { job: completed, publish, publishMs: clock.monotonic() - started };
   } catch (thrown) {
     const error = toExportError(thrown);
@@ -168,39 +169,4 @@ async function markFailed(
     // INTERRUPTED by the next start's recovery.
     return undefined;
   }
-}
-
-/** A user-requested rollback of a completed job. */
-export async function rollbackJob(
-  jobId: string,
-  deps: { store: Store; bin: Bin; clock: Clock; destinationFor: (id: string) => Promise<Destination> },
-): Promise<JobRecord> {
-  const job = await deps.store.getJob(jobId);
-  if (!job) throw new ExportError('JOB_NOT_FOUND', `No export job with id ${jobId}.`, { recoverable: false });
-  if (job.status !== 'completed' || !job.rollback) {
-    throw new ExportError('INVALID_INPUT', `Job ${jobId} is ${job.status}; only completed exports can be rolled back.`, {
-      recoverable: false,
-    });
-  }
-  const destination = await deps.destinationFor(job.destination_id);
-  try {
-    await destination.rollback({ destinationId: job.destination_id, ...job.rollback });
-  } catch (thrown) {
-    const error = toExportError(thrown);
-    await deps.bin.auditAction('CreateExportJob.rollback', job.output_location ?? job.filename, 'failure', {
-      error_code: error.code,
-      destination: job.destination_id,
-    }, { jobId, ...(job.transaction_id ? { transactionId: job.transaction_id } : {}) });
-    throw new ExportError('ROLLBACK_FAILED', `Could not roll back ${job.output_location ?? job.filename}: ${error.message}`, {
-      recoverable: error.recoverable,
-      cause: error,
-    });
-  }
-  const updated = await deps.store.updateJob(jobId, { status: 'rolled_back', completed_at: deps.clock.now().toISOString() });
-  await deps.bin.auditAction('CreateExportJob.rollback', job.output_location ?? job.filename, 'success', {
-    destination: job.destination_id,
-    requested_by: 'user',
-    content_hash: job.content_hash,
-  }, { jobId, ...(job.transaction_id ? { transactionId: job.transaction_id } : {}) });
-  return updated;
 }

@@ -1,4 +1,5 @@
-import { destinationConfigSchema, type DestinationConfig, type RiskLevel } from '../config';
+import type { DestinationConfig, RiskLevel } from '../config';
+import { destinationConfigSchema } from '../destinations/registry';
 import { analyzeTemplateFile } from '../templates/templateFile';
 import type { Verdict } from './bin';
 import type { ReviewWarning } from './review';

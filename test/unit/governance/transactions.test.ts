@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Bin } from '../../../server/src/bin/bin';
+import { Bin } from '../../../server/src/governance/bin';
 import { systemClock } from '../../../server/src/clock';
 import { nodeAtomicWriteFs, type AtomicWriteFs } from '../../../server/src/destinations/atomicWrite';
 import { createLocalDestination } from '../../../server/src/destinations/local';
 import type { Destination } from '../../../server/src/destinations/types';
 import { ExportError } from '../../../server/src/errors';
-import { runJob, type PublishPlan } from '../../../server/src/pipeline/runJob';
+import { publishJob, type PublishPlan } from '../../../server/src/pipeline/publish';
 import { createMemoryStore } from '../../../server/src/store/memoryStore';
 import type { Store } from '../../../server/src/store/types';
 
@@ -63,7 +63,7 @@ describe('publish transaction under injected failures', () => {
   function local(fs?: AtomicWriteFs): Destination {
     return createLocalDestination(
       { id: 'local', type: 'local', baseDir: join(dir, 'out'), onExisting: 'update' },
-      { workspaceRoot: dir, ...(fs ? { fs } : {}) },
+      { workspaceRoot: dir, backupDir: join(dir, 'data', 'backups'), ...(fs ? { fs } : {}) },
     );
   }
 
@@ -96,12 +96,12 @@ describe('publish transaction under injected failures', () => {
   const deps = () => ({ store, bin, clock: systemClock, maxRetries: 2, sleep: async () => undefined });
 
   async function filesIn(folder: string): Promise<string[]> {
-    return existsSync(folder) ? (await readdir(folder)).filter((f) => f !== '.devguide-backups') : [];
+    return existsSync(folder) ? await readdir(folder) : [];
   }
 
   it('commits: file written, job completed, audit trail preflight → accept → commit', async () => {
     const plan = await accepted(local());
-    const outcome = await runJob(plan, deps());
+    const outcome = await publishJob(plan, deps());
     assert.equal(outcome.error, undefined);
     assert.equal(outcome.job.status, 'completed');
     assert.equal(await readFile(join(dir, 'out', 'a.md'), 'utf8'), 'new content\n');
@@ -112,7 +112,7 @@ describe('publish transaction under injected failures', () => {
   it('fails before the write: nothing written, job failed', async () => {
     const destination = local();
     const failing: Destination = { ...destination, save: async () => { throw new ExportError('PERMISSION_DENIED', 'no (injected)'); } };
-    const outcome = await runJob(await accepted(failing), deps());
+    const outcome = await publishJob(await accepted(failing), deps());
     assert.equal(outcome.job.status, 'failed');
     assert.equal(outcome.job.error_code, 'PERMISSION_DENIED');
     assert.deepEqual(await filesIn(join(dir, 'out')), []);
@@ -136,7 +136,7 @@ describe('publish transaction under injected failures', () => {
         };
       },
     };
-    const outcome = await runJob(await accepted(local(brokenFs)), { ...deps(), maxRetries: 0 });
+    const outcome = await publishJob(await accepted(local(brokenFs)), { ...deps(), maxRetries: 0 });
     assert.ok(writes > 0);
     assert.equal(outcome.job.status, 'failed');
     assert.deepEqual(await filesIn(join(dir, 'out')), []);
@@ -144,7 +144,7 @@ describe('publish transaction under injected failures', () => {
 
   it('fails after the write, before the commit: the write is undone, job failed', async () => {
     faults.add('appendAudit:commit');
-    const outcome = await runJob(await accepted(local()), deps());
+    const outcome = await publishJob(await accepted(local()), deps());
     assert.equal(outcome.job.status, 'failed');
     assert.equal(outcome.job.error_code, 'STORE_FAILED');
     assert.deepEqual(await filesIn(join(dir, 'out')), []);
@@ -155,7 +155,7 @@ describe('publish transaction under injected failures', () => {
     await writeFile(join(dir, 'seed.txt'), '');
     await local().save({ filename: 'a.md', content: 'old content\n', title: 'T', metadata: {}, jobId: 'seed' });
     faults.add('updateJob:completed');
-    const outcome = await runJob(await accepted(local()), deps());
+    const outcome = await publishJob(await accepted(local()), deps());
     assert.equal(outcome.job.status, 'failed');
     assert.equal(await readFile(join(dir, 'out', 'a.md'), 'utf8'), 'old content\n');
     assert.equal((await store.getJob(outcome.job.job_id))?.status, 'failed');
@@ -163,7 +163,7 @@ describe('publish transaction under injected failures', () => {
 
   it('when the store itself is gone after the write: the write is undone and recovery marks the job', async () => {
     faults.add('updateJob:all-after-running');
-    const outcome = await runJob(await accepted(local()), deps());
+    const outcome = await publishJob(await accepted(local()), deps());
     assert.ok(outcome.error);
     assert.deepEqual(await filesIn(join(dir, 'out')), []);
     // Never "completed with nothing written": the record is still `running`,
@@ -183,7 +183,7 @@ describe('publish transaction under injected failures', () => {
         return destination.save(request);
       },
     };
-    const outcome = await runJob(await accepted(flaky), deps());
+    const outcome = await publishJob(await accepted(flaky), deps());
     assert.equal(outcome.job.status, 'completed');
     assert.equal(outcome.job.retry_count, 2);
   });
@@ -191,7 +191,7 @@ describe('publish transaction under injected failures', () => {
   it('gives up with MAX_RETRIES_EXCEEDED after the last try', async () => {
     const destination = local();
     const down: Destination = { ...destination, save: async () => { throw new ExportError('CONNECTION_FAILED', 'down (injected)'); } };
-    const outcome = await runJob(await accepted(down), deps());
+    const outcome = await publishJob(await accepted(down), deps());
     assert.equal(outcome.job.status, 'failed');
     assert.equal(outcome.job.error_code, 'MAX_RETRIES_EXCEEDED');
   });

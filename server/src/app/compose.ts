@@ -1,0 +1,77 @@
+import { Bin } from '../governance/bin';
+import type { ExportConfig } from '../config';
+import type { Store } from '../store/types';
+import { Catalog } from './catalog';
+import { Changes } from './changes';
+import { Exports } from './exports';
+import { Jobs } from './jobs';
+import { OpenReviews } from './reviews';
+import { AppState, type AppEnvironment, type Trust } from './state';
+import { Transcripts } from './transcripts';
+
+/**
+ * The composition root (DESIGN.md §2): the one place the application is
+ * built, for the language server (lsp/session.ts) and the CLI
+ * (cli/runtime.ts) alike. One App lives as long as its process; settings and
+ * trust changes go through configure() and setTrust(), never a rebuild.
+ */
+
+export interface App {
+  readonly state: AppState;
+  /** The Bin: one per process, with its open transactions. */
+  readonly bin: Bin;
+  readonly transcripts: Transcripts;
+  readonly catalog: Catalog;
+  readonly exports: Exports;
+  readonly jobs: Jobs;
+  readonly changes: Changes;
+  /** New settings (and the store they name) for every later call; open reviews stay open. */
+  configure(config: ExportConfig, store?: StoreAndData): void;
+  setTrust(trust: Trust): void;
+  /** Closes what the open reviews hold; the store is the opener's to close. */
+  dispose(): Promise<void>;
+}
+
+/** A store, and this machine's data folder that goes with it. */
+export interface StoreAndData {
+  store: Store;
+  dataDir: string;
+}
+
+export function composeApp(env: AppEnvironment, initial: { config: ExportConfig; trust: Trust; store: StoreAndData }): App {
+  // The Bin reads the store and the review threshold as they are at each decision.
+  let state: AppState | undefined = undefined;
+  const live = () => state as AppState;
+  const bin = new Bin({
+    get store() {
+      return live().store;
+    },
+    get requireAt() {
+      return live().config.review.requireAt;
+    },
+    clock: env.clock,
+    actor: env.actor,
+  });
+  state = new AppState(env, initial.config, initial.trust, initial.store, async (destinationId, field, found) => {
+    await bin.security('credential_accessed', 'info', destinationId, { field, found });
+  });
+  const transcripts = new Transcripts(env.workspaceRoot);
+  const catalog = new Catalog(state);
+  const reviews = new OpenReviews(state, bin);
+  const exports = new Exports(state, transcripts, reviews, catalog.names);
+  const jobs = new Jobs(state, bin, exports, catalog.names);
+  const changes = new Changes(state, bin);
+  const appState = state;
+  return {
+    state: appState,
+    bin,
+    transcripts,
+    catalog,
+    exports,
+    jobs,
+    changes,
+    configure: (config, store) => appState.update({ config, ...(store ? { store } : {}) }),
+    setTrust: (trust) => appState.update({ trust }),
+    dispose: () => reviews.dispose(),
+  };
+}

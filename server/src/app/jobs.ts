@@ -1,0 +1,97 @@
+import type { Bin } from '../governance/bin';
+import type { DestinationConfig } from '../config';
+import { DESTINATION_TYPES } from '../destinations/registry';
+import { ExportError } from '../errors';
+import { rollbackJob } from '../pipeline/rollback';
+import { exportRequestOfJob, type JobDetails, type JobJson, type JobList, type PreviewResult } from '../protocol';
+import type { AuditEvent, JobQuery, JobRecord } from '../store/types';
+import type { Exports } from './exports';
+import { jobDetailsJson, jobJson, type JobNames } from './results';
+import type { AppState } from './state';
+
+/** Export jobs: list, show (with the audit trail), retry a failed one, roll back a completed one. */
+export class Jobs {
+  constructor(
+    private readonly state: AppState,
+    private readonly bin: Bin,
+    private readonly exports: Exports,
+    private readonly names: JobNames,
+  ) {}
+
+  async list(query: JobQuery = {}): Promise<JobList> {
+    const limit = query.limit ?? 100;
+    const offset = query.offset ?? 0;
+    const { limit: _l, offset: _o, ...filter } = query;
+    const all = await this.state.store.listJobs(filter);
+    await this.names.refresh();
+    const page = all.slice(offset, offset + limit);
+    return {
+      jobs: page.map((job) => jobJson(job, this.names)),
+      pagination: { total: all.length, limit, offset, has_more: offset + page.length < all.length },
+    };
+  }
+
+  async get(jobId: string): Promise<JobDetails> {
+    const job = await this.record(jobId);
+    await this.names.refresh();
+    return jobDetailsJson(job, await this.auditOf(job), this.names);
+  }
+
+  /** A failed export previewed again from its record; editor text is not kept, so its exports cannot be retried. */
+  async retry(jobId: string): Promise<PreviewResult> {
+    const job = await this.record(jobId);
+    if (job.status !== 'failed') {
+      throw new ExportError('INVALID_INPUT', `Job ${jobId} is ${job.status}; only failed exports can be retried.`, { recoverable: false });
+    }
+    const fromEditor = job.source_type === 'editor' || (job.source_type === undefined && job.session_id.startsWith('editor-'));
+    if (fromEditor) {
+      throw new ExportError('INVALID_INPUT', 'An export of an editor selection cannot be retried; select the text and export again.', {
+        recoverable: false,
+      });
+    }
+    return this.exports.preview(exportRequestOfJob(job));
+  }
+
+  /** Undoes a completed export at the destination it was written to, as it was configured then. */
+  async rollback(jobId: string, signal?: AbortSignal): Promise<JobJson> {
+    const rolled = await rollbackJob(jobId, {
+      store: this.state.store,
+      bin: this.bin,
+      clock: this.state.env.clock,
+      destinationFor: (job) => this.state.openDestination(this.destinationOfJob(job), signal),
+    });
+    this.state.env.onJobChanged?.({ jobId: rolled.job_id, status: rolled.status });
+    await this.pruneRollbackData();
+    return jobJson(rolled, this.names);
+  }
+
+  /** Rollback data that no completed job can use any more is removed from the data folder. */
+  private async pruneRollbackData(): Promise<void> {
+    const completed = await this.state.store.listJobs({ status: 'completed' });
+    const keep = new Set(completed.flatMap((j) => (j.rollback?.previous ? [j.rollback.previous] : [])));
+    for (const descriptor of DESTINATION_TYPES) await descriptor.pruneRollbackData?.(this.state.dataDir, keep);
+  }
+
+  private destinationOfJob(job: JobRecord): DestinationConfig {
+    const recorded = job.destination_config;
+    if (recorded && typeof recorded['type'] === 'string') return recorded as DestinationConfig;
+    return this.state.destinationConfig(job.destination_id);
+  }
+
+  private async record(jobId: string): Promise<JobRecord> {
+    const job = await this.state.store.getJob(jobId);
+    if (!job) throw new ExportError('JOB_NOT_FOUND', `No export job with id ${jobId}.`, { recoverable: false });
+    return job;
+  }
+
+  /** The job's audit events and its transaction's, once each, oldest first. */
+  private async auditOf(job: JobRecord): Promise<AuditEvent[]> {
+    const { store } = this.state;
+    const byJob = await store.listAudit({ jobId: job.job_id });
+    const byTx = job.transaction_id ? await store.listAudit({ transactionId: job.transaction_id }) : [];
+    const seen = new Set<string>();
+    return [...byTx, ...byJob]
+      .filter((e) => (seen.has(e.event_id) ? false : (seen.add(e.event_id), true)))
+      .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
+  }
+}

@@ -1,0 +1,148 @@
+import type { DestinationConfig } from '../config';
+import type { Destination, ExistingContent, ImpactDescription } from '../destinations/types';
+import { ExportError } from '../errors';
+import type { AssembledContent, FormattedContent, Metadata, PreviewRendered, ValidationResult } from '../model';
+import { assemble } from '../pipeline/assemble';
+import { buildPreview } from '../pipeline/preview';
+import { transform } from '../pipeline/transform';
+import { cleanContent, validate } from '../pipeline/validate';
+import { redactSecrets } from '../governance/redact';
+import type { ExportChoices, ExportSource, Stage } from '../protocol';
+import type { TemplateDefinition } from '../templates/types';
+import type { AppState } from './state';
+import { slugOf, suggestFilename, suggestTitle } from './suggest';
+import { sameApartFromExportTime, shiftedClock } from './unchanged';
+import type { Transcripts } from './transcripts';
+
+/** An export as the application takes it: a typed source plus the choices; `outDir`/`batchId` come from the CLI. */
+export interface ExportRequest extends ExportChoices {
+  source: ExportSource;
+  /** CLI `--out`: the local destination's folder for this export. */
+  outDir?: string;
+  batchId?: string;
+}
+
+export type StageTimes = Partial<Record<Stage, number>>;
+
+/** Stages 1–4 done: everything the review and the publish stage need. */
+export interface PreparedExport {
+  request: ExportRequest;
+  sourceLabel: string;
+  assembled: AssembledContent;
+  template: TemplateDefinition;
+  formatted: FormattedContent;
+  validation: ValidationResult;
+  preview: PreviewRendered;
+  destinationConfig: DestinationConfig;
+  destination: Destination;
+  existing: ExistingContent | undefined;
+  impact: ImpactDescription;
+  filename: string;
+  title: string;
+  redactions: number;
+  /** The existing file already holds this output, apart from the export time: nothing to write unless forced. */
+  unchanged: boolean;
+  stagesMs: StageTimes;
+}
+
+/** Runs stages 1–4 (assemble, transform, validate, preview) for a request. Writes nothing. */
+export async function prepareExport(
+  state: AppState,
+  transcripts: Transcripts,
+  request: ExportRequest,
+  signal?: AbortSignal,
+): Promise<PreparedExport> {
+  const stagesMs: StageTimes = {};
+  const timed = stageTimer(state, stagesMs);
+  const { transcript, label } = await timed('assemble', () => transcripts.load(request.source));
+  const template = await state.templates.get(request.template ?? state.config.defaultTemplate);
+  const destinationConfig = chooseDestination(state, request);
+  const assembled = await timed('assemble', () => assemble(transcript, label, selectionOf(request)));
+  const wholeSession = !request.messageIds?.length && !request.blockIds?.length;
+  const title = request.title?.trim() || suggestTitle(assembled, wholeSession);
+  let redactions = 0;
+  const formatted = await timed('transform', () => {
+    const output = transform(assembled, template, userMetadata(request, title), state.env.clock);
+    if (!request.redact) return output;
+    const redacted = redactSecrets(output.content);
+    redactions = redacted.redactions;
+    return { ...output, content: redacted.content };
+  });
+  const validation = await timed('validate', () => validate(formatted, template, { maxContentLength: state.config.limits.maxContentLength }));
+  const destination = await state.openDestination(destinationConfig, signal);
+  const { filename, existing, impact } = await timed('preview', async () => {
+    const chosen = request.filename
+      ? { filename: request.filename, existing: await destination.fetchExisting(request.filename, signal) }
+      : await suggestFilename(
+          { slug: slugOf(title), extension: template.extension },
+          { destinationId: destinationConfig.id, sessionId: assembled.sessionId, messageIds: assembled.messages.map((m) => m.id) },
+          destination,
+          state.store,
+          signal,
+        );
+    return { ...chosen, impact: await destination.describeImpact(chosen.filename, signal) };
+  });
+  const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
+  const unchanged =
+    existing !== undefined &&
+    (await timed('preview', () => {
+      const rendered = transform(assembled, template, userMetadata(request, title), shiftedClock(state.env.clock)).content;
+      const again = cleanContent(request.redact ? redactSecrets(rendered).content : rendered).content;
+      return sameApartFromExportTime(existing.content, validation.content, again);
+    }));
+  return {
+    request,
+    sourceLabel: label,
+    assembled,
+    template,
+    formatted,
+    validation,
+    preview,
+    destinationConfig,
+    destination,
+    existing,
+    impact,
+    filename,
+    title,
+    redactions,
+    unchanged,
+    stagesMs,
+  };
+}
+
+function stageTimer(state: AppState, stagesMs: StageTimes) {
+  return async <T>(stage: Stage, work: () => T | Promise<T>): Promise<T> => {
+    const start = state.env.clock.monotonic();
+    try {
+      return await work();
+    } finally {
+      stagesMs[stage] = (stagesMs[stage] ?? 0) + (state.env.clock.monotonic() - start);
+    }
+  };
+}
+
+function selectionOf(request: ExportRequest) {
+  return {
+    ...(request.sessionId === undefined ? {} : { sessionId: request.sessionId }),
+    ...(request.messageIds === undefined || request.messageIds.length === 0 ? {} : { messageIds: request.messageIds }),
+    ...(request.blockIds === undefined || request.blockIds.length === 0 ? {} : { blockIds: request.blockIds }),
+  };
+}
+
+function userMetadata(request: ExportRequest, title: string): Metadata {
+  const metadata: Metadata = { title };
+  if (request.author) metadata['author'] = request.author;
+  if (request.tags && request.tags.length > 0) metadata['tags'] = request.tags;
+  for (const [key, value] of Object.entries(request.meta ?? {})) metadata[key] = value;
+  return metadata;
+}
+
+/** The request's destination (or the default); `--out` retargets a local one. Restricted Mode is the Bin's rule. */
+function chooseDestination(state: AppState, request: ExportRequest): DestinationConfig {
+  const found = state.destinationConfig(request.destination ?? state.config.defaultDestination);
+  if (request.outDir === undefined) return found;
+  if (found.type !== 'local') {
+    throw new ExportError('INVALID_INPUT', `--out applies to local destinations; "${found.id}" is ${found.type}.`, { recoverable: false });
+  }
+  return { ...found, baseDir: request.outDir };
+}

@@ -1,0 +1,119 @@
+import { reviewToJson, type BinReview } from '../governance/review';
+import type { ParsedTranscript } from '../model';
+import type { AuditEvent, JobRecord } from '../store/types';
+import type { JobDetails, JobJson, PreviewResult, SessionsResult, TemplateSummary } from '../protocol';
+import { lineOfLocation } from '../sources/messagesAtLines';
+import type { TemplateSummary as RegistrySummary } from '../templates/types';
+import type { PreparedExport } from './prepare';
+import { roundStages } from './publishing';
+
+/**
+ * The seed §10 result shapes, made here and only here: the language server
+ * returns them and the CLI prints them (`--json`) or reads its text from
+ * them, so the two faces cannot drift. Their schemas are in protocol.ts.
+ */
+
+export function previewJson(prepared: PreparedExport, review: BinReview, durationMs?: number): PreviewResult {
+  const p = prepared.preview;
+  const { destinationConfig: destination } = prepared;
+  return {
+    transaction_id: review.transaction_id,
+    filename: prepared.filename,
+    template_id: prepared.template.id,
+    destination_id: destination.id,
+    destination: { id: destination.id, name: destination.name ?? destination.id, type: destination.type },
+    session_id: prepared.assembled.sessionId,
+    output: prepared.template.output,
+    content: prepared.validation.content,
+    content_preview: p.previewLines.join('\n'),
+    preview_lines: p.previewLines,
+    more_lines: p.moreLines,
+    existing_content: p.isUpdate ? (prepared.existing?.content ?? null) : null,
+    statistics: {
+      file_size_bytes: p.statistics.file_size_bytes,
+      token_count: p.statistics.token_count,
+      char_count: prepared.validation.content.length,
+      line_count: p.statistics.line_count,
+      message_count: prepared.assembled.stats.messageCount,
+      block_count: prepared.assembled.stats.blockCount,
+      ...(durationMs === undefined ? {} : { duration_ms: Math.round(durationMs * 1000) / 1000 }),
+      stages_ms: roundStages(prepared.stagesMs),
+    },
+    metadata: p.metadataSummary,
+    is_update: p.isUpdate,
+    unchanged: prepared.unchanged,
+    diff: p.diff ? { unified: p.diff.unified, additions: p.diff.additions, deletions: p.diff.deletions, truncated: p.diff.truncated } : null,
+    validation: {
+      passed: prepared.validation.valid,
+      valid: prepared.validation.valid,
+      errors: prepared.validation.errors,
+      warnings: prepared.validation.warnings.map((w) => ({ code: w.code, message: w.message })),
+    },
+    review: reviewToJson(review),
+  };
+}
+
+/** Names the job's template and destination as the settings know them now (the record keeps ids). */
+export interface JobNames {
+  /** Reads the names again (templates are files that may have changed). */
+  refresh(): Promise<void>;
+  templateName(id: string): string | undefined;
+  destination(id: string): { name: string; type: string } | undefined;
+}
+
+export function jobJson(job: JobRecord, names: JobNames): JobJson {
+  const { owner: _owner, ...record } = job;
+  const destination = names.destination(job.destination_id);
+  return {
+    id: job.job_id,
+    ...record,
+    template: { id: job.template_id, name: names.templateName(job.template_id) ?? job.template_id },
+    destination: {
+      id: job.destination_id,
+      name: destination?.name ?? job.destination_id,
+      type: job.destination_type ?? destination?.type ?? 'unknown',
+    },
+    destination_type: job.destination_type ?? destination?.type ?? 'unknown',
+    statistics: { token_count: job.token_count ?? null, char_count: job.char_count ?? null, duration_ms: job.duration_ms ?? null },
+  };
+}
+
+export function jobDetailsJson(job: JobRecord, audit: AuditEvent[], names: JobNames): JobDetails {
+  return { ...jobJson(job, names), audit_events: audit };
+}
+
+export function templateJson(t: RegistrySummary, trusted: boolean): TemplateSummary {
+  const enabled = t.source === 'builtin' || trusted;
+  return {
+    ...t,
+    file_extension: t.extension,
+    type: t.source === 'builtin' ? 'builtin' : 'custom',
+    enabled,
+    ...(enabled ? {} : { reason: 'A workspace template is code: it runs only in a trusted workspace (Restricted Mode).' }),
+  };
+}
+
+/** Sessions and messages of a transcript, each message with its line and a one-line preview. */
+export function sessionsResult(parsed: ParsedTranscript): SessionsResult {
+  const short = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ');
+  return {
+    format: parsed.format,
+    sessions: parsed.sessions.map((session) => ({
+      id: session.id,
+      title: session.title ?? null,
+      messages: session.messages.map((m) => {
+        const line = lineOfLocation(m.location);
+        return {
+          id: m.id,
+          role: m.role,
+          created_at: m.createdAt,
+          agent_id: m.agentId ?? null,
+          surface: m.surface,
+          ...(line === undefined ? {} : { line }),
+          preview: short(m.content),
+          blocks: m.blocks.map((b) => ({ id: b.id, kind: b.kind, preview: short(b.content) })),
+        };
+      }),
+    })),
+  };
+}

@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { destinationsOf, type DestinationConfig, type ExportConfig } from '../config';
+import type { Clock } from '../clock';
+import { createDestination, descriptorOf } from '../destinations/registry';
+import type { Destination } from '../destinations/types';
+import { ExportError } from '../errors';
+import { createRateLimiter, type RateLimiter } from '../pipeline/rateLimiter';
+import type { JobStatus, Store } from '../store/types';
+import { createTemplateRegistry, type TemplateRegistry } from '../templates/registry';
+
+/**
+ * What every application call reads: the settings, the workspace's trust,
+ * the store and what is built from them. Settings and trust change while
+ * the process runs; each call reads the state as it is then, and what was
+ * built from the old settings is rebuilt — the open reviews are not.
+ */
+
+export interface AppEnvironment {
+  workspaceRoot: string;
+  actor: string;
+  clock: Clock;
+  builtinTemplatesDir: string;
+  /** Reads a destination credential (SecretStorage in VS Code, the environment in the CLI). */
+  getSecret(destinationId: string, field: string): Promise<string | undefined>;
+  /** Told when a job is created or changes status (the language server's live history). */
+  onJobChanged?: (job: { jobId: string; status: JobStatus }) => void;
+  /** Waits for retries and rate limits (tests pass a fake). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface Trust {
+  trusted: boolean;
+  /** Destination ids defined by the workspace (not the user's settings). */
+  workspaceDestinationIds: ReadonlySet<string>;
+}
+
+export class AppState {
+  private built: { templates: TemplateRegistry; rateLimiter: RateLimiter } | undefined;
+
+  constructor(
+    readonly env: AppEnvironment,
+    private currentConfig: ExportConfig,
+    private currentTrust: Trust,
+    private currentStore: { store: Store; dataDir: string },
+    /** Records a credential access (never the value) in the security log. */
+    private readonly auditSecret: (destinationId: string, field: string, found: boolean) => Promise<void>,
+  ) {}
+
+  get config(): ExportConfig {
+    return this.currentConfig;
+  }
+  get trust(): Trust {
+    return this.currentTrust;
+  }
+  get store(): Store {
+    return this.currentStore.store;
+  }
+  /** This machine's data folder (rollback data of local exports lives here). */
+  get dataDir(): string {
+    return this.currentStore.dataDir;
+  }
+  get templates(): TemplateRegistry {
+    return this.derived().templates;
+  }
+  get rateLimiter(): RateLimiter {
+    return this.derived().rateLimiter;
+  }
+
+  update(change: { config?: ExportConfig; trust?: Trust; store?: { store: Store; dataDir: string } }): void {
+    if (change.config) this.currentConfig = change.config;
+    if (change.trust) this.currentTrust = change.trust;
+    if (change.store) this.currentStore = change.store;
+    if (change.config || change.trust) this.built = undefined;
+  }
+
+  destinations(): DestinationConfig[] {
+    return destinationsOf(this.currentConfig);
+  }
+
+  /** A configured destination by id; DESTINATION_NOT_FOUND names the ones there are. */
+  destinationConfig(id: string): DestinationConfig {
+    const all = this.destinations();
+    const found = all.find((d) => d.id === id);
+    if (found) return found;
+    throw new ExportError('DESTINATION_NOT_FOUND', `Unknown destination "${id}". Configured: ${all.map((d) => d.id).join(', ')}.`, {
+      details: { available: all.map((d) => d.id) },
+      recoverable: false,
+    });
+  }
+
+  /** Why a destination may not be used now (Restricted Mode), or undefined. */
+  destinationUnavailable(config: DestinationConfig): string | undefined {
+    if (!descriptorOf(config.type)) return `Type "${config.type}" is not available in this version.`;
+    const workspaceDefined = this.currentTrust.workspaceDestinationIds.has(config.id);
+    if (workspaceDefined && !this.currentTrust.trusted) return 'Defined by this workspace, which is not trusted (Restricted Mode).';
+    return undefined;
+  }
+
+  async openDestination(config: DestinationConfig, signal?: AbortSignal): Promise<Destination> {
+    return createDestination(config, {
+      workspaceRoot: this.env.workspaceRoot,
+      dataDir: this.dataDir,
+      getSecret: (id, field) => this.secret(id, field),
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  async secret(destinationId: string, field: string): Promise<string | undefined> {
+    const value = await this.env.getSecret(destinationId, field);
+    await this.auditSecret(destinationId, field, value !== undefined);
+    return value;
+  }
+
+  private derived(): { templates: TemplateRegistry; rateLimiter: RateLimiter } {
+    if (this.built) return this.built;
+    const { config } = this;
+    this.built = {
+      templates: createTemplateRegistry({
+        builtinDir: this.env.builtinTemplatesDir,
+        workspaceDir: resolve(this.env.workspaceRoot, config.templatesDir),
+        trusted: this.currentTrust.trusted,
+        cacheTtlMs: config.limits.templateCacheTtlMs,
+      }),
+      rateLimiter: createRateLimiter(config.rateLimits, this.env.sleep ? { sleep: this.env.sleep } : {}),
+    };
+    return this.built;
+  }
+}

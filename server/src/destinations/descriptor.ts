@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { ID_PATTERN, ID_RULE, type RiskLevel } from '../protocolLimits';
+import type { SecretField } from '../protocol';
+import type { Destination } from './types';
+
+/**
+ * One destination type, described once (issue 9): its settings entry, its
+ * risk, whether it leaves the machine, the credentials it asks for and how
+ * to build it. Config validation, the Bin's risk, the registry, the client's
+ * credential prompts and the Restricted Mode rule all read this.
+ */
+
+export interface DestinationContext {
+  workspaceRoot: string;
+  /** This machine's data folder: what a destination keeps for rollback goes here, never beside the exports. */
+  dataDir: string;
+  /** Reads a credential (SecretStorage in VS Code, the environment in the CLI); the access is audited. */
+  getSecret(destinationId: string, field: string): Promise<string | undefined>;
+  /** Cancels connection attempts of a destination being built. */
+  signal?: AbortSignal;
+}
+
+/** Fields every destination entry has. `allowedUsers` limits who may export there (the Bin checks it). */
+export const destinationBaseFields = {
+  id: z.string().regex(ID_PATTERN, ID_RULE),
+  name: z.string().optional(),
+  allowedUsers: z.array(z.string().min(1)).optional(),
+};
+
+export interface DestinationDescriptor<Config extends { id: string; type: string }> {
+  type: Config['type'];
+  configSchema: z.ZodType<Config, unknown>;
+  risk: RiskLevel;
+  /** True when an export leaves this machine: secrets block it, and it is an external export in the audit. */
+  remote: boolean;
+  secretFields: SecretField[];
+  /** Builds the destination; remote SDKs are imported here, only when a destination of the type is used. */
+  create(config: Config, context: DestinationContext): Promise<Destination>;
+  /** Drops rollback data kept in the data folder that no job in `keep` (their `rollback.previous`) needs any more. */
+  pruneRollbackData?(dataDir: string, keep: ReadonlySet<string>): Promise<void>;
+}
+
+export function defineDestination<Config extends { id: string; type: string }>(
+  descriptor: DestinationDescriptor<Config>,
+): DestinationDescriptor<Config> {
+  return descriptor;
+}

@@ -1,0 +1,46 @@
+import { homedir } from 'node:os';
+import type { ExportConfig } from '../config';
+import { openFileStore } from './fileStore';
+import { resolveStoreDir } from './paths';
+import type { Store } from './types';
+
+/**
+ * Opens the store the config's `store` entry names (DESIGN.md §8): the
+ * embedded file store today, the TiDB team store next. A store opened here
+ * has recovered the jobs a crashed process left running.
+ */
+
+export interface StoreLocation {
+  /** The CLI's `--store` flag (wins over the config's storePath). */
+  flag?: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+/** This machine's data folder: the embedded store's folder, and where rollback data is kept whatever the store. */
+export function dataDirOf(config: ExportConfig, where: StoreLocation): string {
+  const chosen = where.flag ?? config.storePath;
+  return resolveStoreDir({ ...(chosen ? { flag: chosen } : {}), env: where.env, cwd: where.cwd, platform: process.platform, homedir: homedir() });
+}
+
+/** Which store a config means; equal keys mean the same store (nothing to reopen). */
+export function storeKey(config: ExportConfig, where: StoreLocation): string {
+  return `${config.store.type}:${dataDirOf(config, where)}`;
+}
+
+export interface OpenedStore {
+  key: string;
+  store: Store;
+  dataDir: string;
+}
+
+const OPENERS: Record<ExportConfig['store']['type'], (dataDir: string) => Promise<Store>> = {
+  embedded: async (dataDir) => openFileStore(dataDir),
+};
+
+export async function openStore(config: ExportConfig, where: StoreLocation): Promise<OpenedStore> {
+  const dataDir = dataDirOf(config, where);
+  const store = await OPENERS[config.store.type](dataDir);
+  await store.recoverInterrupted();
+  return { key: storeKey(config, where), store, dataDir };
+}
