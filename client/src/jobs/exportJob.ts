@@ -34,6 +34,7 @@ export async function runExportJob(ctx: Ctx, transactionId: string, options: Exp
       ctx.logger.warn(`Ignored a malformed progress report of transaction ${transactionId}.`);
       return;
     }
+    ctx.logger.debug(`Progress of ${options.filename}: ${value.kind}${value.kind === 'end' ? '' : ` ${value.stage}${value.kind === 'report' && value.step ? `/${value.step}` : ''}`}${value.message ? ` — ${value.message}` : ''}`);
     notification.update(value);
     options.onProgress?.(value);
     ctx.history.refreshSoon();
