@@ -3,7 +3,7 @@ import type { Credentials } from './credentials/credentials';
 import type { HistoryView } from './history/historyView';
 import type { Logger, MemorySink } from './logging/logger';
 import { ReviewPanel } from './panel/reviewPanel';
-import type { ServerConnection } from './server/serverConnection';
+import type { ServerConnection } from './languageClient/serverConnection';
 
 /**
  * What `activate()` returns (`vscode.extensions.getExtension(...).exports`).

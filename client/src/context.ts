@@ -2,7 +2,7 @@ import type * as vscode from 'vscode';
 import type { Credentials } from './credentials/credentials';
 import type { HistoryView } from './history/historyView';
 import type { Logger } from './logging/logger';
-import type { ServerConnection } from './server/serverConnection';
+import type { ServerConnection } from './languageClient/serverConnection';
 import type { RunningJobs } from './ui/runningJobs';
 import type { VirtualDocuments } from './ui/virtualDocuments';
 import type { TrustState } from './workspaceTrust';

@@ -7,14 +7,15 @@ import { vscodeGitHubSessions } from './credentials/githubSessions';
 import { channelSink } from './logging/logChannel';
 import { HistoryView } from './history/historyView';
 import { Logger, MemorySink } from './logging/logger';
-import { sendTrust, startServer, type ServerConnection } from './server/serverConnection';
+import { sendTrust, startServer, type ServerConnection } from './languageClient/serverConnection';
 import { RunningJobs } from './ui/runningJobs';
 import { VIRTUAL_SCHEME, VirtualDocuments } from './ui/virtualDocuments';
 import { TrustState } from './workspaceTrust';
 
 /**
- * Activation: wire things up and return. The language server starts in the
- * background (commands wait for it), so activate() stays well under 100 ms.
+ * Activation: wire things up and return. The language client starts the
+ * server in the background (commands wait for it), so activate() stays well
+ * under 100 ms.
  */
 
 let server: ServerConnection | undefined;

@@ -338,7 +338,8 @@ export function toPanelTemplate(t: TemplateSummary): PanelTemplate {
   return { id: t.id, name: t.name, output: outputKindOf(t.output), source: t.source, valid: t.valid, ...(t.problem ? { problem: t.problem } : {}) };
 }
 
-export function toPanelDestination(d: DestinationSummary): PanelDestination {
+/** What the panel shows of a destination (the server's summary, or one the client lists while Restricted Mode hides it). */
+export function toPanelDestination(d: Pick<DestinationSummary, 'id' | 'name' | 'type' | 'enabled' | 'reason'>): PanelDestination {
   return { id: d.id, name: d.name, type: d.type, enabled: d.enabled, ...(d.reason ? { reason: d.reason } : {}) };
 }
 

@@ -48,7 +48,8 @@ export const historyStatusFilterArgs = z.object({ status: z.optional(z.nullable(
 
 export const historyDestinationFilterArgs = z.object({ destinationId: z.optional(z.nullable(id)) });
 
-export const newTemplateArgs = z.object({ name: z.optional(id), open: z.optional(z.boolean()) });
+/** `accept: true` accepts the Bin's review without the dialog (like the CLI's --yes). */
+export const newTemplateArgs = z.object({ name: z.optional(id), open: z.optional(z.boolean()), accept: z.optional(z.boolean()) });
 
 export const destinationArgs = z.object({ destinationId: z.optional(id) });
 

@@ -1,12 +1,16 @@
 import * as vscode from 'vscode';
-import type { DestinationSummary } from '../../../server/src/protocol';
 import type { CmdFactory, Ctx } from '../context';
-import { checkCredentialValue, credentialFieldsFor, needsCredential } from '../credentials/credentialFields';
+import { checkCredentialValue, type SecretField } from '../credentials/credentialFields';
 import { setCredential, type CredentialPrompts, type SetCredentialOutcome } from '../credentials/setCredentialFlow';
-import { listDestinations } from '../ui/exportPrompts';
+import { listDestinations, type ListedDestination } from '../ui/exportPrompts';
 import { clearCredentialArgs, parseArgs, setCredentialArgs } from './args';
 
-/** Set / Clear Destination Credential: SecretStorage, keyed by destination id and field. */
+/**
+ * Set / Clear Destination Credential: SecretStorage, keyed by destination id
+ * and field; the fields are those the server lists for the destination.
+ */
+
+type CredentialDestination = ListedDestination & { secretFields: SecretField[] };
 
 const prompts: CredentialPrompts = {
   async pickGitHubMethod(name) {
@@ -37,14 +41,15 @@ const prompts: CredentialPrompts = {
 };
 
 /** The destination named by id, or one picked among those that take a credential. */
-async function chooseDestination(ctx: Ctx, destinationId: string | undefined, purpose: string): Promise<DestinationSummary | undefined> {
-  const all = await listDestinations(ctx);
+async function chooseDestination(ctx: Ctx, destinationId: string | undefined, purpose: string): Promise<CredentialDestination | undefined> {
+  // A destination Restricted Mode hides from the server has no known fields.
+  const all = (await listDestinations(ctx)).map((d) => ({ ...d, secretFields: d.secretFields ?? [] }));
   if (destinationId) {
     const found = all.find((d) => d.id === destinationId);
     if (!found) void vscode.window.showErrorMessage(`There is no destination "${destinationId}".`);
     return found;
   }
-  const candidates = all.filter((d) => needsCredential(d.type));
+  const candidates = all.filter((d) => d.secretFields.length > 0);
   if (candidates.length === 0) {
     const open = 'Open Settings';
     const choice = await vscode.window.showInformationMessage(
@@ -90,7 +95,7 @@ export const clearDestinationCredential: CmdFactory = (ctx) => async (arg?: unkn
   const args = parseArgs(clearCredentialArgs, arg, 'Clear Destination Credential');
   const destination = await chooseDestination(ctx, args.destinationId, 'Clear Destination Credential');
   if (!destination) return { status: 'cancelled' };
-  const fields = args.field ? [args.field] : credentialFieldsFor(destination.type).map((f) => f.field);
+  const fields = args.field ? [args.field] : destination.secretFields.map((f) => f.field);
   const cleared: string[] = [];
   for (const field of fields) if (await ctx.credentials.clear(destination.id, field)) cleared.push(field);
   void vscode.window.showInformationMessage(

@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
-import { TestDestinationRequest, type DestinationSummary } from '../../../server/src/protocol';
+import { TestDestinationRequest } from '../../../server/src/protocol';
 import type { CmdFactory, Ctx } from '../context';
-import { credentialFieldsFor, needsCredential } from '../credentials/credentialFields';
-import { findDestination, listDestinations, pickDestination } from '../ui/exportPrompts';
+import { findDestination, listDestinations, pickDestination, type ListedDestination } from '../ui/exportPrompts';
 import { showError } from '../ui/notify';
 import { destinationArgs, parseArgs } from './args';
 
@@ -17,7 +16,7 @@ export const testDestination: CmdFactory = (ctx) => async (arg?: unknown): Promi
   return runTest(ctx, destination);
 };
 
-async function runTest(ctx: Ctx, destination: DestinationSummary): Promise<TestOutcome> {
+async function runTest(ctx: Ctx, destination: ListedDestination): Promise<TestOutcome> {
   try {
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Testing ${destination.name}…` },
@@ -36,7 +35,7 @@ async function runTest(ctx: Ctx, destination: DestinationSummary): Promise<TestO
 
 export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown> => {
   const destinations = await listDestinations(ctx);
-  type Item = vscode.QuickPickItem & { destination?: DestinationSummary };
+  type Item = vscode.QuickPickItem & { destination?: ListedDestination };
   const items: Item[] = [];
   for (const d of destinations) {
     items.push({
@@ -58,7 +57,7 @@ export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown
   type Action = 'test' | 'set' | 'clear';
   const actions: (vscode.QuickPickItem & { action: Action })[] = [
     { label: '$(debug-start) Test Connection', action: 'test' },
-    ...(needsCredential(destination.type) ? [{ label: '$(key) Set Credential…', description: 'stored in SecretStorage', action: 'set' as const }] : []),
+    ...(secretFieldsOf(destination).length > 0 ? [{ label: '$(key) Set Credential…', description: 'stored in SecretStorage', action: 'set' as const }] : []),
     ...(stored.length > 0 ? [{ label: '$(trash) Clear Credential', action: 'clear' as const }] : []),
   ];
   const action = await vscode.window.showQuickPick(actions, { title: `DevGuide Export: ${destination.name}` });
@@ -74,15 +73,20 @@ export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown
   }
 };
 
-async function storedFields(ctx: Ctx, destination: DestinationSummary): Promise<string[]> {
+async function storedFields(ctx: Ctx, destination: ListedDestination): Promise<string[]> {
   const stored: string[] = [];
-  for (const f of credentialFieldsFor(destination.type)) if (await ctx.credentials.has(destination.id, f.field)) stored.push(f.field);
+  for (const f of secretFieldsOf(destination)) if (await ctx.credentials.has(destination.id, f.field)) stored.push(f.field);
   return stored;
 }
 
-async function credentialStatus(ctx: Ctx, destination: DestinationSummary): Promise<string> {
-  if (!needsCredential(destination.type)) return 'No credential needed';
+async function credentialStatus(ctx: Ctx, destination: ListedDestination): Promise<string> {
+  if (secretFieldsOf(destination).length === 0) return 'No credential needed';
   const stored = await storedFields(ctx, destination);
   if (stored.length > 0) return `$(key) Credential stored (${stored.join(', ')})`;
   return destination.type === 'github' ? 'Uses your GitHub sign-in unless a token is stored' : '$(warning) No credential stored';
+}
+
+/** The credentials the server lists for it (none known for one Restricted Mode hides from the server). */
+function secretFieldsOf(destination: ListedDestination): readonly { field: string }[] {
+  return destination.secretFields ?? [];
 }

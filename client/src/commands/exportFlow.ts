@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import {
-  CreateJobRequest,
   exportRequestOfJob,
   GetJobRequest,
   PreviewExportRequest,
@@ -11,9 +10,10 @@ import {
   type PreviewResult,
 } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
+import { runExportJob, type JobResult } from '../jobs/exportJob';
 import { openReviewPanel } from '../panel/openReviewPanel';
 import type { ReviewPanelOptions } from '../panel/reviewPanel';
-import { toUserFacingError } from '../server/serverErrors';
+import { toUserFacingError } from '../languageClient/serverErrors';
 import { askTags, askTitle, findDestination, listDestinations, pickDestination, pickTemplate } from '../ui/exportPrompts';
 import { showError } from '../ui/notify';
 import { openOutput, openOutputLabel } from '../ui/openOutput';
@@ -129,16 +129,13 @@ export async function closeReview(ctx: Ctx, transactionId: string, reason: strin
 }
 
 async function runJob(ctx: Ctx, preview: PreviewResult, destinationName: string): Promise<ExportOutcome> {
-  const done = ctx.runningJobs.begin(preview.filename);
   ctx.logger.info(`Exporting ${preview.filename} to ${preview.destination_id} (transaction ${preview.transaction_id}).`);
-  let result;
+  let result: JobResult;
   try {
-    result = await ctx.server.request(CreateJobRequest.type, { transactionId: preview.transaction_id, explicit: true });
+    result = await runExportJob(ctx, preview.transaction_id, { filename: preview.filename });
   } catch (thrown) {
     const error = showError(ctx, thrown, { prefix: 'Export failed' });
     return { status: 'failed', ...error };
-  } finally {
-    done();
   }
   const { job } = result;
   if (result.error) {

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { FindMessagesAtLinesRequest, ListSessionsRequest, type LineRange, type MessagesAtLinesResult, type SessionsResult } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
-import { isNotATranscript, toUserFacingError } from '../server/serverErrors';
+import { isNotATranscript, toUserFacingError } from '../languageClient/serverErrors';
 import { selectedLines } from '../transcript/selection';
 import { pickMessages, pickSession } from '../ui/messagePicker';
 import type { ExportTarget } from './exportFlow';

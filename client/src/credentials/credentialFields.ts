@@ -1,54 +1,14 @@
+import type { DestinationSummary } from '../../../server/src/protocol';
+
 /**
- * Which credential each destination type asks for, under which field name
- * (the server's devguide/getSecret asks by destination id + field), and how
- * to ask a person for it. Pure data.
+ * The client's side of destination credentials: where one is kept in
+ * SecretStorage, and whether a typed-in value can be right. Which fields a
+ * destination asks for comes from the server (DestinationSummary.secretFields).
+ * Pure.
  */
 
-export interface CredentialField {
-  field: string;
-  /** Shown in pickers and messages. */
-  label: string;
-  prompt: string;
-  placeHolder: string;
-  /** JSON documents (OAuth client / token) must parse. */
-  json?: boolean;
-}
-
-export const CREDENTIAL_FIELDS: Readonly<Record<string, readonly CredentialField[]>> = {
-  github: [
-    {
-      field: 'token',
-      label: 'personal access token',
-      prompt: 'A GitHub personal access token with the "repo" scope (Contents: read and write; Pull requests for pull-request mode).',
-      placeHolder: 'github_pat_… or ghp_…',
-    },
-  ],
-  tidb: [
-    {
-      field: 'password',
-      label: 'database password',
-      prompt: 'The password of the destination\'s database user.',
-      placeHolder: 'password',
-    },
-  ],
-  drive: [
-    {
-      field: 'credentials',
-      label: 'OAuth credentials',
-      prompt: 'Google OAuth credentials as JSON (an authorized-user or service-account JSON), or an OAuth access token.',
-      placeHolder: '{"type": "authorized_user", …} or ya29.…',
-      json: true,
-    },
-  ],
-};
-
-export function credentialFieldsFor(destinationType: string): readonly CredentialField[] {
-  return CREDENTIAL_FIELDS[destinationType] ?? [];
-}
-
-export function needsCredential(destinationType: string): boolean {
-  return credentialFieldsFor(destinationType).length > 0;
-}
+/** One credential a destination asks for, and how to ask a person for it. */
+export type SecretField = DestinationSummary['secretFields'][number];
 
 /** The SecretStorage key of one credential: per destination id and field. */
 export function secretKey(destinationId: string, field: string): string {
@@ -56,7 +16,7 @@ export function secretKey(destinationId: string, field: string): string {
 }
 
 /** Checks a typed-in value; returns a message when it cannot be right. */
-export function checkCredentialValue(field: CredentialField, value: string): string | undefined {
+export function checkCredentialValue(field: Pick<SecretField, 'json'>, value: string): string | undefined {
   const trimmed = value.trim();
   if (trimmed === '') return 'Enter a value, or press Escape to cancel.';
   if (/\s/.test(trimmed) && !field.json) return 'The value has spaces in it; paste it without them.';

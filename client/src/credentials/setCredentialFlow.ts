@@ -1,15 +1,16 @@
-import { checkCredentialValue, credentialFieldsFor, type CredentialField } from './credentialFields';
+import { checkCredentialValue, type SecretField } from './credentialFields';
 import type { Credentials } from './credentials';
 
 /**
  * "Set Destination Credential" as steps over small UI seams (no `vscode`):
  * for GitHub the signed-in account is offered first and a personal access
- * token second; other types ask for their field's value.
+ * token second; other types ask for their field's value. The fields are the
+ * destination's own, as the server lists them.
  */
 
 export interface CredentialPrompts {
   pickGitHubMethod(destinationName: string): Promise<'account' | 'token' | undefined>;
-  askValue(field: CredentialField, destinationName: string): Promise<string | undefined>;
+  askValue(field: SecretField, destinationName: string): Promise<string | undefined>;
   warn(message: string): void;
 }
 
@@ -26,12 +27,12 @@ export type SetCredentialOutcome =
   | { status: 'unsupported'; message: string };
 
 export async function setCredential(
-  destination: { id: string; type: string; name: string },
+  destination: { id: string; type: string; name: string; secretFields: readonly SecretField[] },
   credentials: Credentials,
   prompts: CredentialPrompts,
   preset: CredentialPreset = {},
 ): Promise<SetCredentialOutcome> {
-  const fields = credentialFieldsFor(destination.type);
+  const fields = destination.secretFields;
   const field = preset.field ? fields.find((f) => f.field === preset.field) : fields[0];
   if (!field) {
     return {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
-import { toUserFacingError } from '../server/serverErrors';
+import { toUserFacingError } from '../languageClient/serverErrors';
 import {
   groupByDay,
   jobContextValue,

@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import { ListJobsRequest } from '../../../server/src/protocol';
 import type { Logger } from '../logging/logger';
-import type { ServerConnection } from '../server/serverConnection';
+import type { ServerConnection } from '../languageClient/serverConnection';
 import { filterDescription, filterMessage, HISTORY_LIMIT, isFiltered, type HistoryFilter } from './historyModel';
 import { HistoryTree, type HistoryLoad, type HistoryNode } from './historyTree';
 
 /**
  * The Export History view (its own activity-bar container): the tree, its
  * filter shown as the view's description, and live updates — the server's
- * devguide/jobsChanged and the work-done progress of running jobs both
+ * devguide/jobsChanged and the progress of running jobs (refreshSoon) both
  * trigger a (coalesced) refresh.
  */
 
@@ -44,7 +44,6 @@ export class HistoryView implements vscode.Disposable {
         this.showMessage();
       }),
       server.onJobsChanged(() => this.refreshSoon()),
-      server.onJobProgress(() => this.refreshSoon()),
     );
     void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT, false);
   }
@@ -85,7 +84,8 @@ export class HistoryView implements vscode.Disposable {
     await vscode.commands.executeCommand(`${HISTORY_VIEW_ID}.focus`);
   }
 
-  private refreshSoon(): void {
+  /** A refresh shortly, with whatever else arrives meanwhile (a running job reports its stages). */
+  refreshSoon(): void {
     if (this.timer) return;
     this.timer = setTimeout(() => this.refresh(), REFRESH_DELAY_MS);
   }

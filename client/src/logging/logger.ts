@@ -1,7 +1,7 @@
 /**
- * The extension's one way to write a log line. Every line — ours and the
- * language server's (its window/logMessage and stray stdout/stderr lines,
- * see client/src/server/serverMessages.ts and serverConnection.ts) — passes
+ * The extension's one way to write a log line. Every line — ours, and all
+ * that vscode-languageclient writes: the server's window/logMessage, its
+ * stray stdout/stderr lines, message traces (see loggerChannel.ts) — passes
  * `scrub` before any sink sees it, so a credential that was set or handed
  * to the server this session never reaches the "DevGuide Export" output
  * channel.

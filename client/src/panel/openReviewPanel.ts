@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import {
-  CreateJobRequest,
   ListTemplatesRequest,
   PreviewExportRequest,
   RejectReviewRequest,
@@ -9,19 +8,20 @@ import {
   type PreviewResult,
 } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
-import type { ProgressValue } from '../server/progressClaims';
-import { toUserFacingError } from '../server/serverErrors';
+import { runExportJob } from '../jobs/exportJob';
+import { panelStageOf, progressMessage } from '../jobs/jobProgress';
+import { toUserFacingError } from '../languageClient/serverErrors';
 import { listDestinations } from '../ui/exportPrompts';
 import { openOutput } from '../ui/openOutput';
 import { openContent, openDiff } from '../ui/reviewDocuments';
 import { ReviewPanel, type ReviewPanelOptions } from './reviewPanel';
-import type { ReviewOutcome, ReviewPanelDeps, Stage } from './types';
+import type { ReviewOutcome, ReviewPanelDeps } from './types';
 
 /**
  * The interactive review step of every export: a ReviewPanel wired to the
  * language server. The panel opens while the server previews (the webview
  * loads meanwhile). Accept runs devguide/createJob; the panel shows the
- * server's work-done progress for that job, then the result.
+ * job's progress (the values on its own workDoneToken), then the result.
  *
  * Resolves undefined when the person closed the panel before the preview
  * arrived; rejects when the preview failed.
@@ -51,18 +51,16 @@ function panelDeps(ctx: Ctx): { deps: ReviewPanelDeps; remember: (preview: Previ
     accept: async (transactionId, progress) => {
       const filename = filenames.get(transactionId) ?? 'export';
       ctx.logger.info(`Exporting ${filename} (transaction ${transactionId}), accepted in the review panel.`);
-      const claim = ctx.server.claimProgress((value) => reportStage(value, progress));
-      const done = ctx.runningJobs.begin(filename);
-      try {
-        const result = await ctx.server.request(CreateJobRequest.type, { transactionId, explicit: true });
-        const { job } = result;
-        if (result.error) ctx.logger.error(`Export of ${job.filename} failed [${result.error.code}]`, result.error.message);
-        else ctx.logger.info(`Exported ${job.filename} to ${job.destination_id}: ${job.output_location ?? job.output_url ?? 'done'} (job ${job.job_id}).`);
-        return result;
-      } finally {
-        done();
-        claim.dispose();
-      }
+      const result = await runExportJob(ctx, transactionId, {
+        filename,
+        onProgress: (value) => {
+          if (value.kind !== 'end') progress(panelStageOf(value), progressMessage(value));
+        },
+      });
+      const { job } = result;
+      if (result.error) ctx.logger.error(`Export of ${job.filename} failed [${result.error.code}]`, result.error.message);
+      else ctx.logger.info(`Exported ${job.filename} to ${job.destination_id}: ${job.output_location ?? job.output_url ?? 'done'} (job ${job.job_id}).`);
+      return result;
     },
     reject: async (transactionId) => {
       await ctx.server.request(RejectReviewRequest.type, { transactionId, reason: 'rejected in the review panel' });
@@ -82,12 +80,6 @@ function panelDeps(ctx: Ctx): { deps: ReviewPanelDeps; remember: (preview: Previ
     log: (level, message) => ctx.logger[level](message),
   };
   return { deps, remember };
-}
-
-/** The server reports "publishing" at 60 % and "committing" at 90 % (lsp/exportHandlers.ts). */
-function reportStage(value: ProgressValue, progress: (stage: Stage, message: string) => void): void {
-  if (value.kind === 'end' || value.message === undefined) return;
-  progress((value.percentage ?? 0) >= 90 ? 'commit' : 'publish', value.message);
 }
 
 /** A review that ends without an export goes to the log (Accept logs its own result). */

@@ -116,7 +116,7 @@ export class ReviewController {
     this.host.post(this.initMessage());
   }
 
-  /** Stage progress of the accepted export (for integrators that track it outside `accept`). */
+  /** Stage progress of the accepted export: what deps.accept reports while the job runs. */
   reportProgress(stage: Stage, message: string): void {
     if (this.phase.kind !== 'running') return;
     this.phase = { kind: 'running', stage, message };

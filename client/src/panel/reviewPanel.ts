@@ -10,8 +10,8 @@
  */
 import * as vscode from 'vscode';
 import type { ExportRequestParams, PreviewResult } from '../../../server/src/protocol';
-import { isWebUrl, type HostMessage, type Stage } from '../../../webview/src/protocol';
-import { toUserFacingError } from '../server/serverErrors';
+import { isWebUrl, type HostMessage } from '../../../webview/src/protocol';
+import { toUserFacingError } from '../languageClient/serverErrors';
 import { buildPanelHtml, makeNonce } from './panelHtml';
 import { describeFirstRender, type HostTimes } from './renderTiming';
 import { ReviewController } from './reviewController';
@@ -204,11 +204,6 @@ export class ReviewPanel {
   /** The next final outcome (after a Retry, call again for the next one). */
   whenFinished(): Promise<ReviewOutcome> {
     return this.controller.whenFinished();
-  }
-
-  /** Stage progress of the accepted export, when it is tracked outside `deps.accept`. */
-  reportProgress(stage: Stage, message: string): void {
-    this.controller.reportProgress(stage, message);
   }
 
   reveal(): void {

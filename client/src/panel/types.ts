@@ -1,8 +1,9 @@
 import type { ErrorJson as ErrorInfo } from '../../../server/src/protocol';
-import type { DestinationSummary, ExportRequestParams, PreviewResult } from '../../../server/src/protocol';
+import type { ExportRequestParams, PreviewResult } from '../../../server/src/protocol';
 import type { JobJson as JobRecord } from '../../../server/src/protocol';
 import type { TemplateSummary } from '../../../server/src/protocol';
 import type { PanelError, Stage } from '../../../webview/src/protocol';
+import type { ListedDestination } from '../ui/exportPrompts';
 
 export type { PanelError, Stage };
 
@@ -28,7 +29,7 @@ export interface ReviewPanelDeps {
   /** Opens the written file, commit, pull request or Drive file. */
   openResult(job: JobRecord): Promise<void>;
   listTemplates(): Promise<TemplateSummary[]>;
-  listDestinations(): Promise<DestinationSummary[]>;
+  listDestinations(): Promise<ListedDestination[]>;
   /** devguide/retryJob for a failed job; without it, Retry previews the same request again. */
   retry?(job: JobRecord): Promise<PreviewResult>;
   /** Turns a thrown error into what a person reads; defaults to the LSP ResponseError reading of ui/serverErrors. */

@@ -51,24 +51,28 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
 }
 
 /**
+ * A destination as the pickers list it: the server's summary, or one of the
+ * workspace's own that Restricted Mode hides from the server — disabled, and
+ * with nothing known about its risk or credentials.
+ */
+export type ListedDestination = Omit<DestinationSummary, 'risk' | 'remote' | 'secretFields'> & Partial<Pick<DestinationSummary, 'risk' | 'remote' | 'secretFields'>>;
+
+/**
  * Destinations from the server, plus — in Restricted Mode — the workspace's
  * own, which VS Code hides from the server (and from the settings API):
  * listed as disabled, with why.
  */
-export async function listDestinations(ctx: Ctx): Promise<DestinationSummary[]> {
+export async function listDestinations(ctx: Ctx): Promise<ListedDestination[]> {
   const fromServer = await ctx.server.request(ListDestinationsRequest.type, {});
   if (ctx.trust.trusted) return fromServer;
   const known = new Set(fromServer.map((d) => d.id));
   const hidden = (await destinationsInWorkspaceFiles())
     .filter((d) => !known.has(d.id))
-    .map<DestinationSummary>((d) => ({
+    .map<ListedDestination>((d) => ({
       id: d.id,
       type: d.type,
       name: d.name,
-      // Shown disabled only: the server has not seen it, so its descriptor's risk and credentials are not known here.
-      risk: 'high',
-      remote: true,
-      secretFields: [],
+      // Shown disabled only: the server has not seen it, so its risk and credentials are not known here (ListedDestination).
       workspaceDefined: true,
       enabled: false,
       reason: 'Defined in this workspace\'s settings, which are not applied in Restricted Mode.',
@@ -76,11 +80,11 @@ export async function listDestinations(ctx: Ctx): Promise<DestinationSummary[]> 
   return [...fromServer, ...hidden];
 }
 
-export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Choose a destination'): Promise<DestinationSummary | undefined> {
+export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Choose a destination'): Promise<ListedDestination | undefined> {
   const destinations = await listDestinations(ctx);
   const preferred = settings.defaultDestination();
   const ordered = [...destinations].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  type Item = vscode.QuickPickItem & { destination: DestinationSummary };
+  type Item = vscode.QuickPickItem & { destination: ListedDestination };
   const items: Item[] = ordered.map((d) => ({
     label: `${d.enabled ? (DESTINATION_ICON[d.type] ?? '$(export)') : '$(circle-slash)'} ${d.name}`,
     description: [d.name !== d.id ? d.id : '', d.type, d.workspaceDefined ? 'workspace' : '', d.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
@@ -98,7 +102,7 @@ export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Cho
 }
 
 /** The destination named by id; refuses (and says why) when it is unknown or disabled. */
-export async function findDestination(ctx: Ctx, destinationId: string): Promise<DestinationSummary | undefined> {
+export async function findDestination(ctx: Ctx, destinationId: string): Promise<ListedDestination | undefined> {
   const found = (await listDestinations(ctx)).find((d) => d.id === destinationId);
   if (!found) {
     void vscode.window.showErrorMessage(`There is no destination "${destinationId}". Add it to the devguideExport.destinations setting.`);
@@ -107,7 +111,7 @@ export async function findDestination(ctx: Ctx, destinationId: string): Promise<
   return ensureEnabled(found) ? found : undefined;
 }
 
-function ensureEnabled(destination: DestinationSummary): boolean {
+function ensureEnabled(destination: ListedDestination): boolean {
   if (destination.enabled) return true;
   void explainRestrictedMode(`Destination "${destination.name}" is disabled: ${destination.reason ?? 'not available'}`);
   return false;

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
+import type { JobJson as JobRecord, JobStatus, ReviewJson } from '../../../server/src/protocol';
 
 /** Texts the UI shows for jobs. Pure, so tests can read them. */
 
@@ -50,4 +50,13 @@ export function outputTarget(job: Pick<JobRecord, 'output_location' | 'output_ur
   const location = job.output_location;
   if (location && (location.startsWith('/') || /^[A-Za-z]:[\\/]/.test(location))) return { kind: 'file', path: location };
   return undefined;
+}
+
+/** The Bin's review of a change as the Accept dialog's detail: risk, action, what it touches, warnings. */
+export function reviewDetail(review: Pick<ReviewJson, 'risk_level' | 'action' | 'affected_resources' | 'warnings'>): string {
+  const lines = [`Risk: ${review.risk_level} · ${review.action} ${review.affected_resources.join(', ')}`.trimEnd()];
+  if (review.warnings.length > 0) {
+    lines.push('', ...review.warnings.map((w) => `• ${w.message}${w.line === undefined ? '' : ` (line ${w.line})`}`));
+  }
+  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
-import { toUserFacingError, type UserFacingError } from '../server/serverErrors';
+import { toUserFacingError, type UserFacingError } from '../languageClient/serverErrors';
 
 /**
  * Errors shown to a person: the server's message, an action where one

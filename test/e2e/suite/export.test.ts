@@ -44,6 +44,10 @@ export function exportTests(): void {
       assert.doesNotMatch(written, /Plan the export rollback for GitHub\./, 'not the message on line 1');
       assert.match(written, /e2e, rollback/);
       assert.equal((await hooks()).runningJobs(), 0, 'the status bar item is gone once the job ended');
+      // The job's progress came on the client's own workDoneToken, with its stage said explicitly.
+      const progress = (await hooks()).logLines().filter((l) => l.startsWith(`[debug] Progress of ${outcome.filename}:`));
+      assert.ok(progress.some((l) => /: begin \w+/.test(l)), progress.join('\n') || 'no progress of the job was logged');
+      assert.ok(progress.some((l) => /: end\b/.test(l)), progress.join('\n'));
       // The history went to the workspace's own store, not the user data folder.
       assert.ok(readdirSync(inWorkspace('.devguide-store')).length > 0, 'the store is in the test workspace');
     });

@@ -94,15 +94,16 @@ export function historyTests(): void {
       const details = await vscode.commands.executeCommand<{ status: string; uri: string }>('devguideExport.showJobDetails', { jobId: completed.jobId });
       assert.equal(details.status, 'shown');
       const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(details.uri));
-      const parsed = JSON.parse(document.getText()) as { job: { job_id: string; status: string; content_hash: string }; audit: { action: string }[] };
-      assert.equal(parsed.job.job_id, completed.jobId);
-      assert.equal(parsed.job.status, 'completed');
-      assert.ok(parsed.audit.length > 0, 'the audit trail of the job');
+      // devguide/getJob's JobDetails: the job's fields and its audit_events.
+      const parsed = JSON.parse(document.getText()) as { job_id: string; status: string; content_hash: string; audit_events: { action: string }[] };
+      assert.equal(parsed.job_id, completed.jobId);
+      assert.equal(parsed.status, 'completed');
+      assert.ok(parsed.audit_events.length > 0, 'the audit trail of the job');
 
       const copied = await vscode.commands.executeCommand<{ status: string; hash: string }>('devguideExport.copyContentHash', { jobId: completed.jobId });
       assert.equal(copied.status, 'copied');
-      assert.equal(copied.hash, parsed.job.content_hash);
-      assert.equal(await vscode.env.clipboard.readText(), parsed.job.content_hash);
+      assert.equal(copied.hash, parsed.content_hash);
+      assert.equal(await vscode.env.clipboard.readText(), parsed.content_hash);
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 

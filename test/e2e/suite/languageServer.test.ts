@@ -5,10 +5,11 @@ import type { TemplateSummary } from '../../../server/src/templates/types';
 import { api, eventually, hooks, inWorkspace, openEditor, waitFor } from './helpers';
 
 /**
- * What the extension's own LSP client (client/src/server/) owns, through
- * the real server: completion and hover in a template, a setting reaching
- * the server without a reload, and the server restarting after its process
- * dies, with the open templates handed to the new one.
+ * What the extension's LSP client (vscode-languageclient, set up in
+ * client/src/languageClient/) owns, through the real server: completion and
+ * hover in a template, a setting reaching the server without a reload, and
+ * the server restarting after its process dies, with the open templates
+ * handed to the new one.
  */
 
 const TEMPLATE = ['---', 'name: Completion Check', 'output: markdown', '---', '# {{metadata.}}', '{{{content}}}', ''].join('\n');

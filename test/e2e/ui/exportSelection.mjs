@@ -53,7 +53,7 @@ export const tests = [
       assert.match(await result.innerText(), /Exported[\s\S]*Created ui-export\.md in local\.[\s\S]*exports\/ui-export\.md/i);
       assert.doesNotMatch(await panel.locator('#result-location').innerText(), /^file:/);
       await panel.locator('#open-result', { hasText: 'Open File' }).waitFor({ state: 'visible' });
-      // The job's progress notification (the server's work-done progress) closes once the job ends.
+      // The job's progress notification (JobProgress on the job's own token) closes once the job ends.
       await t.page.locator('.notification-toast', { hasText: 'publishing' }).waitFor({ state: 'hidden', timeout: 10_000 });
       await t.screenshot('exported');
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { exportSelectionArgs, exportTranscriptArgs, InvalidArgumentsError, parseArgs, setCredentialArgs } from '../../../client/src/commands/args';
-import { isNotATranscript, toUserFacingError } from '../../../client/src/server/serverErrors';
+import { isNotATranscript, toUserFacingError } from '../../../client/src/languageClient/serverErrors';
 import { destinationRefsOf, sameIds, workspaceDestinationIdsOf } from '../../../client/src/settingsValues';
 
 describe('client: command arguments, server errors, settings values', () => {

@@ -1,10 +1,18 @@
 import assert from 'node:assert/strict';
-import { checkCredentialValue, CREDENTIAL_FIELDS, secretKey } from '../../../client/src/credentials/credentialFields';
+import { checkCredentialValue, secretKey, type SecretField } from '../../../client/src/credentials/credentialFields';
 import { Credentials, SILENT_SESSION_TIMEOUT_MS, type GitHubSession, type GitHubSessions, type SecretStore } from '../../../client/src/credentials/credentials';
 import { setCredential, type CredentialPrompts } from '../../../client/src/credentials/setCredentialFlow';
 import { Logger, MemorySink } from '../../../client/src/logging/logger';
 
 const SECRET = 'ghp_unitTestSecretValue0123456789';
+
+// The fields come from the server's devguide/listDestinations (DestinationSummary.secretFields).
+const TOKEN: SecretField = { field: 'token', label: 'personal access token', prompt: 'A GitHub token.', placeHolder: 'ghp_…' };
+const PASSWORD: SecretField = { field: 'password', label: 'database password', prompt: 'The password.', placeHolder: 'password' };
+const DRIVE: SecretField = { field: 'credentials', label: 'OAuth credentials', prompt: 'OAuth JSON or a token.', placeHolder: '{…}', json: true };
+const GITHUB = { id: 'gh', type: 'github', name: 'GitHub', secretFields: [TOKEN] };
+const DB = { id: 'db', type: 'tidb', name: 'DB', secretFields: [PASSWORD] };
+const LOCAL = { id: 'local', type: 'local', name: 'Local', secretFields: [] };
 
 class FakeSecrets implements SecretStore {
   readonly values = new Map<string, string>();
@@ -118,7 +126,7 @@ describe('client: credentials', () => {
     const { credentials, secrets } = setup(github);
     await credentials.set('gh', 'token', SECRET);
     const ui = prompts({ method: 'account' });
-    const outcome = await setCredential({ id: 'gh', type: 'github', name: 'GitHub' }, credentials, ui);
+    const outcome = await setCredential(GITHUB, credentials, ui);
     assert.deepEqual(outcome, { status: 'github-account', account: 'octocat' });
     assert.deepEqual(ui.asked, ['method']);
     assert.equal(secrets.values.has(secretKey('gh', 'token')), false);
@@ -127,7 +135,7 @@ describe('client: credentials', () => {
   it('falls back to a personal access token when GitHub sign-in is unavailable', async () => {
     const { credentials, secrets } = setup(fakeGitHub({ interactive: 'no-provider' }));
     const ui = prompts({ method: 'account', value: `  ${SECRET} ` });
-    const outcome = await setCredential({ id: 'gh', type: 'github', name: 'GitHub' }, credentials, ui);
+    const outcome = await setCredential(GITHUB, credentials, ui);
     assert.deepEqual(outcome, { status: 'stored', field: 'token' });
     assert.deepEqual(ui.asked, ['method', 'value:token']);
     assert.equal(ui.warnings.length, 1);
@@ -137,22 +145,22 @@ describe('client: credentials', () => {
   it('the token path and given values skip the questions they answer', async () => {
     const { credentials } = setup();
     const ui = prompts({});
-    assert.deepEqual(await setCredential({ id: 'gh', type: 'github', name: 'GitHub' }, credentials, ui, { value: SECRET }), { status: 'stored', field: 'token' });
-    assert.deepEqual(await setCredential({ id: 'db', type: 'tidb', name: 'DB' }, credentials, ui, { value: 'pw-123456' }), { status: 'stored', field: 'password' });
+    assert.deepEqual(await setCredential(GITHUB, credentials, ui, { value: SECRET }), { status: 'stored', field: 'token' });
+    assert.deepEqual(await setCredential(DB, credentials, ui, { value: 'pw-123456' }), { status: 'stored', field: 'password' });
     assert.deepEqual(ui.asked, []);
   });
 
-  it('cancelling, unknown fields and destinations without credentials', async () => {
+  it('cancelling, unknown fields and destinations without credentials (the server lists none)', async () => {
     const { credentials } = setup();
-    assert.deepEqual(await setCredential({ id: 'gh', type: 'github', name: 'GitHub' }, credentials, prompts({})), { status: 'cancelled' });
-    assert.deepEqual(await setCredential({ id: 'db', type: 'tidb', name: 'DB' }, credentials, prompts({})), { status: 'cancelled' });
-    assert.equal((await setCredential({ id: 'local', type: 'local', name: 'Local' }, credentials, prompts({}))).status, 'unsupported');
-    assert.equal((await setCredential({ id: 'db', type: 'tidb', name: 'DB' }, credentials, prompts({}), { field: 'token', value: 'x' })).status, 'unsupported');
+    assert.deepEqual(await setCredential(GITHUB, credentials, prompts({})), { status: 'cancelled' });
+    assert.deepEqual(await setCredential(DB, credentials, prompts({})), { status: 'cancelled' });
+    assert.equal((await setCredential(LOCAL, credentials, prompts({}))).status, 'unsupported');
+    assert.equal((await setCredential(DB, credentials, prompts({}), { field: 'token', value: 'x' })).status, 'unsupported');
   });
 
   it('checks typed values: not empty, no spaces, JSON objects for Drive', () => {
-    const token = CREDENTIAL_FIELDS['github']![0]!;
-    const drive = CREDENTIAL_FIELDS['drive']![0]!;
+    const token = TOKEN;
+    const drive = DRIVE;
     assert.ok(checkCredentialValue(token, '  '));
     assert.ok(checkCredentialValue(token, 'ab cd'));
     assert.equal(checkCredentialValue(token, 'ghp_x'), undefined);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { JobJson as JobRecord } from '../../../server/src/protocol';
-import { jobLabel, outputTarget, parseTags } from '../../../client/src/ui/format';
+import { jobLabel, outputTarget, parseTags, reviewDetail } from '../../../client/src/ui/format';
 import { checkTemplateName, templateStarter } from '../../../client/src/ui/templateStarter';
 import { checkTemplateText } from '../../../server/src/templates/check';
 
@@ -53,5 +53,27 @@ describe('client: texts of jobs', () => {
     const issues = checkTemplateText(templateStarter('design-note'), { id: 'design-note', builtin: false });
     assert.deepEqual(issues, [], 'no errors and no warnings: diagnostics, helpers and a sample render all pass');
     assert.match(templateStarter('design-note'), /^---\nname: Design Note\n/);
+  });
+
+  it('describes a change review for the Accept dialog: risk, action, what it touches, warnings', () => {
+    const review = {
+      risk_level: 'critical' as const,
+      action: 'CREATE' as const,
+      affected_resources: ['/w/.devguide/templates/design-note.hbs'],
+      warnings: [
+        { code: 'SHARED_TEMPLATE', message: 'Everyone who uses this workspace will run this template.' },
+        { code: 'UNKNOWN_HELPER', message: 'Unknown helper "shout".', line: 7 },
+      ],
+    };
+    assert.equal(
+      reviewDetail(review),
+      [
+        'Risk: critical · CREATE /w/.devguide/templates/design-note.hbs',
+        '',
+        '• Everyone who uses this workspace will run this template.',
+        '• Unknown helper "shout". (line 7)',
+      ].join('\n'),
+    );
+    assert.equal(reviewDetail({ ...review, warnings: [] }), 'Risk: critical · CREATE /w/.devguide/templates/design-note.hbs');
   });
 });
