@@ -17,7 +17,7 @@ import type { JobStatus } from '../../../server/src/store/types';
 import type { Credentials } from '../credentials/credentials';
 import type { Logger } from '../logging/logger';
 import { loggerChannel } from '../logging/loggerChannel';
-import { settings, SETTINGS_SECTION } from '../settings';
+import { settings } from '../settings';
 import type { TrustSnapshot } from '../workspaceTrust';
 import { crashHandler } from './crashHandler';
 import { QuietLanguageClient } from './quietLanguageClient';
@@ -91,7 +91,9 @@ export function startServer(deps: ServerDeps): ServerConnection {
   let hasRun = false;
   const clientOptions: LanguageClientOptions = {
     documentSelector: TEMPLATE_SELECTOR,
-    synchronize: { configurationSection: SETTINGS_SECTION },
+    // Settings: the server registers for workspace/didChangeConfiguration of its
+    // section and pulls them (workspace/configuration); `synchronize` would send
+    // every change a second time (and is deprecated).
     diagnosticCollectionName: DIAGNOSTIC_COLLECTION,
     outputChannel: loggerChannel(deps.channel, logger),
     revealOutputChannelOn: RevealOutputChannelOn.Never,

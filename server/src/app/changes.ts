@@ -56,6 +56,18 @@ export class Changes {
     return { kind: 'template', path: change.path };
   }
 
+  /** True when the transaction is an open change of this kind. */
+  has(transactionId: string): boolean {
+    return this.open.has(transactionId);
+  }
+
+  /** A person declined the change. */
+  async reject(transactionId: string, reason?: string): Promise<null> {
+    this.open.delete(transactionId);
+    await this.bin.reject(transactionId, reason);
+    return null;
+  }
+
   /** The client saved (ok) or could not save an accepted destination change. */
   async finish(transactionId: string, ok: boolean, message?: string): Promise<null> {
     const change = this.open.get(transactionId);

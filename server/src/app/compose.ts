@@ -28,6 +28,8 @@ export interface App {
   /** New settings (and the store they name) for every later call; open reviews stay open. */
   configure(config: ExportConfig, store?: StoreAndData): void;
   setTrust(trust: Trust): void;
+  /** Declines an open review: an export's, or a template or destination change's. */
+  rejectReview(transactionId: string, reason?: string): Promise<null>;
   /** Closes what the open reviews hold; the store is the opener's to close. */
   dispose(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
     changes,
     configure: (config, store) => appState.update({ config, ...(store ? { store } : {}) }),
     setTrust: (trust) => appState.update({ trust }),
+    rejectReview: (transactionId, reason) => (changes.has(transactionId) ? changes.reject(transactionId, reason) : exports.reject(transactionId, reason)),
     dispose: () => reviews.dispose(),
   };
 }
