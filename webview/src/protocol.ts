@@ -18,7 +18,7 @@
  * uses only zod and `import type`, never `vscode` or DOM APIs.
  */
 import * as z from 'zod/mini';
-import { EXPORT_LIMITS, META_KEY_PATTERN as SHARED_META_KEY_PATTERN, type RiskLevel } from '../../server/src/protocolLimits';
+import { EXPORT_LIMITS, META_KEY_PATTERN as SHARED_META_KEY_PATTERN, STAGES, type RiskLevel, type Stage } from '../../server/src/protocolLimits';
 import type { OutputKind } from '../../server/src/model';
 import type { DestinationSummary, ExportRequestParams, PreviewResult } from '../../server/src/protocol';
 import type { JobJson as JobRecord, JobStatus } from '../../server/src/protocol';
@@ -137,9 +137,8 @@ export type PanelFields = z.infer<typeof panelFieldsSchema>;
 
 export const META_KEY_PATTERN = SHARED_META_KEY_PATTERN;
 
-/** The export pipeline's stages, in order; the first four ran for the preview. */
-export const STAGES = ['assemble', 'transform', 'validate', 'preview', 'publish', 'commit'] as const;
-export type Stage = (typeof STAGES)[number];
+/** The export pipeline's five stages, in order (the first four ran for the preview): the protocol's one vocabulary. */
+export { STAGES, type Stage };
 
 /** Where the panel is: reviewing, running the accepted export, or showing its result. */
 export const panelPhaseSchema = z.discriminatedUnion('kind', [

@@ -53,7 +53,7 @@ async function chooseDestination(ctx: Ctx, destinationId: string | undefined, pu
   if (candidates.length === 0) {
     const open = 'Open Settings';
     const choice = await vscode.window.showInformationMessage(
-      'None of the destinations takes a credential (local folders do not). Add a GitHub, TiDB or Google Drive destination in the devguideExport.destinations setting.',
+      'None of the destinations takes a credential: local folders need none.',
       open,
     );
     if (choice === open) await vscode.commands.executeCommand('workbench.action.openSettings', 'devguideExport.destinations');

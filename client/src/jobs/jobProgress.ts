@@ -30,9 +30,9 @@ export function progressMessage(value: OngoingProgress): string {
   return isCommit(value) ? COMMIT_TEXT : STAGE_TEXT[value.stage];
 }
 
-/** The review panel's stage: publishing's commit step is a stage of its own there ("Record"). */
+/** The review panel's stage: the value's own (the commit step of publish says so in its message). */
 export function panelStageOf(value: OngoingProgress): PanelStage {
-  return isCommit(value) ? 'commit' : value.stage;
+  return value.stage;
 }
 
 function isCommit(value: OngoingProgress): boolean {

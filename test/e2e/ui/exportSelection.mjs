@@ -71,8 +71,8 @@ export const tests = [
     name: 'an update: View Diff in the panel opens the diff editor, then Accept',
     fn: async (t) => {
       await openTranscript(t);
-      // Line 1 this time, under the title of the first test: the same file, updated.
-      await quickInput(t.page, ':1');
+      // The same selection as the first test, with other tags: its own file, updated.
+      await quickInput(t.page, ':2');
       await t.page.keyboard.press('Home');
       await t.page.keyboard.press('Shift+End');
 
@@ -80,7 +80,7 @@ export const tests = [
       await choose(t.page, 'Template', 'markdown', 'Markdown');
       await choose(t.page, 'Destination', 'local', 'local');
       await typeInto(t.page, 'Title', 'UI export');
-      await typeInto(t.page, 'Tags', '');
+      await typeInto(t.page, 'Tags', 'reviewed');
 
       const panel = await reviewPanel(t.page, 'ui-export.md');
       assert.equal(await panel.locator('#action-kind').innerText(), 'UPDATE');
@@ -94,8 +94,30 @@ export const tests = [
       await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await panel.locator('#result').innerText(), /Updated ui-export\.md/);
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
-      assert.match(written, /Plan the export rollback for GitHub\./, 'now the message of line 1');
-      assert.doesNotMatch(written, /Direct commits are reverted/);
+      assert.match(written, /\*\*Tags:\*\* reviewed/, 'the new tags');
+      assert.match(written, /Direct commits are reverted with a new commit\./, 'the same selection');
+    },
+  },
+  {
+    name: 'another selection of the same session gets a file of its own, not an update of the first',
+    fn: async (t) => {
+      await openTranscript(t);
+      await quickInput(t.page, ':1');
+      await t.page.keyboard.press('Home');
+      await t.page.keyboard.press('Shift+End');
+
+      await t.runCommand('DevGuide Export: Export Selection');
+      await choose(t.page, 'Template', 'markdown', 'Markdown');
+      await choose(t.page, 'Destination', 'local', 'local');
+      await typeInto(t.page, 'Title', 'UI export');
+      await typeInto(t.page, 'Tags', '');
+
+      const panel = await reviewPanel(t.page, 'ui-export-2.md');
+      assert.equal(await panel.locator('#action-kind').innerText(), 'CREATE');
+      await panel.locator('#accept').click();
+      await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(readFileSync(join(t.workspace, 'exports', 'ui-export-2.md'), 'utf8'), /Plan the export rollback for GitHub\./);
+      assert.match(readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8'), /Direct commits are reverted/, 'the first file is untouched');
     },
   },
   {

@@ -51,7 +51,7 @@ async function acceptedStates(t, theme) {
   await panel.init(panelInit(protocol, makePreview()));
   await page.locator('#accept').click();
   await panel.waitForPosted('accept');
-  await panel.send({ type: 'progress', stage: 'commit', message: 'Committing…' });
+  await panel.send({ type: 'progress', stage: 'publish', message: 'Committing…' });
   await page.locator('#progress').waitFor();
   found.push(...(await violations(page, 'running')));
   await panel.screenshot(`axe-${theme}-running`);

@@ -19,7 +19,7 @@ function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayM
     },
     accept: async (transactionId, progress) => {
       calls.accept.push(transactionId);
-      progress('commit', 'Committing…');
+      progress('publish', 'Committing…');
       return { job: makeJob({ transaction_id: transactionId }) };
     },
     reject: async (transactionId) => void calls.reject.push(transactionId),
@@ -201,7 +201,7 @@ export const tests = [
       const finished = h.controller.whenFinished();
       const reply = await h.send({ type: 'accept', transactionId: h.controller.transactionId });
       assert.equal(reply.ok, true);
-      assert.deepEqual(h.of('progress').map((m) => m.stage), ['publish', 'commit']);
+      assert.deepEqual(h.of('progress').map((m) => `${m.stage}:${m.message}`), ['publish:Publishing…', 'publish:Committing…']);
       assert.equal(h.of('result')[0].job.job_id, 'job-1');
       assert.equal((await finished).status, 'completed');
       const again = await h.send({ type: 'accept', transactionId: h.controller.transactionId });

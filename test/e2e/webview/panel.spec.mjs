@@ -196,10 +196,10 @@ export const tests = [
       await page.keyboard.press('Enter');
       const accept = await panel.waitForPosted('accept');
       assert.equal(accept.transactionId, preview.transaction_id);
-      await panel.send({ type: 'progress', stage: 'commit', message: 'Committing…' });
+      await panel.send({ type: 'progress', stage: 'publish', message: 'Committing…' });
       await page.locator('#progress').waitFor();
       const states = await page.locator('#progress .stage').evaluateAll((els) => els.map((e) => `${e.dataset.stage}:${e.className.split(' ')[1]}`));
-      assert.deepEqual(states, ['assemble:done', 'transform:done', 'validate:done', 'preview:done', 'publish:done', 'commit:active']);
+      assert.deepEqual(states, ['assemble:done', 'transform:done', 'validate:done', 'preview:done', 'publish:active']);
       assert.equal(await page.locator('#accept').count(), 0, 'no second Accept');
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'progress', 'keyboard focus moves to the progress');
       assert.equal(await page.locator('#field-title').evaluate((el) => el.disabled), true, 'fields are read-only once accepted');
@@ -447,7 +447,7 @@ export const tests = [
           calls.accept.push(transactionId);
           progress('publish', 'Publishing…');
           await new Promise((r) => setTimeout(r, 30));
-          progress('commit', 'Committing…');
+          progress('publish', 'Committing…');
           return { job: makeJob({ transaction_id: transactionId }) };
         },
         reject: async (transactionId) => void calls.reject.push(transactionId),

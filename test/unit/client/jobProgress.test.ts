@@ -5,7 +5,7 @@ describe('client: job progress', () => {
   it('takes the stage from the value, never from its percentage', () => {
     assert.equal(panelStageOf({ kind: 'begin', title: 'Export', stage: 'publish', percentage: 95 }), 'publish');
     assert.equal(panelStageOf({ kind: 'report', stage: 'publish', step: 'write', percentage: 90 }), 'publish');
-    assert.equal(panelStageOf({ kind: 'report', stage: 'publish', step: 'commit', percentage: 10 }), 'commit', 'the commit step is the panel\'s "Record" stage');
+    assert.equal(panelStageOf({ kind: 'report', stage: 'publish', step: 'commit', percentage: 10 }), 'publish', 'the commit step is part of publish: one stage vocabulary');
     assert.equal(panelStageOf({ kind: 'report', stage: 'validate', percentage: 99 }), 'validate');
   });
 

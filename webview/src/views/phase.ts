@@ -11,7 +11,6 @@ const STAGE_LABELS: Record<Stage, string> = {
   validate: 'Validate',
   preview: 'Review',
   publish: 'Publish',
-  commit: 'Record',
 };
 
 export function renderPhase(model: Model, actions: Actions): HTMLElement | null {
