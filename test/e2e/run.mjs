@@ -236,7 +236,8 @@ async function runUiFile(file, { startCodeServer, browserLib, browser, vsix }) {
       const slug = `${fileName}-${test.name}`;
       let timer;
       try {
-        await page.goto(server.workbenchUrl());
+        // As long as waitForWorkbench allows: on a loaded machine the first load alone can pass 30 s.
+        await page.goto(server.workbenchUrl(), { timeout: 60_000 });
         await browserLib.waitForWorkbench(page);
         const t = {
           page,

@@ -83,9 +83,9 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
       break;
     } catch (error) {
       if (Date.now() >= deadline) throw new Error(`runCommand: no command titled "${title}" in the palette within ${timeoutMs} ms`);
+      // Closed and opened again: the palette lists the commands registered meanwhile (each try waits up to 2 s for the row).
       await page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
-      await page.waitForTimeout(250);
     }
   }
   await input.press('Enter');

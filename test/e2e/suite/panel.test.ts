@@ -5,15 +5,41 @@ import type { ExportOutcome } from '../../../client/src/commands/exportFlow';
 import type { PreviewOutcome } from '../../../client/src/commands/previewExport';
 import { syntheticTranscript } from '../../bench/synthetic';
 import { recordBench } from './benchRecord';
-import { api, eventually, hooks, inWorkspace, openEditor } from './helpers';
+import { api, eventually, hooks, inWorkspace, openEditor, waitFor } from './helpers';
 
 /** Issue 5's bar: the panel shows the preview of a 1 MB export ≤ 300 ms after the command (logged, reported). */
 const TARGET_MS = 300;
 /** Each run: a bare webview panel (the first is the cold start of webviews here), then the review panel; medians over all runs. */
 const RUNS = 5;
-const SETTLE_MS = 1000;
 
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Fires when either event fires. */
+function eitherEvent(...events: vscode.Event<unknown>[]): vscode.Event<void> {
+  return (listener, thisArgs?, disposables?) => {
+    const subscriptions = events.map((event) => event(() => listener.call(thisArgs)));
+    const all = vscode.Disposable.from(...subscriptions);
+    disposables?.push(all);
+    return all;
+  };
+}
+
+/**
+ * The workbench has laid out `path`'s editor in front: it is the active
+ * editor and VS Code reports the lines it shows (visible ranges come from the
+ * rendered editor, so they exist only once it has been laid out).
+ */
+async function laidOutInFront(path: string): Promise<void> {
+  await waitFor(
+    eitherEvent(vscode.window.onDidChangeActiveTextEditor, vscode.window.onDidChangeTextEditorVisibleRanges, vscode.window.onDidChangeVisibleTextEditors),
+    () => {
+      const editor = vscode.window.activeTextEditor;
+      if (editor?.document.uri.fsPath !== path || !vscode.window.visibleTextEditors.includes(editor)) return undefined;
+      const shown = editor.visibleRanges[0];
+      return shown && shown.end.line > shown.start.line ? true : undefined;
+    },
+    `${path} laid out in front (its visible lines reported)`,
+    20_000,
+  );
+}
 
 async function closeReviewPanels(): Promise<void> {
   const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview);
@@ -66,7 +92,9 @@ export function panelTests(): void {
       await eventually(async () => ((await hooks()).reviewPanels().length === 0 ? true : undefined), 'the review panels to close');
     });
 
-    it('Export Selection opens the panel with the preview of a 1 MB export (time to first render logged)', async () => {
+    it('Export Selection opens the panel with the preview of a 1 MB export (time to first render logged)', async function () {
+      // Ten webview panels: 44 s in one run here, past the suite's 60 s per test in another under heavy load.
+      this.timeout(180_000);
       const transcript = inWorkspace('large-session.jsonl');
       writeFileSync(transcript, syntheticTranscript(5000));
       const editor = await openEditor(transcript);
@@ -76,12 +104,13 @@ export function panelTests(): void {
       const samples: number[] = [];
       const bare: number[] = [];
       for (let run = 0; run < RUNS; run++) {
-        await pause(SETTLE_MS);
-        bare.push(await bareWebviewPanelMs());
         // A person looks at the transcript before exporting: let the workbench finish laying out the
         // 1 MB editor (opened just now, or shown again when the last panel closed) — it would
         // otherwise delay the webview's creation and be counted as the panel's time.
-        await pause(SETTLE_MS);
+        await laidOutInFront(transcript);
+        bare.push(await bareWebviewPanelMs());
+        // The bare panel opened over the transcript in its group; it is back in front now.
+        await laidOutInFront(transcript);
         const outcome = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.exportSelection', {
           template: 'markdown',
           destination: 'local',

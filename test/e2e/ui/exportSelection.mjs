@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { choose, openFile, quickInput, reviewPanel, typeInto } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -41,7 +42,7 @@ export const tests = [
       const answered = Date.now();
 
       const panel = await reviewPanel(t.page, 'ui-export.md');
-      t.log(`review panel rendered ${Date.now() - answered} ms after the last prompt was answered (the first panel of this VS Code: cold; polled every 50 ms)`);
+      t.log(`review panel rendered ${Date.now() - answered} ms after the last prompt was answered (the first panel of this VS Code: cold)`);
       await t.page.locator('.tab.active', { hasText: 'Review: ui-export.md' }).waitFor({ state: 'visible' });
       assert.match(await panel.locator('#slot-preview').innerText(), /Direct commits are reverted with a new commit\./);
       assert.equal(await panel.locator('#action-kind').innerText(), 'CREATE');
@@ -196,77 +197,10 @@ async function openHistory(page) {
   return pane;
 }
 
-/**
- * The review panel's page: the webview's content sits in nested iframes;
- * the frame whose document has the panel's #app, once it has rendered a
- * preview of `filename`.
- */
-async function reviewPanel(page, filename, { timeoutMs = 30_000 } = {}) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    for (const frame of page.frames()) {
-      if (!frame.url().includes('webview')) continue;
-      const ready = frame.locator('#app:not(.pending) #slot-header', { hasText: filename });
-      if ((await ready.count().catch(() => 0)) > 0) return frame;
-    }
-    if (Date.now() > deadline) throw new Error(`no review panel for ${filename} within ${timeoutMs} ms`);
-    await page.waitForTimeout(50);
-  }
-}
-
 /** Copies the example transcript into the workspace and opens it through Quick Open. */
 async function openTranscript(t) {
   const target = join(t.workspace, TRANSCRIPT);
   if (!existsSync(target)) copyFileSync(join(t.extensionPath, 'examples', TRANSCRIPT), target);
-  const widget = t.page.locator('.quick-input-widget');
-  const row = widget.locator('.monaco-list-row', { hasText: TRANSCRIPT }).first();
-  // Quick Open's file index can lag a file created a moment ago: ask again until it is listed.
-  for (let attempt = 0; ; attempt++) {
-    await quickInputOpen(t.page, TRANSCRIPT);
-    try {
-      await row.waitFor({ state: 'visible', timeout: 3_000 });
-      break;
-    } catch (error) {
-      if (attempt >= 10) throw error;
-      await t.page.keyboard.press('Escape');
-    }
-  }
-  await widget.locator('.quick-input-box input').first().press('Enter');
-  await t.page.locator(`.tab.active[aria-label*="${TRANSCRIPT}"]`).first().waitFor({ state: 'visible' });
+  await openFile(t.page, TRANSCRIPT, { attempts: 11 });
   await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-}
-
-async function quickInputOpen(page, text) {
-  const widget = page.locator('.quick-input-widget');
-  await page.keyboard.press('F1');
-  await widget.waitFor({ state: 'visible' });
-  await widget.locator('.quick-input-box input').first().fill(text);
-}
-
-/** Types into the palette (e.g. ":2" to go to a line) and runs it. */
-async function quickInput(page, text) {
-  const widget = page.locator('.quick-input-widget');
-  await quickInputOpen(page, text);
-  await widget.locator('.quick-input-box input').first().press('Enter');
-  await widget.waitFor({ state: 'hidden' });
-}
-
-/** A QuickPick step: waits for its title, filters by `typed`, checks the focused row, (`before()`), Enter. */
-async function choose(page, step, typed, expectedLabel, before) {
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible' });
-  const input = widget.locator('.quick-input-box input').first();
-  await input.fill(typed);
-  await widget.locator('.monaco-list-row.focused', { hasText: expectedLabel }).first().waitFor({ state: 'visible' });
-  await before?.();
-  await input.press('Enter');
-}
-
-/** An InputBox step: waits for its title, replaces the value, Enter. */
-async function typeInto(page, step, value) {
-  const widget = page.locator('.quick-input-widget');
-  await widget.locator('.quick-input-title', { hasText: step }).waitFor({ state: 'visible' });
-  const input = widget.locator('.quick-input-box input').first();
-  await input.fill(value);
-  await input.press('Enter');
 }

@@ -2,8 +2,10 @@
 // the same messages the webview sends, checked answers, no browser needed.
 import assert from 'node:assert/strict';
 import { DESTINATIONS, PARAMS, TEMPLATES, blockedPreview, invalidPreview, makeJob, makePreview } from './fixtures.mjs';
+import { until } from './harness.mjs';
 
-const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The fake server's latency: its previews take a few ms, so edits can arrive while one runs. */
+const latency = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A controller with recording fakes; `send` delivers a webview message. */
 function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayMs = 5, host = {} } = {}) {
@@ -13,7 +15,7 @@ function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayM
   const deps = {
     preview: async (params) => {
       calls.preview.push(params);
-      await tick(previewDelayMs);
+      await latency(previewDelayMs);
       n += 1;
       return makePreview({ transaction_id: `tx-${n}`, filename: params.filename ?? `auto-${n}.md` });
     },
@@ -45,7 +47,13 @@ function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayM
     return posted.find((m) => m.type === 'reply' && m.id === withId.id);
   };
   const of = (type) => posted.filter((m) => m.type === type);
-  return { controller, posted, calls, send, of, deps };
+  /** At least `count` previews (previewUpdated or previewFailed) for `revision` have reached the webview. */
+  const previewed = (revision, count = 1) =>
+    until(
+      () => posted.filter((m) => (m.type === 'previewUpdated' || m.type === 'previewFailed') && m.revision === revision).length >= count,
+      `the preview of revision ${revision} to reach the webview`,
+    );
+  return { controller, posted, calls, send, of, deps, previewed };
 }
 
 async function ready(h) {
@@ -135,7 +143,9 @@ export const tests = [
       await h.send({ type: 'updateFields', revision: 1, fields: { title: 'A' } });
       await h.send({ type: 'updateFields', revision: 2, fields: { title: 'AB' } });
       await h.send({ type: 'updateFields', revision: 3, fields: { author: 'Ada' } });
-      await tick(120);
+      // The last thing the merged run does: show revision 3, then reject the review it replaced.
+      await h.previewed(3);
+      await until(() => h.calls.reject.includes('tx-1'), 'the replaced review tx-1 to be rejected');
       assert.equal(h.calls.preview.length, 2, 'one running, one for everything after it');
       assert.equal(h.calls.preview[1].title, 'AB');
       assert.equal(h.calls.preview[1].author, 'Ada');
@@ -150,14 +160,15 @@ export const tests = [
       const h = harness(t);
       await ready(h);
       await h.send({ type: 'updateFields', revision: 1, fields: { template: 'xml', filename: 'designing-the-auth-token-refresh.md' } });
-      await tick(30);
+      await h.previewed(1);
       assert.equal(h.calls.preview[0].filename, undefined);
       assert.equal(h.calls.preview[0].template, 'xml');
       await h.send({ type: 'updateFields', revision: 2, fields: { filename: 'mine.md' } });
-      await tick(30);
+      await h.previewed(2);
       assert.equal(h.calls.preview[1].filename, 'mine.md');
       await h.send({ type: 'updateFields', revision: 3, fields: { title: '' , tags: [], meta: { ticket: 'SEC-1' } } });
-      await tick(30);
+      await h.previewed(3);
+      assert.equal(h.calls.preview.length, 3, 'one preview per edit (each came after the last had finished)');
       assert.equal(h.calls.preview[2].title, undefined, 'empty means "let the server derive it"');
       assert.equal(h.calls.preview[2].tags, undefined);
       assert.deepEqual(h.calls.preview[2].meta, { ticket: 'SEC-1' });
@@ -187,7 +198,7 @@ export const tests = [
       const failing = harness(t, { deps: { preview: async () => Promise.reject(Object.assign(new Error('Template "x" not found'), { data: { code: 'TEMPLATE_NOT_FOUND' } })) } });
       await ready(failing);
       await failing.send({ type: 'updateFields', revision: 1, fields: { template: 'x' } });
-      await tick(10);
+      await failing.previewed(1);
       assert.equal(failing.of('previewFailed')[0].error.code, 'TEMPLATE_NOT_FOUND');
       const refused = await failing.send({ type: 'accept', transactionId: failing.controller.transactionId });
       assert.equal(refused.ok, false);
@@ -276,10 +287,10 @@ export const tests = [
       await h.send({ type: 'viewContent', transactionId: first.transaction_id });
       assert.deepEqual([h.calls.viewDiff, h.calls.viewContent], [[first.transaction_id], [first.transaction_id]]);
       await h.send({ type: 'redact', transactionId: first.transaction_id });
-      await tick(30);
+      await h.previewed(0);
       assert.equal(h.calls.preview[0].redact, true);
       await h.send({ type: 'updateFields', revision: 1, fields: { title: 'later' } });
-      await tick(30);
+      await h.previewed(1);
       assert.equal(h.calls.preview[1].redact, true, 'redaction stays on for later previews');
     },
   },

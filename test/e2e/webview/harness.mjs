@@ -16,6 +16,24 @@ export const REPO_ROOT = resolve(here, '..', '..', '..');
 const DIST = join(REPO_ROOT, 'dist');
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-artifacts', 'screenshots');
 
+/**
+ * Resolves with `check()`'s value once it is neither undefined nor false,
+ * checked now and after each short wait; rejects after `timeoutMs` naming
+ * `what`. For state on the Node side (a fake's recorded calls) that has no
+ * event to wait on.
+ */
+export async function until(check, what, timeoutMs = 5000) {
+  const deadline = Date.now() + timeoutMs;
+  let wait = 1;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    wait = Math.min(wait * 2, 50);
+  }
+}
+
 /** The TypeScript modules the tests share with the extension. */
 export async function loadSources() {
   const [html, protocol, controller] = await Promise.all([
@@ -162,16 +180,50 @@ export async function openPanel(browser, server, options = {}) {
     state: () => page.evaluate(() => window.__vscode.state),
     violations: () => page.evaluate(() => window.__vscode.violations),
     setFullContent: (content) => page.evaluate((c) => (window.__vscode.fullContent = c), content),
-    /** Waits until the panel has posted a message of this type (optionally matching). */
+    /**
+     * Waits until the panel has posted a message of this type (optionally
+     * matching `where`, a Node-side test): checked now and whenever the page
+     * has posted something new.
+     */
     waitForPosted: async (type, { timeout = 5000, where = () => true } = {}) => {
       const deadline = Date.now() + timeout;
       for (;;) {
-        const found = (await panel.postedOf(type)).filter(where);
+        const posted = await panel.posted();
+        const found = posted.filter((m) => m.type === type).filter(where);
         if (found.length) return found[found.length - 1];
-        if (Date.now() > deadline) throw new Error(`the panel did not post "${type}" within ${timeout} ms`);
-        await page.waitForTimeout(20);
+        const left = deadline - Date.now();
+        const more = left > 0
+          ? await page.waitForFunction((count) => window.__vscode.posted.length > count, posted.length, { timeout: left }).then(() => true, () => false)
+          : false;
+        if (!more) {
+          throw new Error(`the panel did not post "${type}"${where.length ? ' (matching)' : ''} within ${timeout} ms; it posted: ${posted.map((m) => m.type).join(', ') || 'nothing'}`);
+        }
       }
     },
+    /**
+     * Resolves once the page has handled every host → webview message sent
+     * before it: window messages arrive in the order they were posted, and the
+     * marker (a reply to no request, which the panel ignores) is seen by this
+     * listener after the panel's own. For "X was ignored" checks.
+     */
+    flush: ({ timeout = 5000 } = {}) =>
+      page.evaluate(
+        (ms) =>
+          new Promise((resolve, reject) => {
+            window.__flushes = (window.__flushes ?? 0) + 1;
+            const id = -window.__flushes;
+            const timer = setTimeout(() => reject(new Error(`the page did not handle its messages within ${ms} ms`)), ms);
+            const onMessage = (event) => {
+              if (event.data?.type !== 'reply' || event.data.id !== id) return;
+              window.removeEventListener('message', onMessage);
+              clearTimeout(timer);
+              resolve();
+            };
+            window.addEventListener('message', onMessage);
+            window.postMessage({ type: 'reply', id, ok: true }, '*');
+          }),
+        timeout,
+      ),
     /** The handshake as a test host: wait for `ready`, then send `init`. */
     init: async (init) => {
       await panel.waitForPosted('ready');

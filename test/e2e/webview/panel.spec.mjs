@@ -18,6 +18,7 @@ import {
   panelInit,
   updatePreview,
 } from './fixtures.mjs';
+import { until } from './harness.mjs';
 
 function initFor(t, preview, extra = {}) {
   return panelInit(t.sources.protocol, preview, extra);
@@ -122,7 +123,7 @@ export const tests = [
       await panel.send({ type: 'previewUpdated', preview: t.sources.protocol.toPanelPreview(makePreview({ filename: 'second.md' })), revision: second.revision });
       await page.locator('#title-filename', { hasText: 'second.md' }).waitFor();
       await panel.send({ type: 'previewUpdated', preview: t.sources.protocol.toPanelPreview(makePreview({ filename: 'first.md' })), revision: first.revision });
-      await page.waitForTimeout(100);
+      await panel.flush(); // the late preview has been handled
       assert.equal(await text(page, '#title-filename'), 'second.md');
     },
   },
@@ -260,8 +261,6 @@ export const tests = [
       assert.equal(await isDisabled(page, '#accept'), true);
       assert.match(await page.locator('#accept').getAttribute('title'), /blocked/);
       await page.locator('#accept').click({ force: true });
-      await page.waitForTimeout(50);
-      assert.equal((await panel.postedOf('accept')).length, 0, 'a blocked review cannot be accepted');
       assert.match(await text(page, '#blocked-banner'), /SECRET_DETECTED/);
       assert.match(await text(page, '#blocked-banner'), /Possible secret/);
       const lines = await page.locator('#warnings [data-code="SECRET_DETECTED"] .line').allInnerTexts();
@@ -273,6 +272,8 @@ export const tests = [
       await page.locator('#redact').click();
       const redact = await panel.waitForPosted('redact');
       assert.equal(redact.transactionId, preview.transaction_id);
+      // Clicks are handled in order: the blocked Accept's came before Redact's, which posted.
+      assert.equal((await panel.postedOf('accept')).length, 0, 'a blocked review cannot be accepted');
       assert.equal(await isDisabled(page, '#redact'), true, 'no second redaction while the first runs');
     },
   },
@@ -303,12 +304,23 @@ export const tests = [
           const { page } = panel;
           const views = output === 'markdown' || output === 'yaml-frontmatter' ? ['rendered', 'raw'] : ['raw'];
           for (const view of views) {
-            if (view === 'raw' && views.length > 1) await page.locator('#view-raw').click();
-            await page.waitForTimeout(50); // give any injected handler its chance
+            if (view === 'raw' && views.length > 1) {
+              await page.locator('#view-raw').click();
+              await page.locator('#preview-body pre.raw').waitFor();
+            }
+            // Give any injected handler its chance: a frame painted with this view, and the tasks queued behind it.
+            await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
             const where = `${output}/${view}${bypassCSP ? ' without CSP' : ''}`;
             assert.equal(await page.evaluate(() => window.__pwned), undefined, `script ran: ${where}`);
             const body = page.locator('#preview-body');
             assert.equal(await body.locator('script, img, iframe, svg, object, embed, style').count(), 0, `element injected: ${where}`);
+            // Nothing left that could still run later: no handler attribute, no source to load.
+            const armed = await body.evaluate((root) =>
+              [...root.querySelectorAll('*')]
+                .filter((el) => [...el.attributes].some((a) => /^on/i.test(a.name) || a.name === 'src' || a.name === 'srcdoc'))
+                .map((el) => el.outerHTML.slice(0, 80)),
+            );
+            assert.deepEqual(armed, [], `handler or source attribute in ${where}`);
             const hrefs = await body.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
             assert.ok(hrefs.every((h) => /^https?:\/\//.test(h)), `non-web href in ${where}: ${hrefs}`);
             const shown = await body.innerText();
@@ -335,8 +347,11 @@ export const tests = [
       assert.equal(await bare.getAttribute('href'), 'https://example.com/docs/tokens', 'trailing "." is not part of the URL');
       const hostile = await opened(t, makePreview({ lines: XSS_LINES }));
       await hostile.page.locator('#preview-body .link-disabled', { hasText: 'click me' }).click();
-      await hostile.page.waitForTimeout(50);
-      assert.equal((await hostile.postedOf('openLink')).length, 0);
+      // Clicks are handled in order: once the image's web link (clicked next) has posted, the disabled one had its chance.
+      await hostile.page.locator('#preview-body a.md-image').click();
+      const posted = await hostile.waitForPosted('openLink');
+      assert.equal(posted.url, 'https://tracker.example/pixel.png');
+      assert.deepEqual((await hostile.postedOf('openLink')).map((m) => m.url), ['https://tracker.example/pixel.png'], 'the javascript: link posted nothing');
     },
   },
   {
@@ -347,7 +362,7 @@ export const tests = [
       await panel.send({ type: 'previewUpdated', preview: { filename: '<img src=x onerror=alert(1)>' }, revision: 99 });
       await panel.send({ type: 'exec', code: 'window.__pwned = true' });
       await panel.send('not even an object');
-      await page.waitForTimeout(50);
+      await panel.flush();
       assert.equal(await text(page, '#title-filename'), 'designing-the-auth-token-refresh.md');
       assert.match(await text(page, '#notice'), /PANEL_ERROR/);
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
@@ -496,7 +511,7 @@ export const tests = [
       assert.equal(outcome.status, 'completed');
       assert.equal(outcome.job.transaction_id, 'tx-real-1');
       await page.locator('#open-result').click();
-      await page.waitForTimeout(50);
+      await until(() => calls.openResult.length > 0, 'Open to reach the host controller');
       assert.deepEqual(calls.openResult, ['job-1']);
       await panel.controller.dispose();
       assert.deepEqual(calls.reject, ['tx-real-0'], 'an accepted review is not rejected on close');

@@ -44,6 +44,12 @@ export class LspTestClient {
   readonly serverLog: string[] = [];
   private readonly waiters = new Set<DiagnosticsWaiter>();
   private readonly versions = new Map<string, number>();
+  /**
+   * What the client answers for the `devguideExport` section of
+   * workspace/configuration (the extension's settings). Change it, then send
+   * `workspace/didChangeConfiguration`, to play a settings change.
+   */
+  settings: unknown = {};
 
   constructor(
     readonly connection: ProtocolConnection,
@@ -61,16 +67,22 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.serverLog.push(params.message);
     });
-    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params));
+    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params, this.settings));
     connection.listen();
   }
 
-  async initialize(rootUri: string, overrides: { processId?: number | null } = {}): Promise<InitializeResult> {
+  async initialize(
+    rootUri: string,
+    overrides: { processId?: number | null; trusted?: boolean; workspaceDestinationIds?: string[] } = {},
+  ): Promise<InitializeResult> {
     const result = await this.connection.sendRequest<InitializeResult>('initialize', {
       processId: overrides.processId === undefined ? process.pid : overrides.processId,
       rootUri,
       workspaceFolders: [{ uri: rootUri, name: 'workspace' }],
-      initializationOptions: { trusted: true },
+      initializationOptions: {
+        trusted: overrides.trusted ?? true,
+        ...(overrides.workspaceDestinationIds ? { workspaceDestinationIds: overrides.workspaceDestinationIds } : {}),
+      },
       capabilities: {
         workspace: { configuration: true, workspaceFolders: true },
         window: { workDoneProgress: true },
@@ -200,12 +212,12 @@ const SERVER_REQUESTS = [
   'window/showMessageRequest',
 ] as const;
 
-/** What the extension answers when the server asks (defaults, no secrets). */
-function answerServerRequest(method: string, params: unknown): unknown {
+/** What the extension answers when the server asks (its settings, no secrets). */
+function answerServerRequest(method: string, params: unknown, settings: unknown): unknown {
   switch (method) {
     case 'workspace/configuration': {
-      const items = (params as { items?: unknown[] } | undefined)?.items ?? [];
-      return items.map(() => ({}));
+      const items = (params as { items?: { section?: string }[] } | undefined)?.items ?? [];
+      return items.map((item) => (item.section === 'devguideExport' ? settings : {}));
     }
     default:
       // devguide/getSecret: no secret; the rest acknowledge with null.
