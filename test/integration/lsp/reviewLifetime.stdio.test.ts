@@ -108,7 +108,7 @@ describe('open reviews across settings and trust changes, over stdio (dist/serve
     assert.equal(created.job.status, 'completed', JSON.stringify(created));
     assert.equal(created.error, undefined);
     assert.match(await readFile(join(ws.dir, file), 'utf8'), /Plan the export rollback/);
-    const jobs = await request<{ job_id: string; status: string }[]>('devguide/listJobs', {});
+    const { jobs } = await request<{ jobs: { job_id: string; status: string }[] }>('devguide/listJobs', {});
     assert.deepEqual(jobs.map((j) => [j.job_id, j.status]), [[created.job.job_id, 'completed']]);
   }
 
