@@ -18,7 +18,7 @@
  * uses only zod and `import type`, never `vscode` or DOM APIs.
  */
 import * as z from 'zod/mini';
-import { EXPORT_LIMITS, META_KEY_PATTERN as SHARED_META_KEY_PATTERN, STAGES, type RiskLevel, type Stage } from '../../server/src/protocolLimits';
+import { EXPORT_LIMITS, META_KEY_PATTERN as SHARED_META_KEY_PATTERN, STAGES, TOOL_OUTPUT_MODES, type RiskLevel, type Stage } from '../../server/src/protocolLimits';
 import type { OutputKind } from '../../server/src/model';
 import type { DestinationSummary, ExportRequestParams, PreviewResult } from '../../server/src/protocol';
 import type { JobJson as JobRecord, JobStatus } from '../../server/src/protocol';
@@ -60,9 +60,17 @@ export const panelPreviewSchema = z.object({
     line_count: z.number(),
     message_count: z.number(),
     block_count: z.number(),
+    tool_output: z.object({
+      mode: z.enum(TOOL_OUTPUT_MODES),
+      summarized_blocks: z.number(),
+      omitted_blocks: z.number(),
+      omitted_lines: z.number(),
+    }),
   }),
   metadata: z.record(z.string(), z.unknown()),
   is_update: z.boolean(),
+  /** The destination already holds this output apart from the export time: Accept writes nothing unless forced. */
+  unchanged: z.boolean(),
   diff: z.nullable(z.object({ additions: z.number(), deletions: z.number(), truncated: z.boolean() })),
   validation: z.object({
     valid: z.boolean(),
@@ -132,6 +140,8 @@ export const panelFieldsSchema = z.object({
   author: boundedString(LIMITS.author),
   tags: z.array(boundedString(LIMITS.tag)).check(z.maxLength(LIMITS.tags)),
   meta: metaSchema,
+  /** How tool calls and results read: summary, full or none. */
+  toolOutput: z.enum(TOOL_OUTPUT_MODES),
 });
 export type PanelFields = z.infer<typeof panelFieldsSchema>;
 
@@ -312,9 +322,16 @@ export function toPanelPreview(p: PreviewResult): PanelPreview {
       line_count: p.statistics.line_count,
       message_count: p.statistics.message_count,
       block_count: p.statistics.block_count,
+      tool_output: {
+        mode: p.statistics.tool_output.mode,
+        summarized_blocks: p.statistics.tool_output.summarized_blocks,
+        omitted_blocks: p.statistics.tool_output.omitted_blocks,
+        omitted_lines: p.statistics.tool_output.omitted_lines,
+      },
     },
     metadata: p.metadata,
     is_update: p.is_update,
+    unchanged: p.unchanged,
     diff: p.diff ? { additions: p.diff.additions, deletions: p.diff.deletions, truncated: p.diff.truncated } : null,
     validation: p.validation,
     review: p.review,
@@ -364,6 +381,7 @@ export function fieldsFrom(params: ExportRequestParams, preview: PreviewResult):
     author: params.author ?? stringOr(preview.metadata['author']),
     tags: params.tags ?? [],
     meta: params.meta ?? {},
+    toolOutput: params.toolOutput ?? preview.statistics.tool_output.mode,
   };
 }
 
@@ -390,5 +408,6 @@ export function applyFields(params: ExportRequestParams, fields: PanelFields, fi
   else delete next.tags;
   if (Object.keys(fields.meta).length > 0) next.meta = { ...fields.meta };
   else delete next.meta;
+  next.toolOutput = fields.toolOutput;
   return next;
 }

@@ -13,6 +13,8 @@ export interface ExportJobOptions {
   filename: string;
   /** Each progress value of the job, as the server sent it (the review panel follows them). */
   onProgress?(value: JobProgressValue): void;
+  /** Write even when the output is unchanged apart from the export time (the panel's "Export anyway"). */
+  force?: boolean;
 }
 
 /**
@@ -41,7 +43,7 @@ export async function runExportJob(ctx: Ctx, transactionId: string, options: Exp
   });
   const done = ctx.runningJobs.begin(options.filename);
   try {
-    return await ctx.server.request(CreateJobRequest.type, { transactionId, explicit: true, workDoneToken }, cancellation.token);
+    return await ctx.server.request(CreateJobRequest.type, { transactionId, explicit: true, workDoneToken, force: options.force === true }, cancellation.token);
   } finally {
     done();
     listening.dispose();

@@ -48,11 +48,12 @@ function panelDeps(ctx: Ctx): { deps: ReviewPanelDeps; remember: (preview: Previ
   };
   const deps: ReviewPanelDeps = {
     preview: async (params) => remember(await ctx.server.request(PreviewExportRequest.type, params)),
-    accept: async (transactionId, progress) => {
+    accept: async (transactionId, progress, options) => {
       const filename = filenames.get(transactionId) ?? 'export';
       ctx.logger.info(`Exporting ${filename} (transaction ${transactionId}), accepted in the review panel.`);
       const result = await runExportJob(ctx, transactionId, {
         filename,
+        force: options?.force === true,
         onProgress: (value) => {
           if (value.kind !== 'end') progress(panelStageOf(value), progressMessage(value));
         },

@@ -217,7 +217,7 @@ export class ReviewController {
     this.replyOk(message.id);
     this.post({ type: 'progress', stage: 'publish', message: 'Publishing…' });
     try {
-      const result = await this.deps.accept(preview.transaction_id, (stage, text) => this.reportProgress(stage, text));
+      const result = await this.deps.accept(preview.transaction_id, (stage, text) => this.reportProgress(stage, text), { force: preview.unchanged });
       this.job = result.job;
       const error: PanelError | undefined = result.error
         ? { code: result.error.code, message: result.error.message, recoverable: result.error.recoverable }

@@ -19,7 +19,12 @@ export interface ReviewPanelDeps {
    * devguide/createJob with explicit: true. `progress` may be called with the
    * stages as they run (publish, commit); the panel shows them.
    */
-  accept(transactionId: string, progress: (stage: Stage, message: string) => void): Promise<{ job: JobRecord; error?: ErrorInfo }>;
+  accept(
+    transactionId: string,
+    progress: (stage: Stage, message: string) => void,
+    /** force: the person chose "Export anyway" for an output that is unchanged apart from the export time. */
+    options?: { force: boolean },
+  ): Promise<{ job: JobRecord; error?: ErrorInfo }>;
   /** devguide/rejectReview. */
   reject(transactionId: string): Promise<void>;
   /** The native diff editor: existing ↔ new. */

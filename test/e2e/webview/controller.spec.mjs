@@ -88,7 +88,7 @@ export const tests = [
       assert.equal(init.preview.transaction_id, h.controller.transactionId);
       assert.equal(init.preview.content, undefined, 'the webview gets no full content up front');
       assert.equal(init.templates.length, TEMPLATES.length);
-      assert.deepEqual(init.fields, { filename: 'designing-the-auth-token-refresh.md', template: 'markdown', destination: 'docs', title: PARAMS.title, author: '', tags: ['auth', 'tokens'], meta: {} });
+      assert.deepEqual(init.fields, { filename: 'designing-the-auth-token-refresh.md', template: 'markdown', destination: 'docs', title: PARAMS.title, author: '', tags: ['auth', 'tokens'], meta: {}, toolOutput: 'summary' });
       assert.deepEqual(init.phase, { kind: 'review' });
       assert.equal(t.sources.protocol.parseHostMessage(init).ok, true, 'init passes the webview’s own schema');
     },

@@ -110,6 +110,8 @@ export function makePreview(overrides = {}) {
     output: overrides.output ?? 'markdown',
     content,
     existing_content: overrides.existing_content ?? null,
+    destination: { id: overrides.destination_id ?? 'docs', name: overrides.destination_id ?? 'docs', type: 'local' },
+    content_preview: lines.slice(0, 50).join('\n'),
     preview_lines: lines.slice(0, 50),
     more_lines: Math.max(0, lines.length - 50),
     statistics: {
@@ -118,7 +120,9 @@ export function makePreview(overrides = {}) {
       line_count: lines.length,
       message_count: 6,
       block_count: 9,
-      stages_ms: { assemble: 1.2, transform: 0.8, validate: 0.3, preview: 0.2 },
+      char_count: content.length,
+      stages_ms: { assemble: 1.2, transform: 0.8, validate: 0.3, preview: 0.2, publish: 0 },
+      tool_output: { mode: 'summary', summarized_blocks: 0, omitted_blocks: 0, omitted_lines: 0, omitted_chars: 0 },
       ...overrides.statistics,
     },
     metadata: overrides.metadata ?? {
@@ -131,8 +135,9 @@ export function makePreview(overrides = {}) {
       tags: ['auth', 'tokens'],
     },
     is_update: overrides.is_update ?? review.action === 'UPDATE',
+    unchanged: overrides.unchanged ?? false,
     diff: overrides.diff ?? null,
-    validation: overrides.validation ?? { valid: true, errors: [], warnings: [] },
+    validation: overrides.validation ?? { passed: true, valid: true, errors: [], warnings: [] },
     review,
   };
 }

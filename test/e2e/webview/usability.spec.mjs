@@ -158,4 +158,40 @@ export const tests = [
       assert.deepEqual(labels.sort(), ['Output tokens: ~89', 'Selection tokens: ~49', 'Token cost: ~89 output tokens'].sort());
     },
   },
+  {
+    name: 'tool output: a control for summary / full / none, and the statistics say how much was shortened (issue 10 item 9)',
+    fn: async (t) => {
+      const preview = makePreview({ statistics: { tool_output: { mode: 'summary', summarized_blocks: 12, omitted_blocks: 0, omitted_lines: 340, omitted_chars: 9000 } } });
+      const panel = await openedPanel(t, preview);
+      const { page } = panel;
+      assert.match(await text(page, '#stat-tool-output'), /12 tool blocks shortened \(340 lines not shown\)/);
+      const control = page.locator('#field-tool-output');
+      await control.waitFor({ state: 'visible' });
+      assert.equal(await control.evaluate((el) => el.value), 'summary');
+      await control.evaluate((el) => {
+        el.value = 'full';
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+      const update = await panel.waitForPosted('updateFields');
+      assert.equal(update.fields.toolOutput, 'full', 'the choice previews again');
+      const plain = makePreview({ transaction_id: 'tx-plain' });
+      await panel.init(panelInit(t.sources.protocol, plain));
+      await page.locator('#stat-tool-output').waitFor({ state: 'detached' });
+    },
+  },
+  {
+    name: 'an unchanged export says so and Accept reads "Export Anyway" (issue 10 item 13)',
+    fn: async (t) => {
+      const preview = makePreview({
+        unchanged: true,
+        review: { action: 'UPDATE', warnings: [{ code: 'UNCHANGED', message: 'Unchanged: notes.md already holds this output apart from the export time; nothing is written unless you export it anyway.' }] },
+      });
+      const panel = await openedPanel(t, preview);
+      const { page } = panel;
+      assert.equal((await text(page, '#accept')).trim(), 'Export Anyway');
+      assert.match(await text(page, '#warnings'), /Unchanged: notes\.md already holds this output/);
+      await page.locator('#accept').click();
+      assert.equal((await panel.waitForPosted('accept')).transactionId, preview.transaction_id);
+    },
+  },
 ];

@@ -10,10 +10,10 @@ export function renderActions(model: Model, actions: Actions): HTMLElement | nul
   return h(
     'div',
     { class: 'action-bar', attrs: { role: 'toolbar', 'aria-label': 'Review actions' } },
-    button(model.busy === 'accept' ? 'Accepting…' : 'Accept', {
+    button(model.busy === 'accept' ? 'Accepting…' : model.preview.unchanged ? 'Export Anyway' : 'Accept', {
       id: 'accept',
       disabled: blocker !== null,
-      title: blocker ?? 'Publish this export',
+      title: blocker ?? (model.preview.unchanged ? 'Write it again: only the export time would change' : 'Publish this export'),
       describedBy: blocker ? 'accept-hint' : undefined,
       onClick: () => actions.accept(),
     }),

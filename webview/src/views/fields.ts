@@ -6,6 +6,7 @@
  */
 import { h } from '../dom';
 import type { Actions, Model } from '../model';
+import type { ToolOutputMode } from '../../../server/src/protocolLimits';
 import { LIMITS, META_KEY_PATTERN, type PanelDestination, type PanelFields, type PanelTemplate } from '../protocol';
 import { button } from './controls';
 
@@ -26,6 +27,7 @@ export class FieldsForm {
   private readonly title: TextField;
   private readonly author: TextField;
   private readonly tags: TextField;
+  private readonly toolOutput: Select;
   private readonly metaList: HTMLElement;
   private readonly addMeta: HTMLElement;
   private metaRows: MetaRow[] = [];
@@ -40,6 +42,8 @@ export class FieldsForm {
     this.title = textField('field-title', 'Title', LIMITS.title);
     this.author = textField('field-author', 'Author', LIMITS.author, 'Optional');
     this.tags = textField('field-tags', 'Tags', LIMITS.tags * (LIMITS.tag + 2), 'Comma-separated, e.g. design, auth');
+    this.toolOutput = select('field-tool-output', 'Tool output');
+    fillOptions(this.toolOutput, TOOL_OUTPUT_OPTIONS);
 
     const onText = (read: () => Partial<PanelFields>) => () => this.actions.editFields(read(), false);
     this.filename.addEventListener('input', onText(() => ({ filename: this.filename.value })));
@@ -48,6 +52,10 @@ export class FieldsForm {
     this.tags.addEventListener('input', onText(() => ({ tags: splitTags(this.tags.value) })));
     this.template.addEventListener('change', () => this.actions.editFields({ template: this.template.value }, true));
     this.destination.addEventListener('change', () => this.actions.editFields({ destination: this.destination.value }, true));
+    this.toolOutput.addEventListener('change', () => {
+      const mode = TOOL_OUTPUT_OPTIONS.find((o) => o.value === this.toolOutput.value)?.value;
+      if (mode) this.actions.editFields({ toolOutput: mode }, true);
+    });
 
     this.metaList = h('div', { class: 'meta-list', attrs: { id: 'meta-list', role: 'list', 'aria-label': 'Custom metadata' } });
     this.addMeta = button('Add field', {
@@ -68,6 +76,7 @@ export class FieldsForm {
       h('div', { class: 'field-pair' }, labelled(this.template, 'Template'), labelled(this.destination, 'Destination')),
       labelled(this.title, 'Title'),
       h('div', { class: 'field-pair' }, labelled(this.author, 'Author'), labelled(this.tags, 'Tags')),
+      labelled(this.toolOutput, 'Tool output'),
       h(
         'div',
         { class: 'field meta' },
@@ -87,6 +96,7 @@ export class FieldsForm {
     if (splitTags(this.tags.value).join(',') !== model.fields.tags.join(',')) setText(this.tags, model.fields.tags.join(', '));
     setSelect(this.template, model.fields.template);
     setSelect(this.destination, model.fields.destination);
+    setSelect(this.toolOutput, model.fields.toolOutput);
     this.syncMeta(model.fields.meta);
     this.setDisabled(model.phase.kind !== 'review');
   }
@@ -99,7 +109,7 @@ export class FieldsForm {
   private setDisabled(disabled: boolean): void {
     if (disabled === this.disabled) return;
     this.disabled = disabled;
-    for (const control of [this.filename, this.template, this.destination, this.title, this.author, this.tags, ...this.metaRows.flatMap((r) => [r.key, r.value])]) {
+    for (const control of [this.filename, this.template, this.destination, this.title, this.author, this.tags, this.toolOutput, ...this.metaRows.flatMap((r) => [r.key, r.value])]) {
       control.disabled = disabled;
     }
     this.element.classList.toggle('disabled', disabled);
@@ -203,6 +213,13 @@ function labelled(control: HTMLElement, label: string): HTMLElement {
   return h('div', { class: 'field' }, h('vscode-label', { attrs: { for: control.id } }, label), control);
 }
 
+/** How tool calls and results read (the `toolOutput.mode` setting, per export). */
+const TOOL_OUTPUT_OPTIONS = [
+  { value: 'summary', label: 'Summarised', description: 'A call as its name and input; a result as its first lines', disabled: false },
+  { value: 'full', label: 'In full', description: 'Every call and result as it was', disabled: false },
+  { value: 'none', label: 'Left out', description: 'No tool calls or results', disabled: false },
+] as const satisfies readonly (OptionSpec & { value: ToolOutputMode })[];
+
 interface OptionSpec {
   value: string;
   label: string;
@@ -210,7 +227,7 @@ interface OptionSpec {
   disabled: boolean;
 }
 
-function fillOptions(target: HTMLElement, options: OptionSpec[]): void {
+function fillOptions(target: HTMLElement, options: readonly OptionSpec[]): void {
   target.replaceChildren(
     ...options.map((o) => h('vscode-option', { attrs: { value: o.value, description: o.description, disabled: o.disabled } }, o.label)),
   );
