@@ -350,8 +350,10 @@ function outputKindOf(value: string): OutputKind {
   return (outputKinds as readonly string[]).includes(value) ? (value as OutputKind) : 'text';
 }
 
+/** A template the panel lists; one that cannot be used now (errors, or Restricted Mode) is listed disabled with why. */
 export function toPanelTemplate(t: TemplateSummary): PanelTemplate {
-  return { id: t.id, name: t.name, output: outputKindOf(t.output), source: t.source, valid: t.valid, ...(t.problem ? { problem: t.problem } : {}) };
+  const problem = t.enabled ? t.problem : t.reason;
+  return { id: t.id, name: t.name, output: outputKindOf(t.output), source: t.source, valid: t.valid && t.enabled, ...(problem ? { problem } : {}) };
 }
 
 /** What the panel shows of a destination (the server's summary, or one the client lists while Restricted Mode hides it). */

@@ -9,8 +9,8 @@ import type { ExportTarget } from './exportFlow';
 
 /**
  * What "the selection" means: in a transcript file, the messages under the
- * selection (or, with nothing selected, the ones picked from a list); in any
- * other editor, the selected text itself.
+ * selection (or, with nothing selected or no message under it, the ones
+ * picked from a list); in any other editor, the selected text itself.
  */
 
 type Session = SessionsResult['sessions'][number];
@@ -42,7 +42,13 @@ export async function targetFromEditor(ctx: Ctx, editor: vscode.TextEditor): Pro
         }
         return { source: { kind: 'file', path }, sessionId: match.sessionId, messageIds: match.messageIds, suggestedTitle: match.title ?? fileName };
       }
-      if (found) ctx.logger.info(`No message of ${fileName} lies under the selection: exporting the selected text.`);
+      if (found) {
+        // A transcript is never exported as raw JSON unasked: the person picks the messages instead.
+        ctx.logger.info(`No message of ${fileName} lies under the selection: opening the message picker.`);
+        void vscode.window.showInformationMessage(`No message of ${fileName} lies under the selected lines: pick the messages to export.`);
+        const sessions = await transcriptSessions(ctx, path);
+        if (sessions.length > 0) return pickFromTranscript(path, fileName, sessions, { pickAll: false });
+      }
     }
   }
 

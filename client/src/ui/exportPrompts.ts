@@ -24,16 +24,20 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
   const templates = await ctx.server.request(ListTemplatesRequest.type, {});
   const preferred = settings.defaultTemplate();
   const ordered = [...templates].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  type Item = vscode.QuickPickItem & { templateId: string; problem?: string };
-  const items: Item[] = ordered.map((t) => ({
-    label: `${t.valid ? (t.source === 'workspace' ? '$(file-code)' : '$(file)') : '$(error)'} ${t.name}`,
-    description: [t.id, t.output, t.source === 'workspace' ? 'workspace' : 'built-in', t.id === preferred ? 'default' : '']
-      .filter(Boolean)
-      .join(' · '),
-    ...(t.valid ? (t.description ? { detail: t.description } : {}) : { detail: `Cannot be used: ${t.problem ?? 'the template has errors'}` }),
-    templateId: t.id,
-    ...(t.valid ? {} : { problem: t.problem ?? 'The template has errors.' }),
-  }));
+  type Item = vscode.QuickPickItem & { templateId: string; problem?: string; disabledReason?: string };
+  const items: Item[] = ordered.map((t) => {
+    const icon = !t.enabled ? '$(circle-slash)' : !t.valid ? '$(error)' : t.source === 'workspace' ? '$(file-code)' : '$(file)';
+    const detail = !t.enabled ? `Disabled: ${t.reason ?? 'not available'}` : !t.valid ? `Cannot be used: ${t.problem ?? 'the template has errors'}` : t.description;
+    return {
+      label: `${icon} ${t.name}`,
+      description: [t.id, t.output, t.source === 'workspace' ? 'workspace' : 'built-in', t.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
+      ...(detail ? { detail } : {}),
+      templateId: t.id,
+      ...(t.valid ? {} : { problem: t.problem ?? 'The template has errors.' }),
+      // Listed like a disabled destination (Restricted Mode), not hidden.
+      ...(t.enabled ? {} : { disabledReason: t.reason ?? 'not available' }),
+    };
+  });
   const restricted = !ctx.trust.trusted;
   const picked = await vscode.window.showQuickPick(items, {
     title: `${TITLE}: Template ${step}`,
@@ -43,6 +47,10 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
     ignoreFocusOut: true,
   });
   if (!picked) return undefined;
+  if (picked.disabledReason) {
+    void explainRestrictedMode(`Template "${picked.templateId}" is disabled: ${picked.disabledReason}`);
+    return undefined;
+  }
   if (picked.problem) {
     void vscode.window.showErrorMessage(`Template "${picked.templateId}" cannot be used: ${picked.problem}`);
     return undefined;
