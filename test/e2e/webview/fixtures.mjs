@@ -253,7 +253,7 @@ export const TEMPLATES = [
   { id: 'markdown', name: 'Markdown', output: 'markdown', extension: '.md', source: 'builtin', path: '/t/markdown.hbs', valid: true, enabled: true, type: 'builtin', file_extension: '.md' },
   { id: 'yaml-markdown', name: 'YAML + Markdown', output: 'yaml-frontmatter', extension: '.md', source: 'builtin', path: '/t/yaml.hbs', valid: true, enabled: true, type: 'builtin', file_extension: '.md' },
   { id: 'skill', name: 'SKILL.md', output: 'yaml-frontmatter', extension: '.md', source: 'builtin', path: '/t/skill.hbs', valid: true, enabled: true, type: 'builtin', file_extension: '.md' },
-  { id: 'xml', name: 'XML', output: 'xml', extension: '.xml', source: 'builtin', path: '/t/xml.hbs', valid: true, enabled: true, type: 'builtin', file_extension: '.md' },
+  { id: 'xml', name: 'XML', output: 'xml', extension: '.xml', source: 'builtin', path: '/t/xml.hbs', valid: true, enabled: true, type: 'builtin', file_extension: '.xml' },
   { id: 'team-spec', name: 'Team spec', output: 'markdown', extension: '.md', source: 'workspace', path: '/w/.devguide/templates/team-spec.hbs', valid: false, problem: 'HBS_SYNTAX at line 4', enabled: true, type: 'custom', file_extension: '.md' },
 ];
 
