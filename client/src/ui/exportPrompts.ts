@@ -24,7 +24,7 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
   const templates = await ctx.server.request(ListTemplatesRequest.type, {});
   const preferred = settings.defaultTemplate();
   const ordered = [...templates].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
-  type Item = vscode.QuickPickItem & { templateId: string; problem?: string; disabledReason?: string };
+  type Item = vscode.QuickPickItem & { templateId: string; path: string; problem?: string; disabledReason?: string };
   const items: Item[] = ordered.map((t) => {
     const icon = !t.enabled ? '$(circle-slash)' : !t.valid ? '$(error)' : t.source === 'workspace' ? '$(file-code)' : '$(file)';
     const detail = !t.enabled ? `Disabled: ${t.reason ?? 'not available'}` : !t.valid ? `Cannot be used: ${t.problem ?? 'the template has errors'}` : t.description;
@@ -33,29 +33,36 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
       description: [t.id, t.output, t.source === 'workspace' ? 'workspace' : 'built-in', t.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
       ...(detail ? { detail } : {}),
       templateId: t.id,
+      path: t.path,
       ...(t.valid ? {} : { problem: t.problem ?? 'The template has errors.' }),
       // Listed like a disabled destination (Restricted Mode), not hidden.
       ...(t.enabled ? {} : { disabledReason: t.reason ?? 'not available' }),
     };
   });
   const restricted = !ctx.trust.trusted;
-  const picked = await vscode.window.showQuickPick(items, {
-    title: `${TITLE}: Template ${step}`,
-    placeHolder: restricted ? 'Choose a template (Restricted Mode: workspace templates are disabled)' : 'Choose a template',
-    matchOnDescription: true,
-    matchOnDetail: true,
-    ignoreFocusOut: true,
-  });
-  if (!picked) return undefined;
-  if (picked.disabledReason) {
-    void explainRestrictedMode(`Template "${picked.templateId}" is disabled: ${picked.disabledReason}`);
-    return undefined;
+  // A template that cannot be used says why (with Open Template for a broken one) and the choice is offered again.
+  for (;;) {
+    const picked = await vscode.window.showQuickPick(items, {
+      title: `${TITLE}: Template ${step}`,
+      placeHolder: restricted ? 'Choose a template (Restricted Mode: workspace templates are disabled)' : 'Choose a template',
+      matchOnDescription: true,
+      matchOnDetail: true,
+      ignoreFocusOut: true,
+    });
+    if (!picked) return undefined;
+    if (picked.disabledReason) {
+      void explainRestrictedMode(`Template "${picked.templateId}" is disabled: ${picked.disabledReason}`);
+      continue;
+    }
+    if (!picked.problem) return picked.templateId;
+    void offerToOpenTemplate(picked.templateId, picked.path, picked.problem);
   }
-  if (picked.problem) {
-    void vscode.window.showErrorMessage(`Template "${picked.templateId}" cannot be used: ${picked.problem}`);
-    return undefined;
-  }
-  return picked.templateId;
+}
+
+async function offerToOpenTemplate(id: string, path: string, problem: string): Promise<void> {
+  const open = 'Open Template';
+  const choice = await vscode.window.showErrorMessage(`Template "${id}" cannot be used: ${problem}. Choose another one, or fix it.`, open);
+  if (choice === open) await vscode.window.showTextDocument(vscode.Uri.file(path));
 }
 
 /**
