@@ -2,7 +2,10 @@ import * as vscode from 'vscode';
 import { GetJobRequest, ListJobsRequest, RollbackJobRequest } from '../../../server/src/protocol';
 import type { JobJson as JobRecord, JobStatus } from '../../../server/src/protocol';
 import type { CmdFactory, Ctx } from '../context';
+import { jobDetailsMarkdown } from '../history/jobDetailsText';
 import { JobNode } from '../history/historyTree';
+import { toUserFacingError } from '../languageClient/serverErrors';
+import { VIRTUAL_SCHEME } from '../ui/virtualDocuments';
 import { jobLabel } from '../ui/format';
 import { showError } from '../ui/notify';
 import { openOutput } from '../ui/openOutput';
@@ -48,15 +51,33 @@ export const showHistory: CmdFactory = (ctx) => async (): Promise<{ status: 'sho
   return { status: 'shown' };
 };
 
-/** The job's record and its audit trail, as a read-only JSON document. */
+/** The job and its audit trail, readable (Markdown), and kept current while it changes (jobsChanged). */
 export const showJobDetails: CmdFactory = (ctx) => async (arg?: unknown): Promise<unknown> => {
   const job = await jobFrom(ctx, arg, 'Show Details');
   if (!job) return CANCELLED;
-  const details = await ctx.server.request(GetJobRequest.type, { jobId: job.job_id });
-  const uri = ctx.documents.put(`/jobs/${job.job_id}.json`, `${JSON.stringify(details, null, 2)}\n`);
+  const uri = await writeJobDetails(ctx, job.job_id);
+  keepJobDetailsCurrent(ctx);
   await vscode.window.showTextDocument(uri, { preview: true });
   return { status: 'shown', uri: uri.toString() };
 };
+
+async function writeJobDetails(ctx: Ctx, jobId: string): Promise<vscode.Uri> {
+  const details = await ctx.server.request(GetJobRequest.type, { jobId });
+  return ctx.documents.put(`/jobs/${jobId}.md`, jobDetailsMarkdown(details));
+}
+
+/** One listener per extension context: a job whose details are open is written again when the server says it changed. */
+const keeping = new WeakSet<Ctx>();
+function keepJobDetailsCurrent(ctx: Ctx): void {
+  if (keeping.has(ctx)) return;
+  keeping.add(ctx);
+  ctx.extension.subscriptions.push(
+    ctx.server.onJobsChanged(({ jobId }) => {
+      const open = vscode.workspace.textDocuments.some((d) => d.uri.scheme === VIRTUAL_SCHEME && d.uri.path === `/jobs/${jobId}.md`);
+      if (open) void writeJobDetails(ctx, jobId).catch((thrown: unknown) => ctx.logger.warn(`Job details of ${jobId} not refreshed: ${toUserFacingError(thrown).message}`));
+    }),
+  );
+}
 
 export const openExportOutput: CmdFactory = (ctx) => async (arg?: unknown): Promise<unknown> => {
   const job = await jobFrom(ctx, arg, 'Open Output');

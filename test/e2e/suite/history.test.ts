@@ -90,20 +90,40 @@ export function historyTests(): void {
       assert.equal(test.historyDescription(), undefined);
     });
 
-    it('job actions: details (job and audit trail), copy the content hash', async () => {
+    it('job actions: details (readable, with the audit trail, current after a rollback), copy the content hash', async () => {
       const details = await vscode.commands.executeCommand<{ status: string; uri: string }>('devguideExport.showJobDetails', { jobId: completed.jobId });
       assert.equal(details.status, 'shown');
       const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(details.uri));
-      // devguide/getJob's JobDetails: the job's fields and its audit_events.
-      const parsed = JSON.parse(document.getText()) as { job_id: string; status: string; content_hash: string; audit_events: { action: string }[] };
-      assert.equal(parsed.job_id, completed.jobId);
-      assert.equal(parsed.status, 'completed');
-      assert.ok(parsed.audit_events.length > 0, 'the audit trail of the job');
+      const text = document.getText();
+      assert.match(text, /^# History kept\n\n\*\*Completed\*\*/, 'a readable view, not raw JSON');
+      assert.ok(text.includes(completed.jobId));
+      assert.match(text, /## Audit trail\n\n- .*CreateExportJob\.preflight/);
+      const hash = /Content hash:\*\* `(sha256:[0-9a-f]+)`/.exec(text)?.[1];
+      assert.ok(hash, text);
 
       const copied = await vscode.commands.executeCommand<{ status: string; hash: string }>('devguideExport.copyContentHash', { jobId: completed.jobId });
       assert.equal(copied.status, 'copied');
-      assert.equal(copied.hash, parsed.content_hash);
-      assert.equal(await vscode.env.clipboard.readText(), parsed.content_hash);
+      assert.equal(copied.hash, hash);
+      assert.equal(await vscode.env.clipboard.readText(), hash);
+
+      // The open view follows the job: rolled back, it says so without being opened again.
+      const live = await vscode.commands.executeCommand<ExportOutcome>('devguideExport.exportTranscript', {
+        path: 'chat-messages.jsonl',
+        allMessages: true,
+        template: 'markdown',
+        destination: 'local',
+        title: 'History details live',
+        tags: [],
+        accept: true,
+      });
+      assert.equal(live.status, 'completed', JSON.stringify(live));
+      const liveJob = (live as Extract<ExportOutcome, { status: 'completed' }>).jobId;
+      const shown = await vscode.commands.executeCommand<{ uri: string }>('devguideExport.showJobDetails', { jobId: liveJob });
+      const liveDocument = await vscode.workspace.openTextDocument(vscode.Uri.parse(shown.uri));
+      assert.match(liveDocument.getText(), /\*\*Completed\*\*/);
+      const rolled = await vscode.commands.executeCommand<RollbackOutcome>('devguideExport.rollbackExport', { jobId: liveJob, confirm: true });
+      assert.equal(rolled.status, 'rolled_back');
+      await eventually(async () => (/\*\*Rolled back\*\*/.test(liveDocument.getText()) ? true : undefined), 'the open details to say "Rolled back"');
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 

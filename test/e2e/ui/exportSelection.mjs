@@ -180,11 +180,12 @@ export const tests = [
       await job.waitFor({ state: 'visible' });
 
       await job.click();
-      // A read-only JSON document of the job and its audit trail.
-      await t.page.locator('.tab.active[aria-label*=".json"]').first().waitFor({ state: 'visible' });
+      // A readable document of the job and its audit trail (Markdown, not the raw record).
+      await t.page.locator('.tab.active[aria-label*=".md"]').first().waitFor({ state: 'visible' });
       const text = await t.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
-      assert.match(text, /"status":\s*"completed"/);
-      assert.match(text, /"filename":\s*"closing-pull-requests\.md"/);
+      assert.match(text, /\*\*Completed\*\*/);
+      assert.match(text, /\*\*File:\*\* closing-pull-requests\.md/);
+      await t.screenshot('job-details');
     },
   },
 ];
