@@ -184,7 +184,7 @@ export const tests = [
       await t.page.locator('.tab.active[aria-label*=".md"]').first().waitFor({ state: 'visible' });
       const text = await t.page.locator('.editor-instance .monaco-editor .view-lines').first().innerText();
       assert.match(text, /\*\*Completed\*\*/);
-      assert.match(text, /\*\*File:\*\* closing-pull-requests\.md/);
+      assert.match(text, /\*\*File:\*\*\s+closing-pull-requests\.md/);
       await t.screenshot('job-details');
     },
   },
