@@ -1,4 +1,5 @@
 import type { ErrorInfo } from '../errors';
+import type { PublishOutcome } from '../pipeline/publish';
 import { ExportError } from '../errors';
 import type { JobJson, JobProgressValue, PreviewResult } from '../protocol';
 import { prepareExport, type ExportRequest } from './prepare';
@@ -40,9 +41,7 @@ export class Exports {
     options: { signal?: AbortSignal; onProgress?: (value: JobProgressValue) => void; force?: boolean } = {},
   ): Promise<{ job: JobJson; error?: ErrorInfo }> {
     const { outcome } = await this.reviews.accept(transactionId, explicit, options);
-    this.state.env.onJobChanged?.({ jobId: outcome.job.job_id, status: outcome.job.status });
-    const job = jobJson(outcome.job, this.names);
-    return outcome.error ? { job, error: outcome.error.toInfo() } : { job };
+    return this.ran(outcome);
   }
 
   async reject(transactionId: string, reason?: string): Promise<null> {
@@ -63,7 +62,10 @@ export class Exports {
     const prepared = await prepareExport(this.state, this.transcripts, request, options.signal);
     const review = await this.reviews.review(prepared);
     const preview = () => previewJson(prepared, review, this.state.env.clock.monotonic() - started);
-    if (review.blocked) return { status: 'blocked', preview: preview(), error: blockedError(preview()) };
+    if (review.blocked) {
+      const blocked = preview();
+      return { status: 'blocked', preview: blocked, error: blockedError(blocked) };
+    }
     if (prepared.unchanged && !options.force) {
       await this.reviews.reject(review.transaction_id, 'unchanged: nothing to write');
       return { status: 'unchanged', preview: preview() };
@@ -77,10 +79,15 @@ export class Exports {
       return { status: 'review_required', preview: preview(), error: error.toInfo() };
     }
     const { outcome } = await this.reviews.accept(review.transaction_id, options.yes, { force: options.force === true, ...(options.signal ? { signal: options.signal } : {}) });
+    const { job, error } = this.ran(outcome);
+    return error ? { status: 'failed', preview: preview(), job, error } : { status: 'completed', preview: preview(), job };
+  }
+
+  /** A published job: the live history is told, and the job comes back in its JSON shape with its error. */
+  private ran(outcome: PublishOutcome): { job: JobJson; error?: ErrorInfo } {
     this.state.env.onJobChanged?.({ jobId: outcome.job.job_id, status: outcome.job.status });
     const job = jobJson(outcome.job, this.names);
-    if (outcome.error) return { status: 'failed', preview: preview(), job, error: outcome.error.toInfo() };
-    return { status: 'completed', preview: preview(), job };
+    return outcome.error ? { job, error: outcome.error.toInfo() } : { job };
   }
 }
 
