@@ -47,7 +47,9 @@ export class Catalog {
 
   /** Names for job results: the template names last listed, the destinations as configured now. */
   readonly names: JobNames = {
-    refresh: async () => {
+    refresh: async (templateIds) => {
+      // Reading every template file for each history refresh is not needed while the names are known.
+      if (templateIds.every((id) => this.templateNames.has(id))) return;
       await this.templates().catch(() => undefined);
     },
     templateName: (id) => this.templateNames.get(id),

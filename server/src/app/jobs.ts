@@ -23,8 +23,8 @@ export class Jobs {
     const offset = query.offset ?? 0;
     const { limit: _l, offset: _o, ...filter } = query;
     const all = await this.state.store.listJobs(filter);
-    await this.names.refresh();
     const page = all.slice(offset, offset + limit);
+    await this.names.refresh(page.map((job) => job.template_id));
     return {
       jobs: page.map((job) => jobJson(job, this.names)),
       pagination: { total: all.length, limit, offset, has_more: offset + page.length < all.length },
@@ -33,7 +33,7 @@ export class Jobs {
 
   async get(jobId: string): Promise<JobDetails> {
     const job = await this.record(jobId);
-    await this.names.refresh();
+    await this.names.refresh([job.template_id]);
     return jobDetailsJson(job, await this.auditOf(job), this.names);
   }
 

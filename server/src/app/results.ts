@@ -67,8 +67,8 @@ function toolOutputJson(prepared: PreparedExport): PreviewResult['statistics']['
 
 /** Names the job's template and destination as the settings know them now (the record keeps ids). */
 export interface JobNames {
-  /** Reads the names again (templates are files that may have changed). */
-  refresh(): Promise<void>;
+  /** Reads the template names again when one of `templateIds` has none yet (listing templates also refreshes them). */
+  refresh(templateIds: readonly string[]): Promise<void>;
   templateName(id: string): string | undefined;
   destination(id: string): { name: string; type: string } | undefined;
 }
