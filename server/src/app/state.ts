@@ -35,7 +35,9 @@ export interface Trust {
 }
 
 export class AppState {
-  private built: { templates: TemplateRegistry; rateLimiter: RateLimiter } | undefined;
+  /** Built on first use; the templates depend on settings and trust, the rate limiter on settings only (its buckets survive a trust change). */
+  private builtTemplates: TemplateRegistry | undefined;
+  private builtRateLimiter: RateLimiter | undefined;
 
   constructor(
     readonly env: AppEnvironment,
@@ -60,17 +62,23 @@ export class AppState {
     return this.currentStore.dataDir;
   }
   get templates(): TemplateRegistry {
-    return this.derived().templates;
+    return (this.builtTemplates ??= createTemplateRegistry({
+      builtinDir: this.env.builtinTemplatesDir,
+      workspaceDir: resolve(this.env.workspaceRoot, this.currentConfig.templatesDir),
+      trusted: this.currentTrust.trusted,
+      cacheTtlMs: this.currentConfig.limits.templateCacheTtlMs,
+    }));
   }
   get rateLimiter(): RateLimiter {
-    return this.derived().rateLimiter;
+    return (this.builtRateLimiter ??= createRateLimiter(this.currentConfig.rateLimits, this.env.sleep ? { sleep: this.env.sleep } : {}));
   }
 
   update(change: { config?: ExportConfig; trust?: Trust; store?: { store: Store; dataDir: string } }): void {
     if (change.config) this.currentConfig = change.config;
     if (change.trust) this.currentTrust = change.trust;
     if (change.store) this.currentStore = change.store;
-    if (change.config || change.trust) this.built = undefined;
+    if (change.config || change.trust) this.builtTemplates = undefined;
+    if (change.config) this.builtRateLimiter = undefined;
   }
 
   destinations(): DestinationConfig[] {
@@ -109,20 +117,5 @@ export class AppState {
     const value = await this.env.getSecret(destinationId, field);
     await this.auditSecret(destinationId, field, value !== undefined);
     return value;
-  }
-
-  private derived(): { templates: TemplateRegistry; rateLimiter: RateLimiter } {
-    if (this.built) return this.built;
-    const { config } = this;
-    this.built = {
-      templates: createTemplateRegistry({
-        builtinDir: this.env.builtinTemplatesDir,
-        workspaceDir: resolve(this.env.workspaceRoot, config.templatesDir),
-        trusted: this.currentTrust.trusted,
-        cacheTtlMs: config.limits.templateCacheTtlMs,
-      }),
-      rateLimiter: createRateLimiter(config.rateLimits, this.env.sleep ? { sleep: this.env.sleep } : {}),
-    };
-    return this.built;
   }
 }
