@@ -132,6 +132,13 @@ export class App {
         this.render();
         return;
       }
+      case 'mode':
+        if (!this.model) return;
+        this.model.mode = event.mode;
+        this.render();
+        // The new button renders its shadow DOM (and takes focus) after this task.
+        if (event.mode === 'review') requestAnimationFrame(() => document.getElementById('accept')?.focus());
+        return;
       case 'progress':
         if (!this.model) return;
         this.model.phase = { kind: 'running', stage: event.stage, message: event.message };
@@ -165,6 +172,7 @@ export class App {
       redacting: false,
       previewError: message.previewError ?? null,
       phase: message.phase,
+      mode: message.mode ?? 'review',
       view: this.viewState.view,
       fullContent: null,
       loadingAll: false,
@@ -209,6 +217,10 @@ export class App {
     reject: () => {
       const model = this.model;
       if (model) void this.run('reject', { type: 'reject' });
+    },
+    startReview: () => {
+      // The host answers with a `mode` event.
+      if (this.model?.mode === 'preview') void this.run('startReview', { type: 'startReview' });
     },
     viewDiff: () => {
       const model = this.model;

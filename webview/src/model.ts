@@ -1,4 +1,4 @@
-import type { PanelDestination, PanelError, PanelFields, PanelPhase, PanelPreview, PanelSource, PanelTemplate } from './protocol';
+import type { PanelDestination, PanelError, PanelFields, PanelMode, PanelPhase, PanelPreview, PanelSource, PanelTemplate } from './protocol';
 
 /** Everything the panel shows; views are functions of it. */
 export interface Model {
@@ -16,6 +16,8 @@ export interface Model {
   redacting: boolean;
   previewError: PanelError | null;
   phase: PanelPhase;
+  /** A preview (no Accept until Export…) or a review. */
+  mode: PanelMode;
   view: 'rendered' | 'raw';
   /** The whole content of `preview`, once "Show all" fetched it. */
   fullContent: string | null;
@@ -34,6 +36,7 @@ export function isUpdating(model: Model): boolean {
 /** Why Accept is disabled, or null when it may be pressed. */
 export function acceptBlocker(model: Model): string | null {
   if (model.phase.kind !== 'review') return 'The export was already accepted.';
+  if (model.mode === 'preview') return 'This is a preview: choose Export… to review it for publishing.';
   if (isUpdating(model)) return 'Wait for the preview to update.';
   if (model.previewError) return 'The last preview failed; fix the fields first.';
   if (model.preview.review.blocked) return 'The review blocked this export.';
@@ -45,6 +48,8 @@ export function acceptBlocker(model: Model): string | null {
 export interface Actions {
   accept(): void;
   reject(): void;
+  /** Preview → review: Accept becomes available. */
+  startReview(): void;
   viewDiff(): void;
   viewContent(): void;
   redact(): void;

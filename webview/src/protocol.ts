@@ -150,6 +150,10 @@ export const META_KEY_PATTERN = SHARED_META_KEY_PATTERN;
 /** The export pipeline's five stages, in order (the first four ran for the preview): the protocol's one vocabulary. */
 export { STAGES, type Stage };
 
+/** Preview Export opens the panel as a preview (nothing can be published from it); Export Selection as a review. */
+export const PANEL_MODES = ['review', 'preview'] as const;
+export type PanelMode = (typeof PANEL_MODES)[number];
+
 /** Where the panel is: reviewing, running the accepted export, or showing its result. */
 export const panelPhaseSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('review') }),
@@ -186,10 +190,14 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     previewError: z.optional(panelErrorSchema),
     /** What was selected (toPanelSource); without it the panel says what the preview's metadata tells. */
     source: z.optional(panelSourceSchema),
+    /** 'preview' (Preview Export): no Accept until the person chooses Export… (`startReview`). Default 'review'. */
+    mode: z.optional(z.enum(PANEL_MODES)),
   }),
   z.object({ type: z.literal('previewUpdated'), preview: panelPreviewSchema, revision: z.number() }),
   z.object({ type: z.literal('previewFailed'), error: panelErrorSchema, revision: z.number() }),
   z.object({ type: z.literal('progress'), stage: z.enum(STAGES), message: z.string() }),
+  /** The preview became a review (the person chose Export…). */
+  z.object({ type: z.literal('mode'), mode: z.enum(PANEL_MODES) }),
   z.object({ type: z.literal('result'), job: z.nullable(panelJobSchema), error: z.optional(panelErrorSchema) }),
   z.object({
     type: z.literal('reply'),
@@ -229,7 +237,7 @@ export const pageTimingSchema = z.object({
 export type PageTiming = z.infer<typeof pageTimingSchema>;
 
 /** Requests that carry nothing but their id. */
-const plainRequests = ['ready', 'reject', 'retry', 'openResult'] as const;
+const plainRequests = ['ready', 'reject', 'retry', 'openResult', 'startReview'] as const;
 /**
  * Requests about one preview: they name the transaction the person saw, so
  * an Accept that crosses a newer preview on the wire is refused, not applied

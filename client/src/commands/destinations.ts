@@ -11,7 +11,7 @@ export type TestOutcome = { status: 'tested'; ok: boolean; message: string; late
 
 export const testDestination: CmdFactory = (ctx) => async (arg?: unknown): Promise<TestOutcome> => {
   const args = parseArgs(destinationArgs, arg, 'Test Destination');
-  const destination = args.destinationId ? await findDestination(ctx, args.destinationId) : await pickDestination(ctx, '', 'Choose the destination to test');
+  const destination = args.destinationId ? await findDestination(ctx, args.destinationId) : await pickDestination(ctx, 'Choose the destination to test');
   if (!destination) return { status: 'cancelled' };
   return runTest(ctx, destination);
 };

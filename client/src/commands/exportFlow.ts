@@ -13,18 +13,23 @@ import type { Ctx } from '../context';
 import { runExportJob, type JobResult } from '../jobs/exportJob';
 import { openReviewPanel } from '../panel/openReviewPanel';
 import type { ReviewPanelOptions } from '../panel/reviewPanel';
+import { exportTargetKey } from '../panel/targetKey';
 import { toUserFacingError } from '../languageClient/serverErrors';
-import { askTags, askTitle, findDestination, listDestinations, pickDestination, pickTemplate } from '../ui/exportPrompts';
+import { defaultDestinationOf, defaultTemplateOf } from '../ui/exportDefaults';
+import { askTitle, findDestination, listDestinations, listTemplates, pickDestination, pickTemplate } from '../ui/exportPrompts';
+import { settings } from '../settings';
 import { showError } from '../ui/notify';
 import { openOutput, openOutputLabel } from '../ui/openOutput';
 import type { ExportChoices } from './args';
 
 /**
- * One export, from "what to export" to the published file: ask template,
- * destination, title and tags (each skipped when given), preview, then the
- * review — the review panel, or with `accept: true` (executeCommand callers,
- * like the CLI's --yes) straight to devguide/createJob. Shared by Export
- * Selection, Export Transcript, Preview Export and Retry.
+ * One export, from "what to export" to the published file: the choices
+ * given, else the defaults (default template and destination, the suggested
+ * title, no tags) — a prompt only where no default exists —, preview, then
+ * the review: the review panel, where all of them can be changed, or with
+ * `accept: true` (executeCommand callers, like the CLI's --yes) straight to
+ * devguide/createJob. Shared by Export Selection, Export Transcript,
+ * Preview Export and Retry.
  */
 
 export interface ExportTarget {
@@ -53,16 +58,24 @@ export interface Gathered {
   destinationName: string;
 }
 
-/** Asks what is not given. Undefined when the person cancelled or chose something unusable. */
+/**
+ * The given choices, else the defaults; asks only for what has no usable
+ * default. Undefined when the person cancelled or chose something unusable.
+ */
 export async function gatherExport(ctx: Ctx, target: ExportTarget, choices: ExportChoices): Promise<Gathered | undefined> {
-  const template = choices.template ?? (await pickTemplate(ctx, '(1/4)'));
+  const [templates, destinations] = await Promise.all([
+    choices.template ? undefined : listTemplates(ctx),
+    listDestinations(ctx),
+  ]);
+  const template = choices.template ?? (templates && defaultTemplateOf(templates, settings.defaultTemplate())) ?? (await pickTemplate(ctx, templates));
   if (template === undefined) return undefined;
-  const destination = choices.destination ? await findDestination(ctx, choices.destination) : await pickDestination(ctx, '(2/4)');
+  const destination = choices.destination
+    ? await findDestination(ctx, choices.destination, destinations)
+    : (defaultDestinationOf(destinations, settings.defaultDestination()) ?? (await pickDestination(ctx, 'Choose a destination', destinations)));
   if (destination === undefined) return undefined;
-  const title = choices.title ?? (await askTitle(target.suggestedTitle, '(3/4)'));
+  const title = choices.title ?? (target.suggestedTitle.trim() ? target.suggestedTitle : await askTitle());
   if (title === undefined) return undefined;
-  const tags = choices.tags ?? (await askTags('(4/4)'));
-  if (tags === undefined) return undefined;
+  const tags = choices.tags ?? [];
   const params: ExportRequestParams = {
     source: target.source,
     ...(target.sessionId ? { sessionId: target.sessionId } : {}),
@@ -103,7 +116,7 @@ export async function review(
   previewing: Promise<PreviewResult>,
   options: ReviewPanelOptions & { title: string },
 ): Promise<ExportOutcome> {
-  const panel = await openReviewPanel(ctx, params, previewing, options);
+  const panel = await openReviewPanel(ctx, params, previewing, { targetKey: exportTargetKey(params), ...options });
   if (!panel) return CANCELLED;
   return { status: 'in_review', transactionId: panel.transactionId, filename: panel.filename };
 }

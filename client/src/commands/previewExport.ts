@@ -6,11 +6,12 @@ import { editorFor } from './exportSelection';
 import { targetFromEditor } from './exportSource';
 
 /**
- * Preview Export: the review panel for the current selection, opened beside
- * the editor without taking the focus — the rendered output, statistics,
- * validation and the Bin's verdict; Accept there exports it (the command
- * returns `in_review`). With `show: false` (executeCommand callers) only
- * the preview's facts come back (`previewed`) and its review is discarded.
+ * Preview Export: the panel for the current selection as a preview, opened
+ * beside the editor without taking the focus — the rendered output,
+ * statistics, validation and the Bin's verdict, and no Accept: its Export…
+ * button turns it into the review (the command returns `in_review`). With
+ * `show: false` (executeCommand callers) only the preview's facts come back
+ * (`previewed`) and its review is discarded.
  */
 
 export type PreviewOutcome =
@@ -37,9 +38,10 @@ export const previewExport: CmdFactory = (ctx) => async (arg?: unknown): Promise
   if (args.show !== false && !args.accept) {
     return review(ctx, gathered.params, previewing, {
       startedAt,
-      title: `Review: ${target.suggestedTitle}`,
+      title: `Preview: ${target.suggestedTitle}`,
       viewColumn: vscode.ViewColumn.Beside,
       preserveFocus: true,
+      mode: 'preview',
     });
   }
   const preview = await previewing;

@@ -13,7 +13,7 @@ import { panelStageOf, progressMessage } from '../jobs/jobProgress';
 import { toUserFacingError } from '../languageClient/serverErrors';
 import { listDestinations } from '../ui/exportPrompts';
 import { openOutput } from '../ui/openOutput';
-import { openContent, openDiff } from '../ui/reviewDocuments';
+import { closeReviewDocuments, openContent, openDiff } from '../ui/reviewDocuments';
 import { ReviewPanel, type ReviewPanelOptions } from './reviewPanel';
 import type { ReviewOutcome, ReviewPanelDeps } from './types';
 
@@ -42,6 +42,8 @@ export async function openReviewPanel(
 function panelDeps(ctx: Ctx): { deps: ReviewPanelDeps; remember: (preview: PreviewResult) => PreviewResult } {
   // Which file a transaction writes, for the log and the status bar while its job runs.
   const filenames = new Map<string, string>();
+  // The reviews whose diff or content this panel opened: closed with it.
+  const viewed = new Set<string>();
   const remember = (preview: PreviewResult): PreviewResult => {
     filenames.set(preview.transaction_id, preview.filename);
     return preview;
@@ -66,8 +68,15 @@ function panelDeps(ctx: Ctx): { deps: ReviewPanelDeps; remember: (preview: Previ
     reject: async (transactionId) => {
       await ctx.server.request(RejectReviewRequest.type, { transactionId, reason: 'rejected in the review panel' });
     },
-    viewDiff: (preview) => openDiff(preview, ctx.documents),
-    viewContent: (preview) => openContent(preview, ctx.documents),
+    viewDiff: async (preview) => {
+      viewed.add(preview.transaction_id);
+      await openDiff(preview, ctx.documents);
+    },
+    viewContent: async (preview) => {
+      viewed.add(preview.transaction_id);
+      await openContent(preview, ctx.documents);
+    },
+    closeViews: () => closeReviewDocuments(viewed),
     openResult: async (job) => {
       await openOutput(job);
     },

@@ -25,6 +25,7 @@ import {
   type HostMessage,
   type PageTiming,
   type PanelDestination,
+  type PanelMode,
   type PanelError,
   type PanelFields,
   type PanelPhase,
@@ -39,6 +40,8 @@ export interface ControllerHost {
   post(message: HostMessage): void;
   /** Closes the panel (after Reject). */
   close(): void;
+  /** The tab's title changed (panelTitle): the file, and whether it is a preview, a review or a result. */
+  retitle?(title: string): void;
   openLink(url: string): Promise<void>;
   describeError(thrown: unknown): PanelError;
   log(level: 'info' | 'warn' | 'error', message: string): void;
@@ -60,6 +63,7 @@ export class ReviewController {
   private revision = 0;
   private filenameEdited: boolean;
   private phase: PanelPhase = { kind: 'review' };
+  private mode: PanelMode;
   private previewError: PanelError | undefined;
   private job: Parameters<ReviewPanelDeps['openResult']>[0] | undefined;
   private templates: PanelTemplate[] = [];
@@ -75,9 +79,10 @@ export class ReviewController {
 
   constructor(
     private readonly deps: ReviewPanelDeps,
-    initial: { params: ExportRequestParams; preview: PreviewResult },
+    initial: { params: ExportRequestParams; preview: PreviewResult; mode?: PanelMode },
     private readonly host: ControllerHost,
   ) {
+    this.mode = initial.mode ?? 'review';
     this.params = initial.params;
     this.preview = initial.preview;
     this.fields = fieldsFrom(initial.params, initial.preview);
@@ -87,6 +92,11 @@ export class ReviewController {
 
   get transactionId(): string {
     return this.preview.transaction_id;
+  }
+
+  /** What the panel's tab says now. */
+  get title(): string {
+    return panelTitle(this.mode, this.phase, this.preview.filename);
   }
 
   /** Resolves with the next final outcome: completed, failed, rejected or closed. */
@@ -128,6 +138,7 @@ export class ReviewController {
     if (this.disposed) return;
     this.disposed = true;
     this.ready = false;
+    void this.closeViews();
     if (this.phase.kind === 'review') {
       const transactionId = this.preview.transaction_id;
       await this.rejectQuietly(transactionId, 'panel closed');
@@ -165,6 +176,8 @@ export class ReviewController {
         return this.onAccept(message);
       case 'reject':
         return this.onReject(message);
+      case 'startReview':
+        return this.onStartReview(message);
       case 'viewDiff':
       case 'viewContent':
         return this.onView(message);
@@ -214,6 +227,7 @@ export class ReviewController {
     if (refusal) return this.replyError(message.id, refusal);
     const preview = this.preview;
     this.phase = { kind: 'running', stage: 'publish', message: 'Publishing…' };
+    this.retitle();
     this.replyOk(message.id);
     this.post({ type: 'progress', stage: 'publish', message: 'Publishing…' });
     try {
@@ -231,10 +245,14 @@ export class ReviewController {
       this.post({ type: 'result', job: null, error });
       this.finish({ status: 'failed', job: null, error });
     }
+    // The panel is the result now: the diff it opened has nothing left to decide.
+    this.retitle();
+    await this.closeViews();
   }
 
   private acceptRefusal(transactionId: string): PanelError | undefined {
     if (this.phase.kind !== 'review') return notInReview();
+    if (this.mode === 'preview') return { code: 'PANEL_ERROR', message: 'This is a preview: choose Export… to review it for publishing.', recoverable: true };
     if (transactionId !== this.preview.transaction_id || this.previewing || this.wanted) return stalePreview();
     if (this.previewError) return { code: 'VALIDATION_FAILED', message: 'The last preview failed; fix the fields first.', recoverable: false };
     const { review, validation } = this.preview;
@@ -247,10 +265,18 @@ export class ReviewController {
     if (this.phase.kind !== 'review') return this.replyError(message.id, notInReview());
     const transactionId = this.preview.transaction_id;
     this.phase = { kind: 'done', job: null };
-    await this.rejectQuietly(transactionId, 'rejected in the review panel');
+    await this.rejectQuietly(transactionId, this.mode === 'preview' ? 'preview closed' : 'rejected in the review panel');
     this.replyOk(message.id);
     this.finish({ status: 'rejected', transactionId });
     this.host.close();
+  }
+
+  private onStartReview(message: Request<'startReview'>): void {
+    if (this.phase.kind !== 'review') return this.replyError(message.id, notInReview());
+    this.mode = 'review';
+    this.replyOk(message.id);
+    this.post({ type: 'mode', mode: 'review' });
+    this.retitle();
   }
 
   private async onView(message: Request<'viewDiff' | 'viewContent'>): Promise<void> {
@@ -282,6 +308,7 @@ export class ReviewController {
     this.lastOutcome = undefined;
     this.replyOk(message.id);
     this.sendInit();
+    this.retitle();
   }
 
   private async onOpenResult(message: Request<'openResult'>): Promise<void> {
@@ -336,6 +363,7 @@ export class ReviewController {
     this.params = params;
     this.previewError = undefined;
     this.post({ type: 'previewUpdated', preview: toPanelPreview(next), revision });
+    this.retitle();
     if (replaced !== next.transaction_id) await this.rejectQuietly(replaced, 'replaced by a new preview');
   }
 
@@ -362,6 +390,7 @@ export class ReviewController {
       fields: this.fields,
       revision: this.revision,
       phase: this.phase,
+      mode: this.mode,
       ...(this.previewError ? { previewError: this.previewError } : {}),
     };
   }
@@ -372,6 +401,18 @@ export class ReviewController {
     } catch (thrown) {
       // Already closed on the server (e.g. it restarted): nothing left to reject.
       this.host.log('warn', `Review panel: rejecting ${transactionId} (${why}) failed: ${this.host.describeError(thrown).message}`);
+    }
+  }
+
+  private retitle(): void {
+    if (!this.disposed) this.host.retitle?.(this.title);
+  }
+
+  private async closeViews(): Promise<void> {
+    try {
+      await this.deps.closeViews?.();
+    } catch (thrown) {
+      this.host.log('warn', `Review panel: closing its diff editor failed: ${this.host.describeError(thrown).message}`);
     }
   }
 
@@ -393,6 +434,13 @@ export class ReviewController {
   private replyError(id: number, error: PanelError): void {
     this.post({ type: 'reply', id, ok: false, error });
   }
+}
+
+/** The tab's title: what the panel is about and where it stands, so finished panels do not read like pending ones. */
+export function panelTitle(mode: PanelMode, phase: PanelPhase, filename: string): string {
+  if (phase.kind === 'running') return `Exporting: ${filename}`;
+  if (phase.kind === 'done') return phase.error ? `Export failed: ${filename}` : phase.job ? `Exported: ${filename}` : `Review: ${filename}`;
+  return `${mode === 'preview' ? 'Preview' : 'Review'}: ${filename}`;
 }
 
 function notInReview(): PanelError {

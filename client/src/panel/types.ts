@@ -31,6 +31,8 @@ export interface ReviewPanelDeps {
   viewDiff(preview: PreviewResult): Promise<void>;
   /** The whole output in a read-only editor. */
   viewContent(preview: PreviewResult): Promise<void>;
+  /** Closes the diff / content editors viewDiff and viewContent opened (the review is over). */
+  closeViews?(): Promise<void>;
   /** Opens the written file, commit, pull request or Drive file. */
   openResult(job: JobRecord): Promise<void>;
   listTemplates(): Promise<TemplateSummary[]>;

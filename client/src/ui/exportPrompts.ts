@@ -1,14 +1,15 @@
 import * as vscode from 'vscode';
-import { ListDestinationsRequest, ListTemplatesRequest, type DestinationSummary } from '../../../server/src/protocol';
+import { ListDestinationsRequest, ListTemplatesRequest, type DestinationSummary, type TemplateSummary } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
 import { destinationsInWorkspaceFiles } from '../restrictedSettings';
 import { settings } from '../settings';
 import { explainRestrictedMode } from '../workspaceTrust';
-import { parseTags } from './format';
 
 /**
- * The questions of an export: template, destination, title, tags. Each
- * returns undefined when the person cancels (Escape).
+ * The choices of an export that the review panel does not start without:
+ * the defaults (template, destination), and the pickers asked only where a
+ * default is missing or unusable. Each picker returns undefined when the
+ * person cancels (Escape).
  */
 
 const TITLE = 'DevGuide Export';
@@ -20,8 +21,12 @@ const DESTINATION_ICON: Readonly<Record<string, string>> = {
   drive: '$(cloud)',
 };
 
-export async function pickTemplate(ctx: Ctx, step: string): Promise<string | undefined> {
-  const templates = await ctx.server.request(ListTemplatesRequest.type, {});
+export function listTemplates(ctx: Ctx): Promise<TemplateSummary[]> {
+  return ctx.server.request(ListTemplatesRequest.type, {});
+}
+
+export async function pickTemplate(ctx: Ctx, listed?: readonly TemplateSummary[]): Promise<string | undefined> {
+  const templates = listed ?? (await listTemplates(ctx));
   const preferred = settings.defaultTemplate();
   const ordered = [...templates].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
   type Item = vscode.QuickPickItem & { templateId: string; path: string; problem?: string; disabledReason?: string };
@@ -43,7 +48,7 @@ export async function pickTemplate(ctx: Ctx, step: string): Promise<string | und
   // A template that cannot be used says why (with Open Template for a broken one) and the choice is offered again.
   for (;;) {
     const picked = await vscode.window.showQuickPick(items, {
-      title: `${TITLE}: Template ${step}`,
+      title: `${TITLE}: Template`,
       placeHolder: restricted ? 'Choose a template (Restricted Mode: workspace templates are disabled)' : 'Choose a template',
       matchOnDescription: true,
       matchOnDetail: true,
@@ -95,8 +100,8 @@ export async function listDestinations(ctx: Ctx): Promise<ListedDestination[]> {
   return [...fromServer, ...hidden];
 }
 
-export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Choose a destination'): Promise<ListedDestination | undefined> {
-  const destinations = await listDestinations(ctx);
+export async function pickDestination(ctx: Ctx, placeHolder = 'Choose a destination', listed?: readonly ListedDestination[]): Promise<ListedDestination | undefined> {
+  const destinations = listed ?? (await listDestinations(ctx));
   const preferred = settings.defaultDestination();
   const ordered = [...destinations].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
   type Item = vscode.QuickPickItem & { destination: ListedDestination };
@@ -107,7 +112,7 @@ export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Cho
     destination: d,
   }));
   const picked = await vscode.window.showQuickPick(items, {
-    title: `${TITLE}: Destination ${step}`,
+    title: `${TITLE}: Destination`,
     placeHolder,
     matchOnDescription: true,
     ignoreFocusOut: true,
@@ -117,8 +122,8 @@ export async function pickDestination(ctx: Ctx, step: string, placeHolder = 'Cho
 }
 
 /** The destination named by id; refuses (and says why) when it is unknown or disabled. */
-export async function findDestination(ctx: Ctx, destinationId: string): Promise<ListedDestination | undefined> {
-  const found = (await listDestinations(ctx)).find((d) => d.id === destinationId);
+export async function findDestination(ctx: Ctx, destinationId: string, listed?: readonly ListedDestination[]): Promise<ListedDestination | undefined> {
+  const found = (listed ?? (await listDestinations(ctx))).find((d) => d.id === destinationId);
   if (!found) {
     void vscode.window.showErrorMessage(`There is no destination "${destinationId}". Add it to the devguideExport.destinations setting.`);
     return undefined;
@@ -132,24 +137,12 @@ function ensureEnabled(destination: ListedDestination): boolean {
   return false;
 }
 
-export async function askTitle(suggested: string, step: string): Promise<string | undefined> {
+/** Only when there is no title to suggest (the panel edits it otherwise). */
+export async function askTitle(): Promise<string | undefined> {
   return vscode.window.showInputBox({
-    title: `${TITLE}: Title ${step}`,
+    title: `${TITLE}: Title`,
     prompt: 'The title of the exported document',
-    value: suggested,
-    valueSelection: [0, suggested.length],
     ignoreFocusOut: true,
     validateInput: (value) => (value.trim() === '' ? 'Enter a title.' : value.length > 1000 ? 'Keep the title under 1000 characters.' : undefined),
   });
-}
-
-export async function askTags(step: string): Promise<string[] | undefined> {
-  const text = await vscode.window.showInputBox({
-    title: `${TITLE}: Tags ${step}`,
-    prompt: 'Tags, separated by commas (optional: press Enter to skip)',
-    placeHolder: 'e.g. rollback, github',
-    ignoreFocusOut: true,
-    validateInput: (value) => (parseTags(value).some((t) => t.length > 100) ? 'Keep each tag under 100 characters.' : undefined),
-  });
-  return text === undefined ? undefined : parseTags(text);
 }

@@ -29,11 +29,6 @@ export function formatTime(iso: string): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())} ${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-/** "a, b , ,c" → ["a", "b", "c"], without duplicates. */
-export function parseTags(text: string): string[] {
-  return [...new Set(text.split(',').map((t) => t.trim()).filter((t) => t !== ''))];
-}
-
 export type OutputTarget = { kind: 'file'; path: string } | { kind: 'url'; url: string };
 
 /** Where a finished job's output can be opened: a local file, or a web page (commit, pull request, Drive file). */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { PreviewResult } from '../../../server/src/protocol';
-import type { VirtualDocuments } from './virtualDocuments';
+import { VIRTUAL_SCHEME, type VirtualDocuments } from './virtualDocuments';
 
 /**
  * A review's content in read-only editors, beside the review panel: VS
@@ -25,4 +25,18 @@ export async function openDiff(preview: PreviewResult, documents: VirtualDocumen
 export async function openContent(preview: PreviewResult, documents: VirtualDocuments): Promise<void> {
   const next = documents.put(reviewPath(preview, 'new'), preview.content);
   await vscode.window.showTextDocument(next, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** Closes the editors (diff or content) showing any of these reviews' documents. */
+export async function closeReviewDocuments(transactionIds: ReadonlySet<string>): Promise<void> {
+  if (transactionIds.size === 0) return;
+  const ofReview = (uri: vscode.Uri | undefined): boolean => {
+    if (uri?.scheme !== VIRTUAL_SCHEME) return false;
+    const [, root, transactionId] = uri.path.split('/');
+    return root === 'review' && transactionId !== undefined && transactionIds.has(transactionId);
+  };
+  const tabs = vscode.window.tabGroups.all
+    .flatMap((group) => group.tabs)
+    .filter(({ input }) => (input instanceof vscode.TabInputTextDiff ? ofReview(input.modified) : input instanceof vscode.TabInputText && ofReview(input.uri)));
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
 }

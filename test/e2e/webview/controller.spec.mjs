@@ -8,9 +8,9 @@ import { until } from './harness.mjs';
 const latency = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A controller with recording fakes; `send` delivers a webview message. */
-function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayMs = 5, host = {} } = {}) {
+function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayMs = 5, host = {}, mode } = {}) {
   const posted = [];
-  const calls = { preview: [], reject: [], accept: [], viewDiff: [], viewContent: [], openResult: [], retry: [], openLink: [], close: 0 };
+  const calls = { preview: [], reject: [], accept: [], viewDiff: [], viewContent: [], openResult: [], retry: [], openLink: [], close: 0, closeViews: 0, titles: [] };
   let n = 0;
   const deps = {
     preview: async (params) => {
@@ -28,13 +28,15 @@ function harness(t, { first = makePreview(), deps: overrides = {}, previewDelayM
     viewDiff: async (preview) => void calls.viewDiff.push(preview.transaction_id),
     viewContent: async (preview) => void calls.viewContent.push(preview.transaction_id),
     openResult: async (job) => void calls.openResult.push(job.job_id),
+    closeViews: async () => void (calls.closeViews += 1),
     listTemplates: async () => TEMPLATES,
     listDestinations: async () => DESTINATIONS,
     ...overrides,
   };
-  const controller = new t.sources.ReviewController(deps, { params: PARAMS, preview: first }, {
+  const controller = new t.sources.ReviewController(deps, { params: PARAMS, preview: first, ...(mode ? { mode } : {}) }, {
     post: (message) => posted.push(JSON.parse(JSON.stringify(message))),
     close: () => void (calls.close += 1),
+    retitle: (title) => void calls.titles.push(title),
     openLink: async (url) => void calls.openLink.push(url),
     describeError: (e) => ({ code: e?.data?.code ?? 'INTERNAL_ERROR', message: e?.message ?? String(e), recoverable: e?.data?.recoverable ?? false }),
     log: () => undefined,
@@ -225,6 +227,59 @@ export const tests = [
       assert.deepEqual(h.calls.openResult, ['job-1']);
       await h.controller.dispose();
       assert.deepEqual(h.calls.reject, [], 'an accepted review is not rejected on close');
+    },
+  },
+  {
+    name: 'host: a preview refuses Accept until Export… makes it a review; the tab title says which it is',
+    fn: async (t) => {
+      const first = makePreview();
+      const h = harness(t, { first, mode: 'preview' });
+      const init = await ready(h);
+      assert.equal(init.mode, 'preview');
+      assert.equal(h.controller.title, `Preview: ${first.filename}`);
+      const refused = await h.send({ type: 'accept', transactionId: first.transaction_id });
+      assert.equal(refused.ok, false);
+      assert.match(refused.error.message, /preview/i);
+      assert.deepEqual(h.calls.accept, []);
+      const started = await h.send({ type: 'startReview' });
+      assert.equal(started.ok, true);
+      assert.deepEqual(h.of('mode'), [{ type: 'mode', mode: 'review' }]);
+      assert.deepEqual(h.calls.titles, [`Review: ${first.filename}`]);
+      const accepted = await h.send({ type: 'accept', transactionId: first.transaction_id });
+      assert.equal(accepted.ok, true);
+      await until(() => h.of('result').length === 1, 'the result');
+      assert.deepEqual(h.calls.accept, [first.transaction_id]);
+    },
+  },
+  {
+    name: 'host: after Accept the tab reads Exporting…, then Exported (or Export failed), and the diff it opened closes',
+    fn: async (t) => {
+      const first = makePreview();
+      const h = harness(t, { first });
+      await ready(h);
+      await h.send({ type: 'viewDiff', transactionId: first.transaction_id });
+      assert.equal(h.calls.closeViews, 0, 'the diff stays open while the review is open');
+      await h.send({ type: 'accept', transactionId: first.transaction_id });
+      await until(() => h.calls.closeViews === 1, 'the views to close once the result is in');
+      assert.deepEqual(h.calls.titles, [`Exporting: ${first.filename}`, `Exported: ${first.filename}`]);
+      const failing = harness(t, { deps: { accept: async () => ({ job: makeJob({ status: 'failed' }), error: { code: 'CONNECTION_FAILED', message: 'down', recoverable: true } }) } });
+      await ready(failing);
+      await failing.send({ type: 'accept', transactionId: failing.controller.transactionId });
+      await until(() => failing.calls.titles.at(-1)?.startsWith('Export failed: '), 'the failed title');
+    },
+  },
+  {
+    name: 'host: Reject and closing the panel close the diff it opened',
+    fn: async (t) => {
+      const rejected = harness(t);
+      await ready(rejected);
+      await rejected.send({ type: 'reject' });
+      await rejected.controller.dispose(); // the panel closes on Reject (host.close), which disposes the controller
+      assert.equal(rejected.calls.closeViews, 1);
+      const closed = harness(t);
+      await ready(closed);
+      await closed.controller.dispose();
+      assert.equal(closed.calls.closeViews, 1);
     },
   },
   {

@@ -216,6 +216,29 @@ export const tests = [
     },
   },
   {
+    name: 'a preview (Preview Export) has no Accept: Export… asks the host to make it a review, then Accept is there',
+    fn: async (t) => {
+      const preview = makePreview();
+      const panel = await opened(t, preview, { init: { mode: 'preview' } });
+      const { page } = panel;
+      assert.equal(await page.locator('#accept').count(), 0, 'nothing can be published from a preview');
+      assert.equal(await page.locator('#panel-mode').textContent(), 'Preview — nothing is exported yet');
+      assert.equal(await text(page, '#close-preview'), 'Close');
+      await panel.screenshot('preview-mode-dark');
+      await page.locator('#start-review').click();
+      const asked = await panel.waitForPosted('startReview');
+      // As the host answers: the reply, then the mode.
+      await panel.send({ type: 'reply', id: asked.id, ok: true });
+      await panel.send({ type: 'mode', mode: 'review' });
+      await page.locator('#accept').waitFor();
+      assert.equal(await page.locator('#panel-mode').textContent(), 'Review export');
+      assert.equal(await page.locator('#start-review').count(), 0);
+      await page.waitForFunction(() => document.activeElement?.id === 'accept', undefined, { timeout: 5_000 }); // the focus moves to Accept
+      await page.locator('#accept').click();
+      assert.equal((await panel.waitForPosted('accept')).transactionId, preview.transaction_id);
+    },
+  },
+  {
     name: 'a local export\'s result shows the file\'s path and Open File, not its file: URL',
     fn: async (t) => {
       const panel = await opened(t, makePreview());

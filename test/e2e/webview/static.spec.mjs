@@ -35,7 +35,7 @@ export const tests = [
     fn: async () => {
       const text = readFileSync(join(REPO_ROOT, 'client', 'src', 'panel', 'reviewPanel.ts'), 'utf8');
       assert.match(text, /enableCommandUris: false/);
-      assert.match(text, /localResourceRoots: \[bundle\]/);
+      assert.match(text, /localResourceRoots: \[(?:this\.)?bundle\]/);
       assert.match(text, /retainContextWhenHidden: false/);
       const html = readFileSync(join(REPO_ROOT, 'client', 'src', 'panel', 'panelHtml.ts'), 'utf8');
       assert.match(html, /"default-src 'none'"/);

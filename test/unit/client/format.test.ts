@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { JobJson as JobRecord } from '../../../server/src/protocol';
-import { jobLabel, outputTarget, parseTags, reviewDetail } from '../../../client/src/ui/format';
+import { jobLabel, outputTarget, reviewDetail } from '../../../client/src/ui/format';
 import { checkTemplateName, templateStarter } from '../../../client/src/ui/templateStarter';
 import { checkTemplateText } from '../../../server/src/templates/check';
 
@@ -38,11 +38,6 @@ describe('client: texts of jobs', () => {
     assert.deepEqual(outputTarget({ output_location: 'exports/plan.md', output_url: 'https://github.com/o/r/pull/1' }), { kind: 'url', url: 'https://github.com/o/r/pull/1' });
     assert.equal(outputTarget({ output_location: 'exports/plan.md' }), undefined);
     assert.equal(outputTarget({}), undefined);
-  });
-
-  it('tags: comma-separated, trimmed, without blanks or repeats', () => {
-    assert.deepEqual(parseTags(' rollback, github ,, rollback,'), ['rollback', 'github']);
-    assert.deepEqual(parseTags(''), []);
   });
 
   it('New Template: names are file names, and the starter is a valid template', () => {

@@ -12,7 +12,7 @@ export function renderHeader(model: Model): HTMLElement {
   return h(
     'header',
     { class: 'top' },
-    h('div', { class: 'eyebrow' }, 'Review export'),
+    h('div', { class: 'eyebrow', attrs: { id: 'panel-mode' } }, model.mode === 'preview' ? 'Preview — nothing is exported yet' : 'Review export'),
     h('h1', { attrs: { id: 'title-filename' } }, preview.filename),
     h(
       'div',
@@ -64,5 +64,6 @@ export function statusText(model: Model): string {
   if (phase.kind === 'done') return phase.error ? 'The export failed.' : phase.job ? 'Exported.' : '';
   if (isUpdating(model)) return 'Updating the preview…';
   if (model.loadingAll) return 'Loading all lines…';
+  if (model.mode === 'preview') return 'Preview only: choose Export… to review it for publishing.';
   return acceptBlocker(model) === null ? 'Ready to accept.' : '';
 }
