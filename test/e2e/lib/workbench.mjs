@@ -131,3 +131,30 @@ export async function startCommand(page, title, { timeoutMs = 60_000 } = {}) {
   }
   await widget.locator('.quick-input-box input').first().press('Enter');
 }
+
+/**
+ * The review panel a command opened without asking anything first: waits
+ * for the active tab to name the previewed file ("Review: NAME.md", or
+ * "Preview: …" for Preview Export), checks no QuickPick or InputBox is
+ * showing, and returns the panel's frame and that file name.
+ */
+export async function openedReview(page, { kind = 'Review', timeoutMs = 30_000 } = {}) {
+  // Until the preview is in, the tab names the selection ("Review: notes.md (lines 1–3)"): only a whole "KIND: FILE" label will do.
+  const label = new RegExp(`^\\s*${kind}: (\\S+\\.(?:md|xml|txt))\\s*$`);
+  const tab = page.locator('.tab.active', { has: page.locator('.label-name', { hasText: label }) }).first();
+  await tab.waitFor({ state: 'visible', timeout: timeoutMs });
+  const filename = (await tab.locator('.label-name').innerText()).match(label)?.[1];
+  if (!filename) throw new Error(`the active tab names no file: ${await tab.innerText()}`);
+  if (await page.locator('.quick-input-widget').isVisible()) throw new Error('a prompt showed before the review panel');
+  return { panel: await reviewPanel(page, filename, { timeoutMs }), filename };
+}
+
+/**
+ * Types into the review panel's fields (`{title: 'X', tags: 'a, b'}` → #field-title,
+ * #field-tags) and waits for the preview of `filename` that follows, ready to accept.
+ */
+export async function editReview(panel, fields, filename) {
+  for (const [name, value] of Object.entries(fields)) await panel.locator(`#field-${name} input`).fill(value);
+  await panel.locator('#title-filename', { hasText: filename }).waitFor({ state: 'visible' });
+  await panel.locator('#accept:not([disabled])').waitFor({ state: 'visible' });
+}

@@ -1,11 +1,13 @@
-// Export Selection through the real UI: the command palette, the QuickPicks
-// and InputBoxes typed into, the review panel (a webview: its page is in
-// nested iframes), the diff editor, and the Export History view.
+// Export Selection through the real UI: the command palette, the review
+// panel that opens straight away on the defaults (a webview: its page is in
+// nested iframes) and whose fields are typed into, one panel per selection,
+// the diff editor that closes with the review, Preview Export, and the
+// Export History view.
 // Screenshots: test-artifacts/screenshots/ui-exportSelection-*.png
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { choose, openFile, quickInput, reviewPanel, typeInto } from '../lib/workbench.mjs';
+import { choose, editReview, openFile, openedReview, quickInput } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -26,23 +28,19 @@ export const tests = [
     },
   },
   {
-    name: 'Export Selection opens the review panel; Accept writes the file and shows the result',
+    name: 'Export Selection opens the review panel at once on the defaults; the panel changes them; Accept writes the file',
     fn: async (t) => {
       await openTranscript(t);
       // Line 2 holds the assistant's message; select it.
-      await quickInput(t.page, ':2');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await selectLine(t, 2);
 
+      const started = Date.now();
       await t.runCommand('DevGuide Export: Export Selection');
-      await choose(t.page, 'Template', 'markdown', 'Markdown');
-      await choose(t.page, 'Destination', 'local', 'local');
-      await typeInto(t.page, 'Title', 'UI export');
-      await typeInto(t.page, 'Tags', 'ui, e2e');
-      const answered = Date.now();
-
-      const panel = await reviewPanel(t.page, 'ui-export.md');
-      t.log(`review panel rendered ${Date.now() - answered} ms after the last prompt was answered (the first panel of this VS Code: cold)`);
+      // No template, destination, title or tags prompts: the panel, with the default template (this workspace's setting).
+      const { panel } = await openedReview(t.page);
+      t.log(`review panel rendered ${Date.now() - started} ms after the command (the first panel of this VS Code: cold)`);
+      assert.match(await panel.locator('#slot-header').innerText(), /Markdown → local \(local\)/);
+      await editReview(panel, { title: 'UI export', tags: 'ui, e2e' }, 'ui-export.md');
       await t.page.locator('.tab.active', { hasText: 'Review: ui-export.md' }).waitFor({ state: 'visible' });
       assert.match(await panel.locator('#slot-preview').innerText(), /Direct commits are reverted with a new commit\./);
       assert.equal(await panel.locator('#action-kind').innerText(), 'CREATE');
@@ -54,66 +52,81 @@ export const tests = [
       assert.match(await result.innerText(), /Exported[\s\S]*Created ui-export\.md in local\.[\s\S]*exports\/ui-export\.md/i);
       assert.doesNotMatch(await panel.locator('#result-location').innerText(), /^file:/);
       await panel.locator('#open-result', { hasText: 'Open File' }).waitFor({ state: 'visible' });
+      // The finished panel says so in its tab: it is the result now, not a review waiting for a decision.
+      await t.page.locator('.tab', { hasText: 'Exported: ui-export.md' }).waitFor({ state: 'visible' });
       // The job's progress notification (JobProgress on the job's own token) closes once the job ends.
       await t.page.locator('.notification-toast', { hasText: 'publishing' }).waitFor({ state: 'hidden', timeout: 10_000 });
       await t.screenshot('exported');
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
       assert.match(written, /^# UI export/m);
+      assert.match(written, /ui, e2e|ui[\s\S]*e2e/);
       assert.match(written, /Direct commits are reverted with a new commit\./);
       assert.doesNotMatch(written, /Plan the export rollback for GitHub\./);
       assert.ok(existsSync(join(t.workspace, '.devguide-store')), 'the history is in the workspace store');
 
       // Open File opens the written file in an editor.
       await panel.locator('#open-result').click();
-      await t.page.locator('.tab.active[aria-label*="ui-export.md"]:not([aria-label*="Review"])').first().waitFor({ state: 'visible' });
+      await t.page.locator('.tab.active[aria-label*="ui-export.md"]:not([aria-label*="Exported"])').first().waitFor({ state: 'visible' });
     },
   },
   {
-    name: 'an update: View Diff in the panel opens the diff editor, then Accept',
+    name: 'the same selection again reuses its panel; View Diff opens the diff editor, which closes once the update is accepted',
     fn: async (t) => {
       await openTranscript(t);
-      // The same selection as the first test, with other tags: its own file, updated.
-      await quickInput(t.page, ':2');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await selectLine(t, 2);
 
       await t.runCommand('DevGuide Export: Export Selection');
-      await choose(t.page, 'Template', 'markdown', 'Markdown');
-      await choose(t.page, 'Destination', 'local', 'local');
-      await typeInto(t.page, 'Title', 'UI export');
-      await typeInto(t.page, 'Tags', 'reviewed');
-
-      const panel = await reviewPanel(t.page, 'ui-export.md');
-      assert.equal(await panel.locator('#action-kind').innerText(), 'UPDATE');
+      const { panel } = await openedReview(t.page);
+      // One panel for this selection: the finished one of the first export took the new review.
+      assert.equal(await reviewTabs(t.page).count(), 1, 'no second review tab');
+      await editReview(panel, { title: 'UI export', tags: 'reviewed' }, 'ui-export.md');
+      await panel.locator('#action-kind', { hasText: 'UPDATE' }).waitFor({ state: 'visible' });
       await panel.locator('#view-diff').click();
       // The native diff editor opens beside the panel on the existing and the new content.
-      await t.page.locator('.tab', { hasText: 'ui-export.md (existing ↔ export)' }).first().waitFor({ state: 'visible' });
+      const diffTab = t.page.locator('.tab', { hasText: 'ui-export.md (existing ↔ export)' }).first();
+      await diffTab.waitFor({ state: 'visible' });
       await t.page.locator('.monaco-diff-editor').first().waitFor({ state: 'visible' });
       await t.screenshot('diff-beside-panel');
 
       await panel.locator('#accept').click();
       await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
       assert.match(await panel.locator('#result').innerText(), /Updated ui-export\.md/);
+      // The review is over: the diff it opened is closed.
+      await diffTab.waitFor({ state: 'hidden', timeout: 10_000 });
       const written = readFileSync(join(t.workspace, 'exports', 'ui-export.md'), 'utf8');
       assert.match(written, /\*\*Tags:\*\* reviewed/, 'the new tags');
       assert.match(written, /Direct commits are reverted with a new commit\./, 'the same selection');
     },
   },
   {
+    name: 'Preview Export opens a preview beside the editor with no Accept; Export… makes it the review',
+    fn: async (t) => {
+      await openTranscript(t);
+      await selectLine(t, 1);
+      await t.runCommand('DevGuide Export: Preview Export');
+      // Beside the transcript, which keeps the focus: the preview's tab is the active one of the other group.
+      const { panel, filename } = await openedReview(t.page, { kind: 'Preview' });
+      await t.page.locator('.tab.active', { hasText: /chat-messages\s*\.jsonl/ }).first().waitFor({ state: 'visible' });
+      assert.equal(await panel.locator('#accept').count(), 0, 'nothing can be published from a preview');
+      assert.equal(await panel.locator('#panel-mode').textContent(), 'Preview — nothing is exported yet');
+      await t.screenshot('preview-mode');
+      await panel.locator('#start-review').click();
+      await panel.locator('#accept').waitFor({ state: 'visible' });
+      const tab = t.page.locator('.tab', { hasText: `Review: ${filename}` }).first();
+      await tab.waitFor({ state: 'visible' });
+      await panel.locator('#reject').click();
+      await tab.waitFor({ state: 'hidden' });
+    },
+  },
+  {
     name: 'another selection of the same session gets a file of its own, not an update of the first',
     fn: async (t) => {
       await openTranscript(t);
-      await quickInput(t.page, ':1');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await selectLine(t, 1);
 
       await t.runCommand('DevGuide Export: Export Selection');
-      await choose(t.page, 'Template', 'markdown', 'Markdown');
-      await choose(t.page, 'Destination', 'local', 'local');
-      await typeInto(t.page, 'Title', 'UI export');
-      await typeInto(t.page, 'Tags', '');
-
-      const panel = await reviewPanel(t.page, 'ui-export-2.md');
+      const { panel } = await openedReview(t.page);
+      await editReview(panel, { title: 'UI export' }, 'ui-export-2.md');
       assert.equal(await panel.locator('#action-kind').innerText(), 'CREATE');
       await panel.locator('#accept').click();
       await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
@@ -137,11 +150,8 @@ export const tests = [
       await t.screenshot('message-picker');
       await widget.locator('.quick-input-box input').first().press('Enter');
 
-      await choose(t.page, 'Template', 'markdown', 'Markdown');
-      await choose(t.page, 'Destination', 'local', 'local');
-      await typeInto(t.page, 'Title', 'Closing pull requests');
-      await typeInto(t.page, 'Tags', '');
-      const panel = await reviewPanel(t.page, 'closing-pull-requests.md');
+      const { panel } = await openedReview(t.page);
+      await editReview(panel, { title: 'Closing pull requests' }, 'closing-pull-requests.md');
       await panel.locator('#accept').click();
       await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
 
@@ -196,6 +206,18 @@ async function openHistory(page) {
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Export History' }) }).first();
   await pane.waitFor({ state: 'visible' });
   return pane;
+}
+
+/** Selects line `n` of the active editor (Go to Line, then Home, Shift+End). */
+async function selectLine(t, n) {
+  await quickInput(t.page, `:${n}`);
+  await t.page.keyboard.press('Home');
+  await t.page.keyboard.press('Shift+End');
+}
+
+/** The tabs of review panels (pending, preview or finished). */
+function reviewTabs(page) {
+  return page.locator('.tab', { hasText: /^(Review|Preview|Exporting|Exported|Export failed): / });
 }
 
 /** Copies the example transcript into the workspace and opens it through Quick Open. */

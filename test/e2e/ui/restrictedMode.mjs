@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openFile, openedReview, startCommand } from '../lib/workbench.mjs';
 
 // VS Code ignores a workspace's storePath in Restricted Mode (it is a restricted
 // setting): the user-level setting keeps this run's history out of the user data folder.
@@ -31,26 +32,22 @@ export const tests = [
     },
   },
   {
-    name: 'a workspace destination is listed as disabled and refused',
+    name: 'a workspace destination is listed as disabled in the review panel and in the destination picker, and refused',
     fn: async (t) => {
-      const widget = t.page.locator('.quick-input-widget');
-      const input = widget.locator('.quick-input-box input').first();
-      await t.page.keyboard.press('F1');
-      await input.fill('notes.md');
-      await widget.locator('.monaco-list-row', { hasText: 'notes.md' }).first().waitFor({ state: 'visible' });
-      await input.press('Enter');
-      await t.page.locator('.tab.active[aria-label*="notes.md"]').first().waitFor({ state: 'visible' });
+      await openFile(t.page, 'notes.md');
       await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
       await t.page.keyboard.press('Control+A');
 
+      // The panel opens on the defaults (built-in template, the local destination); the workspace's own is listed, disabled.
       await t.runCommand('DevGuide Export: Export Selection');
-      await widget.locator('.quick-input-title', { hasText: 'Template' }).waitFor({ state: 'visible' });
-      await widget.locator('.quick-input-box input[placeholder*="Restricted Mode"]').waitFor({ state: 'visible' });
-      await input.fill('markdown');
-      await widget.locator('.monaco-list-row.focused', { hasText: 'Markdown' }).first().waitFor({ state: 'visible' });
-      await input.press('Enter');
+      const { panel } = await openedReview(t.page);
+      await panel.locator('#field-destination vscode-option[disabled]', { hasText: 'Team docs' }).waitFor({ state: 'attached' });
+      assert.match(await panel.locator('#field-destination vscode-option', { hasText: 'Team docs' }).getAttribute('description'), /Restricted Mode/);
+      await panel.locator('#reject').click();
 
-      await widget.locator('.quick-input-title', { hasText: 'Destination' }).waitFor({ state: 'visible' });
+      await startCommand(t.page, 'DevGuide Export: Test Destination');
+      const widget = t.page.locator('.quick-input-widget');
+      const input = widget.locator('.quick-input-box input').first();
       const disabled = widget.locator('.monaco-list-row', { hasText: 'Team docs' });
       await disabled.waitFor({ state: 'visible' });
       assert.match(await disabled.innerText(), /Disabled: .*Restricted Mode/);

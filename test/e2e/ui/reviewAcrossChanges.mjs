@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { choose, openFile, reviewPanel, startCommand, typeInto } from '../lib/workbench.mjs';
+import { editReview, openFile, openedReview, reviewPanel, startCommand } from '../lib/workbench.mjs';
 
 // In Restricted Mode VS Code ignores a workspace's storePath (a restricted setting):
 // the user-level one keeps this run's history out of the user data folder.
@@ -57,17 +57,15 @@ export const tests = [
   },
 ];
 
-/** Selects all of notes.md, runs Export Selection (Markdown, local): the review panel shows the export, ready to accept. */
+/** Selects all of notes.md, runs Export Selection (the panel opens on the defaults), titles it: the review panel shows the export, ready to accept. */
 async function exportNotesForReview(t, title) {
   await openFile(t.page, 'notes.md');
   await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
   await t.page.keyboard.press('Control+A');
   await t.runCommand('DevGuide Export: Export Selection');
-  await choose(t.page, 'Template', 'markdown', 'Markdown');
-  await choose(t.page, 'Destination', 'local', 'local');
-  await typeInto(t.page, 'Title', title);
-  await typeInto(t.page, 'Tags', '');
   const filename = `${title.toLowerCase().replace(/\s+/g, '-')}.md`;
+  const { panel: opened } = await openedReview(t.page);
+  await editReview(opened, { title }, filename);
   const panel = await reviewPanel(t.page, filename);
   assert.equal(await panel.locator('#action-kind').innerText(), 'CREATE');
   assert.equal(await panel.locator('#accept').evaluate((el) => el.hasAttribute('disabled')), false, 'the review can be accepted');
