@@ -86,140 +86,163 @@ const destinationSchemas = [
   },
 ].map((schema) => ({ type: 'object', additionalProperties: false, ...schema, required: ['id', 'type', ...(schema.required ?? [])] }));
 
-const configuration = {
-  title: 'DevGuide Export',
-  properties: {
-    'devguideExport.destinations': {
-      type: 'array',
-      order: 0,
-      default: [],
-      markdownDescription:
-        'Where exports go: local folders, GitHub repositories, TiDB/MySQL tables, Google Drive folders. A `local` destination (`./exports`) exists unless you define your own `local`. **No secrets here**: use **DevGuide Export: Set Destination Credential**. The same entries as `destinations` in the CLI\'s `--config` file. Destinations from workspace settings are disabled in Restricted Mode.',
-      items: {
-        oneOf: destinationSchemas,
-        defaultSnippets: [
-          { label: 'Local folder', body: { id: '${1:docs}', type: 'local', baseDir: '${2:./docs/exports}' } },
-          { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', owner: '${2:owner}', repo: '${3:repo}', branch: 'main', path: 'exports', mode: 'commit' } },
-          { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exports' } },
-          { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
-        ],
-      },
-    },
-    'devguideExport.defaultTemplate': {
-      type: 'string',
-      order: 1,
-      default: 'yaml-markdown',
-      markdownDescription: 'Template offered first: `markdown`, `yaml-markdown`, `skill`, `xml`, or the id (file name) of one of your templates.',
-    },
-    'devguideExport.defaultDestination': {
-      type: 'string',
-      order: 2,
-      default: 'local',
-      markdownDescription: 'Destination id offered first.',
-    },
-    'devguideExport.templatesDir': {
-      type: 'string',
-      order: 3,
-      default: '.devguide/templates',
-      markdownDescription: 'Folder of your own templates (`*.hbs`), relative to the workspace. Workspace templates are code: they are used only in a trusted workspace.',
-    },
-    'devguideExport.review.requireAt': {
-      type: 'string',
-      order: 4,
-      enum: ['low', 'medium', 'high', 'critical'],
-      enumDescriptions: ['Every export needs an explicit Accept.', 'Database, GitHub and Drive exports need an Accept.', 'GitHub and Drive exports need an Accept.', 'Only changes to shared templates need an Accept.'],
-      default: 'medium',
-      markdownDescription: 'Lowest risk level at which the Bin\'s review needs an explicit **Accept** (the CLI: `--yes`). Local exports are `low`, databases `medium`, GitHub and Drive `high`.',
-    },
-    'devguideExport.store.type': {
-      type: 'string',
-      order: 5,
-      enum: ['embedded'],
-      enumDescriptions: ['A local store in your user data folder (or `storePath`), shared by the extension and the CLI.'],
-      default: 'embedded',
-      markdownDescription: 'Where the export history and audit trail live. `embedded` today; the TiDB team store comes next.',
-    },
-    'devguideExport.storePath': {
-      type: ['string', 'null'],
-      order: 5,
-      default: null,
-      markdownDescription: 'Folder of the export history and audit log. Empty: your user data folder (shared with the CLI). `DEVGUIDE_EXPORT_STORE` also sets it.',
-    },
-    'devguideExport.toolOutput.mode': {
-      type: 'string',
-      order: 5,
-      enum: ['summary', 'full', 'none'],
-      enumDescriptions: [
-        'A tool call is its name and a one-line input summary; a tool result its first lines and "… N more lines".',
-        'Tool calls and results in full.',
-        'Tool calls and results are left out.',
+/**
+ * The settings, in titled sections. Each section's id is the prefix of its
+ * keys: VS Code's Settings editor derives a setting's category from its key
+ * ("Devguide Export › Review") and drops the part its section's id repeats,
+ * so under "DevGuide Export" › "Review" the setting reads "Require At".
+ */
+const settings = {
+  'devguideExport.destinations': {
+    type: 'array',
+    order: 0,
+    default: [],
+    markdownDescription:
+      'Where exports go: local folders, GitHub repositories, TiDB/MySQL tables, Google Drive folders. A `local` destination (`./exports`) exists unless you define your own `local`. **No secrets here**: use **DevGuide Export: Set Destination Credential**. The same entries as `destinations` in the CLI\'s `--config` file. Destinations from workspace settings are disabled in Restricted Mode.',
+    items: {
+      oneOf: destinationSchemas,
+      defaultSnippets: [
+        { label: 'Local folder', body: { id: '${1:docs}', type: 'local', baseDir: '${2:./docs/exports}' } },
+        { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', owner: '${2:owner}', repo: '${3:repo}', branch: 'main', path: 'exports', mode: 'commit' } },
+        { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exports' } },
+        { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
       ],
-      default: 'summary',
-      markdownDescription: 'How tool calls and results read in an export. Templates still get every block in full (`content`); `text` and the assembled `content` follow this setting. The review panel can change it per export.',
     },
-    'devguideExport.toolOutput.maxLines': {
-      type: 'integer',
-      order: 5,
-      minimum: 1,
-      maximum: 10000,
-      default: 8,
-      markdownDescription: 'Lines of a tool result kept when `toolOutput.mode` is `summary`.',
-    },
-    'devguideExport.toolOutput.maxInputChars': {
-      type: 'integer',
-      order: 5,
-      minimum: 20,
-      maximum: 100000,
-      default: 200,
-      markdownDescription: 'Characters of a tool call\'s input summary when `toolOutput.mode` is `summary`.',
-    },
-    'devguideExport.limits.maxContentLength': {
-      type: 'integer',
-      order: 6,
-      minimum: 1,
-      maximum: 1000000,
-      default: 1000000,
-      markdownDescription: 'Largest export, in characters.',
-    },
-    'devguideExport.limits.defaultTimeoutMs': {
-      type: 'integer',
-      order: 7,
-      minimum: 1,
-      default: 30000,
-      markdownDescription: 'Time limit of one destination call, in milliseconds.',
-    },
-    'devguideExport.limits.maxRetries': {
-      type: 'integer',
-      order: 8,
-      minimum: 0,
-      maximum: 10,
-      default: 3,
-      markdownDescription: 'How often a failed destination call is retried (with exponential backoff) when retrying may help.',
-    },
-    'devguideExport.limits.templateCacheTtlMs': {
-      type: 'integer',
-      order: 9,
-      minimum: 0,
-      default: 300000,
-      markdownDescription: 'How long compiled templates are reused, in milliseconds (`0`: compile every time).',
-    },
-    'devguideExport.rateLimits': {
+  },
+  'devguideExport.defaultTemplate': {
+    type: 'string',
+    order: 1,
+    default: 'yaml-markdown',
+    markdownDescription: 'Template offered first: `markdown`, `yaml-markdown`, `skill`, `xml`, or the id (file name) of one of your templates.',
+  },
+  'devguideExport.defaultDestination': {
+    type: 'string',
+    order: 2,
+    default: 'local',
+    markdownDescription: 'Destination id offered first.',
+  },
+  'devguideExport.templatesDir': {
+    type: 'string',
+    order: 3,
+    default: '.devguide/templates',
+    markdownDescription: 'Folder of your own templates (`*.hbs`), relative to the workspace. Workspace templates are code: they are used only in a trusted workspace.',
+  },
+  'devguideExport.review.requireAt': {
+    type: 'string',
+    order: 4,
+    enum: ['low', 'medium', 'high', 'critical'],
+    enumDescriptions: ['Every export needs an explicit Accept.', 'Database, GitHub and Drive exports need an Accept.', 'GitHub and Drive exports need an Accept.', 'Only changes to shared templates need an Accept.'],
+    default: 'medium',
+    markdownDescription: 'Lowest risk level at which the Bin\'s review needs an explicit **Accept** (the CLI: `--yes`). Local exports are `low`, databases `medium`, GitHub and Drive `high`.',
+  },
+  'devguideExport.store.type': {
+    type: 'string',
+    order: 5,
+    enum: ['embedded'],
+    enumDescriptions: ['A local store in your user data folder (or `storePath`), shared by the extension and the CLI.'],
+    default: 'embedded',
+    markdownDescription: 'Where the export history and audit trail live. `embedded` today; the TiDB team store comes next.',
+  },
+  'devguideExport.storePath': {
+    type: ['string', 'null'],
+    order: 5,
+    default: null,
+    markdownDescription: 'Folder of the export history and audit log. Empty: your user data folder (shared with the CLI). `DEVGUIDE_EXPORT_STORE` also sets it.',
+  },
+  'devguideExport.toolOutput.mode': {
+    type: 'string',
+    order: 5,
+    enum: ['summary', 'full', 'none'],
+    enumDescriptions: [
+      'A tool call is its name and a one-line input summary; a tool result its first lines and "… N more lines".',
+      'Tool calls and results in full.',
+      'Tool calls and results are left out.',
+    ],
+    default: 'summary',
+    markdownDescription: 'How tool calls and results read in an export. Templates still get every block in full (`content`); `text` and the assembled `content` follow this setting. The review panel can change it per export.',
+  },
+  'devguideExport.toolOutput.maxLines': {
+    type: 'integer',
+    order: 5,
+    minimum: 1,
+    maximum: 10000,
+    default: 8,
+    markdownDescription: 'Lines of a tool result kept when `toolOutput.mode` is `summary`.',
+  },
+  'devguideExport.toolOutput.maxInputChars': {
+    type: 'integer',
+    order: 5,
+    minimum: 20,
+    maximum: 100000,
+    default: 200,
+    markdownDescription: 'Characters of a tool call\'s input summary when `toolOutput.mode` is `summary`.',
+  },
+  'devguideExport.limits.maxContentLength': {
+    type: 'integer',
+    order: 6,
+    minimum: 1,
+    maximum: 1000000,
+    default: 1000000,
+    markdownDescription: 'Largest export, in characters.',
+  },
+  'devguideExport.limits.defaultTimeoutMs': {
+    type: 'integer',
+    order: 7,
+    minimum: 1,
+    default: 30000,
+    markdownDescription: 'Time limit of one destination call, in milliseconds.',
+  },
+  'devguideExport.limits.maxRetries': {
+    type: 'integer',
+    order: 8,
+    minimum: 0,
+    maximum: 10,
+    default: 3,
+    markdownDescription: 'How often a failed destination call is retried (with exponential backoff) when retrying may help.',
+  },
+  'devguideExport.limits.templateCacheTtlMs': {
+    type: 'integer',
+    order: 9,
+    minimum: 0,
+    default: 300000,
+    markdownDescription: 'How long compiled templates are reused, in milliseconds (`0`: compile every time).',
+  },
+  'devguideExport.rateLimits': {
+    type: 'object',
+    order: 10,
+    default: {},
+    markdownDescription: 'Requests per minute per destination id, e.g. `{"github": {"requestsPerMinute": 30, "burst": 5}}`.',
+    additionalProperties: {
       type: 'object',
-      order: 10,
-      default: {},
-      markdownDescription: 'Requests per minute per destination id, e.g. `{"github": {"requestsPerMinute": 30, "burst": 5}}`.',
-      additionalProperties: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['requestsPerMinute'],
-        properties: {
-          requestsPerMinute: { type: 'number', exclusiveMinimum: 0 },
-          burst: { type: 'integer', minimum: 1 },
-        },
+      additionalProperties: false,
+      required: ['requestsPerMinute'],
+      properties: {
+        requestsPerMinute: { type: 'number', exclusiveMinimum: 0 },
+        burst: { type: 'integer', minimum: 1 },
       },
     },
   },
 };
+
+const SECTIONS = [
+  { id: 'devguideExport', title: CATEGORY, keys: ['destinations', 'defaultTemplate', 'defaultDestination', 'templatesDir'] },
+  { id: 'devguideExport.review', title: 'Review', keys: ['review.requireAt'] },
+  { id: 'devguideExport.toolOutput', title: 'Tool Output', keys: ['toolOutput.mode', 'toolOutput.maxLines', 'toolOutput.maxInputChars'] },
+  { id: 'devguideExport.store', title: 'Store', keys: ['store.type', 'storePath'] },
+  { id: 'devguideExport.limits', title: 'Limits', keys: ['limits.maxContentLength', 'limits.defaultTimeoutMs', 'limits.maxRetries', 'limits.templateCacheTtlMs', 'rateLimits'] },
+];
+
+const sectioned = SECTIONS.flatMap((section) => section.keys.map((key) => `devguideExport.${key}`));
+if (sectioned.length !== Object.keys(settings).length || sectioned.some((key) => !(key in settings))) {
+  throw new Error('client/manifest/contributes.mjs: every setting belongs to exactly one section');
+}
+
+const configuration = SECTIONS.map(({ id, title, keys }, order) => ({
+  id,
+  title,
+  order,
+  properties: Object.fromEntries(keys.map((key) => [`devguideExport.${key}`, settings[`devguideExport.${key}`]])),
+}));
 
 // The Export History view (its own activity-bar container).
 const HISTORY_CONTAINER = 'devguideExport';

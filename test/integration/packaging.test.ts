@@ -139,7 +139,7 @@ describe('packaging: npm run package → .vsix', function () {
         views: Record<string, { id: string }[]>;
         viewsContainers: { activitybar: { id: string; icon: string }[] };
         viewsWelcome: { view: string }[];
-        configuration: { properties: Record<string, unknown> };
+        configuration: { properties: Record<string, unknown> }[];
       };
     };
     assert.equal(manifest.capabilities.untrustedWorkspaces.supported, 'limited');
@@ -148,7 +148,7 @@ describe('packaging: npm run package → .vsix', function () {
     assert.deepEqual(manifest.contributes.viewsContainers.activitybar.map((c) => c.id), ['devguideExport']);
     assert.deepEqual(manifest.contributes.views['devguideExport']?.map((v) => v.id), ['devguideExport.history']);
     assert.ok(manifest.contributes.viewsWelcome.some((w) => w.view === 'devguideExport.history'));
-    assert.ok(Object.keys(manifest.contributes.configuration.properties).includes('devguideExport.destinations'));
+    assert.ok(manifest.contributes.configuration.some((section) => 'devguideExport.destinations' in section.properties));
     const icon = manifest.contributes.viewsContainers.activitybar[0]?.icon ?? '';
     assert.ok(entries.some((e) => e.name === `extension/${icon}`), `the container icon ${icon} is in the package`);
   });

@@ -198,6 +198,31 @@ export const tests = [
       await t.screenshot('job-details');
     },
   },
+  {
+    name: 'the Settings editor titles the settings "DevGuide Export", in sections, with labels free of the key\'s "Devguide Export ›"',
+    fn: async (t) => {
+      await t.runCommand('Preferences: Open Settings (UI)');
+      const toc = t.page.locator('.settings-editor .settings-toc-container');
+      const extensions = toc.locator('.monaco-list-row', { hasText: 'Extensions' }).first();
+      await extensions.waitFor({ state: 'visible' });
+      await extensions.locator('.monaco-tl-twistie').click();
+      const ours = toc.locator('.monaco-list-row', { hasText: 'DevGuide Export' }).first();
+      await ours.waitFor({ state: 'visible' });
+      await ours.click();
+      await t.page.locator('.settings-group-title-label', { hasText: /^\s*DevGuide Export\s*$/ }).waitFor({ state: 'visible' });
+      await t.page.locator('.setting-item-title', { hasText: /^Default Template/ }).first().waitFor({ state: 'visible' });
+      for (const section of ['Review', 'Tool Output', 'Store', 'Limits']) {
+        await toc.locator('.monaco-list-row', { hasText: section }).first().waitFor({ state: 'visible' });
+      }
+      await t.screenshot('settings');
+      await toc.locator('.monaco-list-row', { hasText: 'Review' }).first().click();
+      const requireAt = t.page.locator('.setting-item-title', { hasText: 'Require At' }).first();
+      await requireAt.waitFor({ state: 'visible' });
+      assert.equal((await requireAt.locator('.setting-item-label').innerText()).trim(), 'Require At');
+      assert.equal((await requireAt.locator('.setting-item-category').innerText()).trim(), '', 'no "Devguide Export › Review:" before it');
+      await t.page.keyboard.press('Escape');
+    },
+  },
 ];
 
 /** Opens the DevGuide Export container from the activity bar; returns the Export History view's pane. */

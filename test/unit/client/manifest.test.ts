@@ -9,7 +9,7 @@ interface Manifest {
   activationEvents: string[];
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { title: string; properties: Record<string, { markdownDescription?: string; default?: unknown }> };
+    configuration: { id: string; title: string; order: number; properties: Record<string, { markdownDescription?: string; default?: unknown }> }[];
     keybindings?: { command: string; key: string; mac?: string; when?: string }[];
     menus: Record<string, { command: string }[]>;
     languages: { id: string }[];
@@ -55,6 +55,11 @@ const DEFAULT_CHORDS = {
   macos: `${SHARED_SECOND_KEYS} alt+cmd+c alt+cmd+down alt+cmd+left alt+cmd+right alt+cmd+s alt+cmd+up cmd+, cmd+- cmd+. cmd+/ cmd+0 cmd+1 cmd+2 cmd+3 cmd+4 cmd+5 cmd+6 cmd+7 cmd+8 cmd+9 cmd+= cmd+[ cmd+\\ cmd+] cmd+a cmd+b cmd+c cmd+d cmd+down cmd+e cmd+f cmd+f12 cmd+i cmd+j cmd+k cmd+l cmd+left cmd+m cmd+n cmd+q cmd+r cmd+right cmd+s cmd+t cmd+u cmd+up cmd+w cmd+x shift+alt+cmd+c shift+cmd+\\ shift+cmd+l shift+cmd+left shift+cmd+n shift+cmd+right shift+cmd+w`,
 };
 
+/** Every setting of every section of the manifest's configuration. */
+function settingProperties(): Manifest['contributes']['configuration'][number]['properties'] {
+  return Object.assign({}, ...manifest.contributes.configuration.map((section) => section.properties));
+}
+
 describe('client: manifest', () => {
   it('is what client/manifest/contributes.mjs writes', async () => {
     const { manifest: expected } = await import('../../../client/manifest/contributes.mjs');
@@ -72,16 +77,16 @@ describe('client: manifest', () => {
   });
 
   it('has a setting, with a description, for every key of the CLI\'s --config', () => {
-    const settingKeys = Object.keys(manifest.contributes.configuration.properties).map((k) => k.replace(/^devguideExport\./, '')).sort();
+    const settingKeys = Object.keys(settingProperties()).map((k) => k.replace(/^devguideExport\./, '')).sort();
     assert.deepEqual(settingKeys, configKeys());
-    for (const [key, property] of Object.entries(manifest.contributes.configuration.properties)) {
+    for (const [key, property] of Object.entries(settingProperties())) {
       assert.ok(property.markdownDescription && property.markdownDescription.length > 10, `${key} needs a markdownDescription`);
     }
   });
 
   it('setting defaults are valid --config values (the server parses the section as it comes)', () => {
     const section: Record<string, unknown> = {};
-    for (const [key, property] of Object.entries(manifest.contributes.configuration.properties)) {
+    for (const [key, property] of Object.entries(settingProperties())) {
       const path = key.replace(/^devguideExport\./, '').split('.');
       let target = section;
       for (const part of path.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
@@ -94,7 +99,7 @@ describe('client: manifest', () => {
     const { untrustedWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
     assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.store.type', 'devguideExport.storePath', 'devguideExport.templatesDir']);
-    for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(key in manifest.contributes.configuration.properties, key);
+    for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(key in settingProperties(), key);
   });
 
   it('has the Export History view in its own activity-bar container, with an icon and a welcome that links to real commands', () => {
@@ -113,8 +118,17 @@ describe('client: manifest', () => {
     for (const grammar of manifest.contributes.grammars) JSON.parse(readFileSync(join(root, grammar.path), 'utf8'));
   });
 
-  it('titles its settings "DevGuide Export", the product\'s name, not a wordified key', () => {
-    assert.equal(manifest.contributes.configuration.title, 'DevGuide Export');
+  it('titles its settings "DevGuide Export", the product\'s name, in sections whose ids are their keys\' prefixes (so labels carry no "Devguide Export ›")', () => {
+    const sections = manifest.contributes.configuration;
+    assert.deepEqual(sections.map((s) => s.title), ['DevGuide Export', 'Review', 'Tool Output', 'Store', 'Limits']);
+    assert.deepEqual(sections.map((s) => s.order), [0, 1, 2, 3, 4]);
+    for (const section of sections) {
+      for (const key of Object.keys(section.properties)) {
+        // VS Code trims the key's category by the section id, from the front, a dotted part at a time.
+        const category = key.slice(0, key.lastIndexOf('.'));
+        assert.ok(section.id === category || section.id.startsWith(`${category}.`), `${key} in section ${section.id}`);
+      }
+    }
   });
 
   it('binds Export Selection, in an editor with a selection, to a ctrl+k chord no default VS Code keybinding uses', () => {
