@@ -54,8 +54,10 @@ export type ExportConfig = z.infer<typeof configSchema>;
 export function parseConfig(input: unknown, origin = 'configuration'): ExportConfig {
   const result = configSchema.safeParse(input ?? {});
   if (!result.success) {
-    const problems = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new ExportError('SCHEMA_INVALID', `Invalid ${origin}: ${problems.join('; ')}`, {
+    const problems = result.error.issues.map((i) => `${describePath(input, i.path)}: ${i.message}`);
+    // A bad destination entry is DESTINATION_CONFIG_INVALID, naming the entry and the key.
+    const onlyDestinations = result.error.issues.every((i) => i.path[0] === 'destinations' && typeof i.path[1] === 'number');
+    throw new ExportError(onlyDestinations ? 'DESTINATION_CONFIG_INVALID' : 'SCHEMA_INVALID', `Invalid ${origin}: ${problems.join('; ')}`, {
       details: { problems },
       recoverable: false,
     });
@@ -70,6 +72,19 @@ export function parseConfig(input: unknown, origin = 'configuration'): ExportCon
     ids.add(d.id);
   }
   return result.data;
+}
+
+/** `destinations.1.repo` reads `destinations[1] ("gh").repo`: the entry by its id too. */
+function describePath(input: unknown, path: PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  if (path[0] === 'destinations' && typeof path[1] === 'number') {
+    const entries = (input as { destinations?: unknown } | null)?.destinations;
+    const entry = Array.isArray(entries) ? (entries[path[1]] as { id?: unknown } | undefined) : undefined;
+    const id = typeof entry?.id === 'string' ? ` ("${entry.id}")` : '';
+    const rest = path.slice(2).map(String).join('.');
+    return `destinations[${path[1]}]${id}${rest ? `.${rest}` : ''}`;
+  }
+  return path.map(String).join('.');
 }
 
 export function destinationsOf(config: ExportConfig): DestinationConfig[] {

@@ -169,7 +169,11 @@ async function reviewAll(
   return previews;
 }
 
-/** Publishes what was accepted; rejects what needed an Accept and did not get one. */
+/**
+ * Publishes what was accepted; rejects what needed an Accept and did not get
+ * one. Accepted exports to one destination that writes many files as one
+ * change (GitHub) go together: one commit, or one pull request (issue 12).
+ */
 async function publishAll(
   app: App,
   entries: BatchEntry[],
@@ -178,11 +182,68 @@ async function publishAll(
   options: BatchOptions,
 ): Promise<void> {
   let published = 0;
-  await mapWithConcurrency(entries, options.concurrency, async (entry, index) => {
-    const preview = previews[index];
-    if (preview) results[index] = await decide(app, entry, preview, index, options);
+  const done = (index: number) => {
     published += 1;
     options.onProgress?.({ phase: 'publish', done: published, total: entries.length, item: results[index] });
+  };
+  const together = new Map<string, number[]>();
+  const alone: number[] = [];
+  entries.forEach((entry, index) => {
+    const preview = previews[index];
+    if (!preview || !mayPublish(entry, preview, options) || !app.exports.writesTogether(preview.transaction_id)) {
+      alone.push(index);
+      return;
+    }
+    together.set(preview.destination_id, [...(together.get(preview.destination_id) ?? []), index]);
+  });
+  for (const [destination, indexes] of together) {
+    if (indexes.length === 1) {
+      alone.push(...indexes);
+      together.delete(destination);
+    }
+  }
+  const units: number[][] = [...together.values(), ...alone.sort((a, b) => a - b).map((i) => [i])];
+  await mapWithConcurrency(units, options.concurrency, async (unit) => {
+    if (unit.length > 1) {
+      await publishTogether(app, entries, previews, results, unit, options);
+    } else {
+      const index = unit[0] as number;
+      const preview = previews[index];
+      if (preview) results[index] = await decide(app, entries[index] as BatchEntry, preview, index, options);
+    }
+    for (const index of unit) done(index);
+  });
+}
+
+function mayPublish(entry: BatchEntry, preview: PreviewResult, options: BatchOptions): boolean {
+  const { review } = preview;
+  return !review.blocked && (!review.requires_accept || options.acceptAll || entry.accept);
+}
+
+/** Accepted exports to one destination, published as one change. */
+async function publishTogether(
+  app: App,
+  entries: BatchEntry[],
+  previews: (PreviewResult | undefined)[],
+  results: BatchItemResult[],
+  indexes: number[],
+  options: BatchOptions,
+): Promise<void> {
+  const items = indexes.map((index) => ({ index, entry: entries[index] as BatchEntry, preview: previews[index] as PreviewResult }));
+  const runs = await app.exports.acceptTogether(
+    items.map(({ entry, preview }) => ({ transactionId: preview.review.transaction_id, explicit: options.acceptAll || entry.accept })),
+    options.signal ? { signal: options.signal } : {},
+  );
+  items.forEach(({ index, entry, preview }, i) => {
+    const run = runs[i] ?? {};
+    const base = { index, source: entry.request.source.path, filename: preview.filename, review: preview.review };
+    results[index] = {
+      ...base,
+      status: run.job && !run.error ? 'completed' : 'failed',
+      ...(run.job ? { job_id: run.job.job_id } : {}),
+      ...(run.job?.output_location ? { output_location: run.job.output_location } : {}),
+      ...(run.error ? { error: run.error } : {}),
+    };
   });
 }
 

@@ -44,6 +44,20 @@ export class Exports {
     return this.ran(outcome);
   }
 
+  /** Whether this open review's destination can take part in one change with others of the same destination. */
+  writesTogether(transactionId: string): boolean {
+    return this.reviews.writesTogether(transactionId);
+  }
+
+  /** Several open reviews of one destination, published as one change where it can (a batch's GitHub commit). */
+  async acceptTogether(
+    items: { transactionId: string; explicit: boolean }[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ job?: JobJson; error?: ErrorInfo }[]> {
+    const results = await this.reviews.acceptTogether(items, options);
+    return results.map(({ outcome, error }) => (outcome ? this.ran(outcome) : { error: (error ?? new ExportError('INTERNAL_ERROR', 'No result', { recoverable: false })).toInfo() }));
+  }
+
   async reject(transactionId: string, reason?: string): Promise<null> {
     await this.reviews.reject(transactionId, reason);
     return null;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Bin } from '../governance/bin';
 import { isRemote, riskOfDestination } from '../governance/risk';
-import { publishJob, type PublishOutcome } from '../pipeline/publish';
+import type { ExpectedVersion } from '../destinations/types';
+import { publishJob, publishJobs, type PublishDeps, type PublishOutcome, type PublishPlan } from '../pipeline/publish';
 import type { JobProgressValue, Stage } from '../protocol';
 import type { PreparedExport, StageTimes } from './prepare';
 import type { AppState } from './state';
@@ -24,32 +25,70 @@ export async function publishPrepared(
   transactionId: string,
   options: PublishOptions,
 ): Promise<PublishOutcome> {
+  await auditExternal(bin, prepared, transactionId);
+  const outcome = await publishJob(planOf(prepared, transactionId), depsOf(state, bin, options));
+  return finish(state, prepared, outcome);
+}
+
+/**
+ * Accepted exports to one destination as one change where the destination
+ * can (GitHub: one commit, or one pull request); else one by one.
+ */
+export async function publishPreparedTogether(
+  state: AppState,
+  bin: Bin,
+  accepted: { prepared: PreparedExport; transactionId: string }[],
+  options: PublishOptions,
+): Promise<PublishOutcome[]> {
+  for (const { prepared, transactionId } of accepted) await auditExternal(bin, prepared, transactionId);
+  // One destination instance writes the whole change; the others only served their reviews.
+  const writer = accepted[0]?.prepared.destination;
+  const plans = accepted.map(({ prepared, transactionId }) => ({ ...planOf(prepared, transactionId), ...(writer ? { destination: writer } : {}) }));
+  const outcomes = await publishJobs(plans, depsOf(state, bin, options));
+  return Promise.all(outcomes.map((outcome, i) => finish(state, (accepted[i] as { prepared: PreparedExport }).prepared, outcome)));
+}
+
+async function auditExternal(bin: Bin, prepared: PreparedExport, transactionId: string): Promise<void> {
   const { destinationConfig } = prepared;
   if (isRemote(destinationConfig.type)) {
     await bin.security('export_to_external', 'info', transactionId, { destination: destinationConfig.id, destination_type: destinationConfig.type });
   }
-  const outcome = await publishJob(
-    {
-      transactionId,
-      destination: prepared.destination,
-      content: prepared.validation.content,
-      title: prepared.title,
-      metadata: prepared.formatted.metadata,
-      job: jobFields(prepared),
-    },
-    {
-      store: state.store,
-      bin,
-      clock: state.env.clock,
-      maxRetries: state.config.limits.maxRetries,
-      rateLimiter: state.rateLimiter,
-      timeoutMs: state.config.limits.defaultTimeoutMs,
-      ...(state.env.sleep ? { sleep: state.env.sleep } : {}),
-      ...(options.signal ? { signal: options.signal } : {}),
-      onStep: (step) =>
-        options.onProgress?.({ kind: 'report', stage: 'publish', step, message: step === 'write' ? 'Publishing…' : 'Committing…' }),
-    },
-  );
+}
+
+/** What the review saw at the target, which the write must hold to. */
+function expectedOf(prepared: PreparedExport): ExpectedVersion | undefined {
+  if (prepared.existing === undefined) return { exists: false };
+  return prepared.existing.version === undefined ? undefined : { exists: true, version: prepared.existing.version };
+}
+
+function planOf(prepared: PreparedExport, transactionId: string): PublishPlan {
+  const expected = expectedOf(prepared);
+  return {
+    transactionId,
+    destination: prepared.destination,
+    content: prepared.validation.content,
+    title: prepared.title,
+    metadata: prepared.formatted.metadata,
+    job: jobFields(prepared),
+    ...(expected ? { expected } : {}),
+  };
+}
+
+function depsOf(state: AppState, bin: Bin, options: PublishOptions): PublishDeps {
+  return {
+    store: state.store,
+    bin,
+    clock: state.env.clock,
+    maxRetries: state.config.limits.maxRetries,
+    rateLimiter: state.rateLimiter,
+    timeoutMs: state.config.limits.defaultTimeoutMs,
+    ...(state.env.sleep ? { sleep: state.env.sleep } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    onStep: (step) => options.onProgress?.({ kind: 'report', stage: 'publish', step, message: step === 'write' ? 'Publishing…' : 'Committing…' }),
+  };
+}
+
+async function finish(state: AppState, prepared: PreparedExport, outcome: PublishOutcome): Promise<PublishOutcome> {
   prepared.stagesMs.publish = outcome.publishMs;
   if (!outcome.error) {
     const stages_ms = roundStages(prepared.stagesMs);

@@ -2,10 +2,10 @@ import type { Bin } from '../governance/bin';
 import { evaluateExportRules } from '../governance/exportRules';
 import type { BinReview } from '../governance/review';
 import { riskOfDestination } from '../governance/risk';
-import { ExportError } from '../errors';
+import { ExportError, toExportError } from '../errors';
 import { contentHash, type PublishOutcome } from '../pipeline/publish';
 import type { PreparedExport } from './prepare';
-import { publishPrepared, type PublishOptions } from './publishing';
+import { publishPrepared, publishPreparedTogether, type PublishOptions } from './publishing';
 import type { AppState } from './state';
 
 /**
@@ -67,6 +67,56 @@ export class OpenReviews {
       options.onProgress?.({ kind: 'end' });
       await prepared.destination.dispose();
     }
+  }
+
+  /** Whether an open review's destination writes many files as one change (Destination.saveBatch). */
+  writesTogether(transactionId: string): boolean {
+    return this.open.get(transactionId)?.destination.saveBatch !== undefined;
+  }
+
+  /**
+   * Accepts several open reviews of one destination and publishes them as
+   * one change where the destination can (a batch to GitHub: one commit).
+   * Each review is checked as accept() checks it; one that cannot be
+   * accepted gets its error and the others go ahead. Results in input order.
+   */
+  async acceptTogether(
+    items: { transactionId: string; explicit: boolean }[],
+    options: PublishOptions = {},
+  ): Promise<{ outcome?: PublishOutcome; error?: ExportError }[]> {
+    const results: { outcome?: PublishOutcome; error?: ExportError }[] = items.map(() => ({}));
+    const accepted: { prepared: PreparedExport; transactionId: string; index: number }[] = [];
+    for (const [index, { transactionId, explicit }] of items.entries()) {
+      const prepared = this.open.get(transactionId);
+      try {
+        if (!prepared) throw new ExportError('INVALID_INPUT', `No open review with transaction id ${transactionId}.`, { recoverable: false });
+        const stale = await this.staleness(prepared);
+        if (stale) {
+          await this.close(transactionId, `stale: ${stale.code}`);
+          throw stale;
+        }
+        if (prepared.unchanged) {
+          throw new ExportError('REVIEW_REQUIRED', `${prepared.filename} already holds this output (only the export time differs): nothing to write.`, {
+            details: { unchanged: true },
+            recoverable: true,
+          });
+        }
+        await this.bin.accept(transactionId, explicit);
+        this.open.delete(transactionId);
+        accepted.push({ prepared, transactionId, index });
+      } catch (thrown) {
+        results[index] = { error: toExportError(thrown) };
+      }
+    }
+    try {
+      const outcomes = accepted.length === 0 ? [] : await publishPreparedTogether(this.state, this.bin, accepted, options);
+      outcomes.forEach((outcome, i) => {
+        results[(accepted[i] as { index: number }).index] = { outcome };
+      });
+    } finally {
+      await Promise.all(accepted.map((a) => a.prepared.destination.dispose()));
+    }
+    return results;
   }
 
   async reject(transactionId: string, reason?: string): Promise<void> {

@@ -109,6 +109,7 @@ export class AppState {
       workspaceRoot: this.env.workspaceRoot,
       dataDir: this.dataDir,
       getSecret: (id, field) => this.secret(id, field),
+      limits: { maxRetries: this.currentConfig.limits.maxRetries, timeoutMs: this.currentConfig.limits.defaultTimeoutMs },
       ...(signal ? { signal } : {}),
     });
   }

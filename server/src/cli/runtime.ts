@@ -3,7 +3,8 @@ import { userInfo } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { systemClock, type Clock } from '../clock';
-import { parseConfig, type ExportConfig } from '../config';
+import { destinationsOf, parseConfig, type ExportConfig } from '../config';
+import { descriptorOf } from '../destinations/registry';
 import { ExportError } from '../errors';
 import { composeApp, type App } from '../app/compose';
 import { openStore } from '../store/factory';
@@ -43,6 +44,19 @@ export function secretEnvName(destinationId: string, field: string): string {
   return `DEVGUIDE_SECRET_${part(destinationId)}_${part(field)}`;
 }
 
+/**
+ * `DEVGUIDE_SECRET_<ID>_<FIELD>`, else the variable the destination's type
+ * names for the field (GitHub's token: GITHUB_TOKEN, as in CI).
+ */
+export function secretFromEnvironment(config: ExportConfig, env: NodeJS.ProcessEnv, destinationId: string, field: string): string | undefined {
+  const own = env[secretEnvName(destinationId, field)];
+  if (own !== undefined && own !== '') return own;
+  const type = destinationsOf(config).find((d) => d.id === destinationId)?.type;
+  const fallback = type === undefined ? undefined : descriptorOf(type)?.secretEnvFallbacks?.[field];
+  const value = fallback === undefined ? undefined : env[fallback];
+  return value === '' ? undefined : value;
+}
+
 export function currentActor(env: NodeJS.ProcessEnv): string {
   try {
     return env['DEVGUIDE_ACTOR'] || userInfo().username || 'unknown';
@@ -61,7 +75,7 @@ export async function createCliApp(options: { config?: string; store?: string },
       actor: currentActor(environment.env),
       clock: environment.clock ?? systemClock,
       builtinTemplatesDir: defaultBuiltinTemplatesDir(),
-      getSecret: async (destinationId, field) => environment.env[secretEnvName(destinationId, field)],
+      getSecret: async (destinationId, field) => secretFromEnvironment(config, environment.env, destinationId, field),
     },
     // The CLI runs in a folder the user chose to run it in: its templates and destinations are trusted.
     { config, trust: { trusted: true, workspaceDestinationIds: new Set() }, store: opened },

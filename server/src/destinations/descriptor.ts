@@ -18,6 +18,8 @@ export interface DestinationContext {
   getSecret(destinationId: string, field: string): Promise<string | undefined>;
   /** Cancels connection attempts of a destination being built. */
   signal?: AbortSignal;
+  /** The configured limits (`limits.maxRetries`, `limits.defaultTimeoutMs`) for destinations that retry and wait themselves. */
+  limits?: { maxRetries: number; timeoutMs: number };
 }
 
 /** Fields every destination entry has. `allowedUsers` limits who may export there (the Bin checks it). */
@@ -34,6 +36,8 @@ export interface DestinationDescriptor<Config extends { id: string; type: string
   /** True when an export leaves this machine: secrets block it, and it is an external export in the audit. */
   remote: boolean;
   secretFields: SecretField[];
+  /** Environment variables the CLI falls back to when `DEVGUIDE_SECRET_<ID>_<FIELD>` is unset (GitHub: `token` → GITHUB_TOKEN). */
+  secretEnvFallbacks?: Readonly<Record<string, string>>;
   /** Builds the destination; remote SDKs are imported here, only when a destination of the type is used. */
   create(config: Config, context: DestinationContext): Promise<Destination>;
   /** Drops rollback data kept in the data folder that no job in `keep` (their `rollback.previous`) needs any more. */

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Bin } from '../governance/bin';
 import type { Clock } from '../clock';
-import type { Destination } from '../destinations/types';
+import type { Destination, ExpectedVersion, ExportProvenance, SaveRequest } from '../destinations/types';
 import { ExportError, toExportError } from '../errors';
 import type { PublishResult } from '../model';
 import type { JobRecord, Store } from '../store/types';
@@ -24,6 +24,8 @@ export interface PublishPlan {
   content: string;
   title: string;
   metadata: Record<string, unknown>;
+  /** What the review saw at the target; the write holds to it (CONFLICT otherwise). */
+  expected?: ExpectedVersion;
 }
 
 export interface PublishDeps {
@@ -51,86 +53,179 @@ export function contentHash(content: string): string {
 }
 
 export async function publishJob(plan: PublishPlan, deps: PublishDeps): Promise<PublishOutcome> {
-  const { store, bin, clock } = deps;
-  const jobId = plan.job.job_id ?? `job_${randomUUID()}`;
-  const createdAt = clock.now().toISOString();
-  const job: JobRecord = {
-    ...plan.job,
-    job_id: jobId,
-    status: 'queued',
-    retry_count: 0,
-    created_at: createdAt,
-    content_hash: contentHash(plan.content),
-    transaction_id: plan.transactionId,
-  };
-  // The job record exists before the destination is touched.
-  await store.createJob(job);
-  const started = clock.monotonic();
-  await store.updateJob(jobId, { status: 'running', started_at: clock.now().toISOString() });
-
+  const job = await recordJob(plan, deps);
+  const started = deps.clock.monotonic();
   let publish: PublishResult | undefined;
   let retries = 0;
   try {
     deps.onStep?.('write');
-    publish = await withRetry(
-      async (attempt) => {
-        retries = attempt - 1;
-        if (deps.rateLimiter) {
-          await deps.rateLimiter.acquire(plan.destination.id, { maxWaitMs: deps.timeoutMs ?? 30_000, signal: deps.signal });
-        }
-        return plan.destination.save({
-          filename: plan.job.filename,
-          content: plan.content,
-          title: plan.title,
-          metadata: plan.metadata,
-          jobId,
-          ...(deps.signal ? { signal: deps.signal } : {}),
-        });
-      },
-      {
-        maxRetries: deps.maxRetries,
-        ...(deps.sleep ? { sleep: deps.sleep } : {}),
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      },
-    );
+    publish = await writeWithRetries(plan.destination, deps, (attempt) => {
+      retries = attempt - 1;
+      return plan.destination.save(saveRequestOf(plan, job, deps.signal));
+    });
     deps.onStep?.('commit');
-    await bin.commit(plan.transactionId, {
-      job_id: jobId,
-      location: publish.location,
-      content_hash: job.content_hash,
-      bytes: publish.bytesWritten,
+    return { job: await completeJob(plan, job, publish, retries, started, deps), publish, publishMs: deps.clock.monotonic() - started };
+  } catch (thrown) {
+    return failJob(plan, job, toExportError(thrown), publish, retries, started, deps);
+  }
+}
+
+/**
+ * Several accepted exports to one destination as one change
+ * (`Destination.saveBatch`: GitHub's one commit or one pull request): every
+ * job is recorded first, then one write; the write failing fails every job.
+ * A destination without saveBatch publishes them one by one.
+ */
+export async function publishJobs(plans: PublishPlan[], deps: PublishDeps): Promise<PublishOutcome[]> {
+  const destination = plans[0]?.destination;
+  if (!destination?.saveBatch || plans.length < 2 || plans.some((p) => p.destination !== destination)) {
+    const outcomes: PublishOutcome[] = [];
+    for (const plan of plans) outcomes.push(await publishJob(plan, deps));
+    return outcomes;
+  }
+  const jobs: JobRecord[] = [];
+  for (const plan of plans) jobs.push(await recordJob(plan, deps));
+  const started = deps.clock.monotonic();
+  let written: PublishResult[];
+  let retries = 0;
+  try {
+    deps.onStep?.('write');
+    written = await writeWithRetries(destination, deps, async (attempt) => {
+      retries = attempt - 1;
+      const results = await (destination.saveBatch as NonNullable<Destination['saveBatch']>)(
+        plans.map((plan, i) => saveRequestOf(plan, jobs[i] as JobRecord, deps.signal)),
+        deps.signal,
+      );
+      if (results.length !== plans.length) throw new ExportError('INTERNAL_ERROR', `The destination wrote ${results.length} of ${plans.length} files`, { recoverable: false });
+      return results;
     });
-    const completed = await store.updateJob(jobId, {
-      status: 'completed',
-      completed_at: clock.now().toISOString(),
-      duration_ms: Math.round(clock.monotonic() - started),
-      output_location: publish.location,
-      ...(publish.url === undefined ? {} : { output_url: publish.url }),
-      action: publish.action,
-      rollback: {
-        location: publish.rollback.location,
-        action: publish.rollback.action,
-        ...(publish.rollback.previous === undefined ? {} : { previous: publish.rollback.previous }),
-        ...(publish.rollback.extra === undefined ? {} : { extra: publish.rollback.extra }),
-      },
-      retry_count: retries,
-    });
-    return { job: completed, publish, publishMs: clock.monotonic() - started };
   } catch (thrown) {
     const error = toExportError(thrown);
-    const undo = publish ? await undoWrite(plan.destination, publish) : undefined;
-    try {
-      await bin.rollback(plan.transactionId, {
-        job_id: jobId,
-        error_code: error.code,
-        ...(undo === undefined ? {} : { destination_rolled_back: undo.ok }),
-      });
-    } catch {
-      // The audit write failing must not hide the original error.
-    }
-    const failedJob = await markFailed(store, jobId, error, retries, clock, started, undo);
-    return { job: failedJob ?? { ...job, status: 'failed', error_code: error.code, error_message: error.message }, error, publishMs: clock.monotonic() - started };
+    const failed: PublishOutcome[] = [];
+    for (const [i, plan] of plans.entries()) failed.push(await failJob(plan, jobs[i] as JobRecord, error, undefined, retries, started, deps));
+    return failed;
   }
+  deps.onStep?.('commit');
+  const outcomes: PublishOutcome[] = [];
+  for (const [i, plan] of plans.entries()) {
+    const job = jobs[i] as JobRecord;
+    const publish = written[i] as PublishResult;
+    try {
+      outcomes.push({ job: await completeJob(plan, job, publish, retries, started, deps), publish, publishMs: deps.clock.monotonic() - started });
+    } catch (thrown) {
+      // This job alone could not be completed: its file is undone, the others stand.
+      outcomes.push(await failJob(plan, job, toExportError(thrown), publish, retries, started, deps));
+    }
+  }
+  return outcomes;
+}
+
+/** The job record exists, queued then running, before the destination is touched. */
+async function recordJob(plan: PublishPlan, deps: PublishDeps): Promise<JobRecord> {
+  const { store, clock } = deps;
+  const job: JobRecord = {
+    ...plan.job,
+    job_id: plan.job.job_id ?? `job_${randomUUID()}`,
+    status: 'queued',
+    retry_count: 0,
+    created_at: clock.now().toISOString(),
+    content_hash: contentHash(plan.content),
+    transaction_id: plan.transactionId,
+  };
+  await store.createJob(job);
+  await store.updateJob(job.job_id, { status: 'running', started_at: clock.now().toISOString() });
+  return job;
+}
+
+/** The write, behind the rate limiter; retried here unless the destination retries itself. */
+function writeWithRetries<T>(destination: Destination, deps: PublishDeps, write: (attempt: number) => Promise<T>): Promise<T> {
+  return withRetry(
+    async (attempt) => {
+      if (deps.rateLimiter) await deps.rateLimiter.acquire(destination.id, { maxWaitMs: deps.timeoutMs ?? 30_000, signal: deps.signal });
+      return write(attempt);
+    },
+    {
+      // A destination that retries and waits out rate limits itself is called once.
+      maxRetries: destination.retriesInternally ? 0 : deps.maxRetries,
+      ...(deps.sleep ? { sleep: deps.sleep } : {}),
+      ...(deps.signal ? { signal: deps.signal } : {}),
+    },
+  );
+}
+
+/** The Bin's commit, then the job's completion with what rollback needs. */
+async function completeJob(plan: PublishPlan, job: JobRecord, publish: PublishResult, retries: number, started: number, deps: PublishDeps): Promise<JobRecord> {
+  const { store, bin, clock } = deps;
+  await bin.commit(plan.transactionId, {
+    job_id: job.job_id,
+    location: publish.location,
+    content_hash: job.content_hash,
+    bytes: publish.bytesWritten,
+  });
+  return store.updateJob(job.job_id, {
+    status: 'completed',
+    completed_at: clock.now().toISOString(),
+    duration_ms: Math.round(clock.monotonic() - started),
+    output_location: publish.location,
+    ...(publish.url === undefined ? {} : { output_url: publish.url }),
+    action: publish.action,
+    rollback: {
+      location: publish.rollback.location,
+      action: publish.rollback.action,
+      ...(publish.rollback.previous === undefined ? {} : { previous: publish.rollback.previous }),
+      ...(publish.rollback.extra === undefined ? {} : { extra: publish.rollback.extra }),
+    },
+    retry_count: retries,
+  });
+}
+
+/** Undoes a write that happened, rolls the Bin's transaction back and marks the job failed. */
+async function failJob(
+  plan: PublishPlan,
+  job: JobRecord,
+  error: ExportError,
+  publish: PublishResult | undefined,
+  retries: number,
+  started: number,
+  deps: PublishDeps,
+): Promise<PublishOutcome> {
+  const undo = publish ? await undoWrite(plan.destination, publish) : undefined;
+  try {
+    await deps.bin.rollback(plan.transactionId, {
+      job_id: job.job_id,
+      error_code: error.code,
+      ...(undo === undefined ? {} : { destination_rolled_back: undo.ok }),
+    });
+  } catch {
+    // The audit write failing must not hide the original error.
+  }
+  const failedJob = await markFailed(deps.store, job.job_id, error, retries, deps.clock, started, undo);
+  return {
+    job: failedJob ?? { ...job, status: 'failed', error_code: error.code, error_message: error.message },
+    error,
+    publishMs: deps.clock.monotonic() - started,
+  };
+}
+
+/** The destination's request for a recorded job: its content, what the review saw, where it came from. */
+function saveRequestOf(plan: PublishPlan, job: JobRecord, signal: AbortSignal | undefined): SaveRequest {
+  const provenance: ExportProvenance = {
+    source: job.source,
+    sessionId: job.session_id,
+    messageIds: job.message_ids,
+    templateId: job.template_id,
+    contentHash: job.content_hash ?? contentHash(plan.content),
+  };
+  return {
+    filename: job.filename,
+    content: plan.content,
+    title: plan.title,
+    metadata: plan.metadata,
+    jobId: job.job_id,
+    provenance,
+    ...(plan.expected ? { expected: plan.expected } : {}),
+    ...(signal ? { signal } : {}),
+  };
 }
 
 async function undoWrite(destination: Destination, publish: PublishResult): Promise<{ ok: boolean; message?: string }> {
