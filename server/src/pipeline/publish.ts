@@ -138,19 +138,18 @@ async function recordJob(plan: PublishPlan, deps: PublishDeps): Promise<JobRecor
 }
 
 /** The write, behind the rate limiter; retried here unless the destination retries itself. */
-function writeWithRetries<T>(destination: Destination, deps: PublishDeps, write: (attempt: number) => Promise<T>): Promise<T> {
-  return withRetry(
-    async (attempt) => {
-      if (deps.rateLimiter) await deps.rateLimiter.acquire(destination.id, { maxWaitMs: deps.timeoutMs ?? 30_000, signal: deps.signal });
-      return write(attempt);
-    },
-    {
-      // A destination that retries and waits out rate limits itself is called once.
-      maxRetries: destination.retriesInternally ? 0 : deps.maxRetries,
-      ...(deps.sleep ? { sleep: deps.sleep } : {}),
-      ...(deps.signal ? { signal: deps.signal } : {}),
-    },
-  );
+async function writeWithRetries<T>(destination: Destination, deps: PublishDeps, write: (attempt: number) => Promise<T>): Promise<T> {
+  const attempt = async (n: number): Promise<T> => {
+    if (deps.rateLimiter) await deps.rateLimiter.acquire(destination.id, { maxWaitMs: deps.timeoutMs ?? 30_000, signal: deps.signal });
+    return write(n);
+  };
+  // A destination that retries and waits out rate limits itself is called once, and its error is the job's.
+  if (destination.retriesInternally) return attempt(1);
+  return withRetry(attempt, {
+    maxRetries: deps.maxRetries,
+    ...(deps.sleep ? { sleep: deps.sleep } : {}),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+  });
 }
 
 /** The Bin's commit, then the job's completion with what rollback needs. */
