@@ -114,8 +114,12 @@ describe('CLI (in-process)', function () {
     const finding = out['review'].warnings.find((w: { code: string }) => w.code === 'SECRET_DETECTED');
     assert.ok(finding, 'secret finding reported');
     assert.equal(typeof finding.line, 'number');
-    const storeFiles = await readdir(ws.store);
-    for (const file of storeFiles) assert.ok(!(await readFile(join(ws.store, file), 'utf8')).includes(token), `${file} must not hold the secret`);
+    // Every file of the store, its backups and locks included.
+    const storeFiles = (await readdir(ws.store, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    for (const file of storeFiles) {
+      const name = join(file.parentPath, file.name);
+      assert.ok(!(await readFile(name, 'utf8')).includes(token), `${name} must not hold the secret`);
+    }
 
     const redacted = await ws.run(['export', source, '--redact', '--filename', 'r.md', '--json']);
     assert.equal(redacted.code, 0);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { expectationOf } from '../destinations/types';
 import type { Bin } from '../governance/bin';
 import { isRemote, riskOfDestination } from '../governance/risk';
 import { publishJob, type PublishOutcome } from '../pipeline/publish';
@@ -35,6 +36,8 @@ export async function publishPrepared(
       content: prepared.validation.content,
       title: prepared.title,
       metadata: prepared.formatted.metadata,
+      // The write holds to what this review saw at the target.
+      expected: expectationOf(prepared.existing),
       job: jobFields(prepared),
     },
     {

@@ -19,18 +19,27 @@ export interface AtomicWriteFs {
   open(file: string, flags: string, mode?: number): Promise<WritableHandle>;
   rename(from: string, to: string): Promise<void>;
   unlink(file: string): Promise<void>;
+  /** A hard link: fails with EEXIST when `to` exists (exclusive creates). */
+  link(from: string, to: string): Promise<void>;
 }
 
 export const nodeAtomicWriteFs: AtomicWriteFs = {
   open: (file, flags, mode) => fsp.open(file, flags, mode),
   rename: (from, to) => fsp.rename(from, to),
   unlink: (file) => fsp.unlink(file),
+  link: (from, to) => fsp.link(from, to),
 };
 
 export interface AtomicWriteOptions {
   fs?: AtomicWriteFs;
   /** Permission bits for a newly created file (before umask). */
   mode?: number;
+  /**
+   * Create only: the complete file appears under `target` only if nothing
+   * is there (a hard link, not a rename), else the write fails with EEXIST
+   * and whatever is at `target` stays as it is.
+   */
+  exclusive?: boolean;
 }
 
 /** Temp files start with a dot: sanitised export names never do, so they cannot collide. */
@@ -67,7 +76,7 @@ async function syncDirectory(fs: AtomicWriteFs, directory: string): Promise<void
 /**
  * Writes `data` to `target` atomically: temp file in the same folder
  * (exclusive create), write everything, fsync, close, rename over the
- * target, fsync the folder. On failure the temp file is removed and the
+ * target (or, `exclusive`, link it in only where nothing is), fsync the folder. On failure the temp file is removed and the
  * target is untouched. The parent folder must exist. Returns bytes written.
  */
 export async function atomicWriteFile(
@@ -88,7 +97,12 @@ export async function atomicWriteFile(
     const closing = handle;
     handle = undefined;
     await closing.close();
-    await fs.rename(temp, target);
+    if (options.exclusive) {
+      await fs.link(temp, target);
+      await fs.unlink(temp).catch(() => undefined);
+    } else {
+      await fs.rename(temp, target);
+    }
     tempCreated = false;
   } catch (error) {
     await handle?.close().catch(() => undefined);

@@ -1,9 +1,19 @@
 import type { PublishResult, RollbackInfo } from '../model';
 
+/**
+ * What the review saw at the target: nothing, or one version of it. A save
+ * writes only while that still holds — a CREATE only if the resource is
+ * still absent, an UPDATE only over the version reviewed — and otherwise
+ * fails with CONFLICT (recoverable: review again) without touching it.
+ */
+export type Expectation = { exists: false } | { exists: true; version: string };
+
 /** What a destination is asked to write. */
 export interface SaveRequest {
   filename: string;
   content: string;
+  /** What the review saw (see Expectation); every destination holds its write to it. */
+  expected: Expectation;
   /** Human summary for commit messages, PR titles, row titles. */
   title: string;
   metadata: Record<string, unknown>;
@@ -14,6 +24,12 @@ export interface SaveRequest {
 export interface ExistingContent {
   location: string;
   content: string;
+  /**
+   * This version of the resource, as the destination tells versions apart:
+   * the SHA-256 of a local file's bytes, a GitHub blob sha, a row's content
+   * hash, a Drive revision id. A save's Expectation names it.
+   */
+  version: string;
 }
 
 export interface ImpactDescription {
@@ -34,6 +50,11 @@ export interface ConnectionCheck {
  * DESIGN.md §6: one interface for every destination type. Every call takes
  * an AbortSignal (Cancel reaches the network); dispose() closes what the
  * destination holds open (pools, sockets) once its export is done.
+ *
+ * The write contract: save() holds to `request.expected` (what
+ * fetchExisting gave the review) — exclusive create for a CREATE, replace
+ * only the reviewed version for an UPDATE, else CONFLICT and nothing
+ * written. Never a blind overwrite.
  */
 export interface Destination {
   readonly id: string;
@@ -45,4 +66,9 @@ export interface Destination {
   save(request: SaveRequest): Promise<PublishResult>;
   rollback(info: RollbackInfo, signal?: AbortSignal): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** The Expectation a review of `existing` amounts to. */
+export function expectationOf(existing: ExistingContent | undefined): Expectation {
+  return existing === undefined ? { exists: false } : { exists: true, version: existing.version };
 }

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Bin } from '../governance/bin';
 import type { Clock } from '../clock';
-import type { Destination } from '../destinations/types';
+import type { Destination, Expectation } from '../destinations/types';
 import { ExportError, toExportError } from '../errors';
 import type { PublishResult } from '../model';
 import type { JobRecord, Store } from '../store/types';
@@ -24,6 +24,8 @@ export interface PublishPlan {
   content: string;
   title: string;
   metadata: Record<string, unknown>;
+  /** What the review saw at the target: the write holds to it (see Destination). */
+  expected: Expectation;
 }
 
 export interface PublishDeps {
@@ -83,6 +85,7 @@ export async function publishJob(plan: PublishPlan, deps: PublishDeps): Promise<
           content: plan.content,
           title: plan.title,
           metadata: plan.metadata,
+          expected: plan.expected,
           jobId,
           ...(deps.signal ? { signal: deps.signal } : {}),
         });
