@@ -172,7 +172,7 @@ describe('CLI (in-process)', function () {
   it('refuses content over the limit with CONTENT_TOO_LARGE', async () => {
     await writeFile(join(ws.dir, 'cfg.json'), JSON.stringify({ limits: { maxContentLength: 200 } }));
     const run = await ws.run(['export', chatMessages, '--config', 'cfg.json', '--json']);
-    assert.equal(run.code, 2);
+    assert.equal(run.code, 3, 'a review that does not let the export through: exit 3');
     assert.equal(run.json<{ error: { code: string } }>().error.code, 'CONTENT_TOO_LARGE');
     assert.equal(existsSync(join(ws.dir, 'exports')), false);
   });
