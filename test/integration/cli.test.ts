@@ -339,6 +339,34 @@ describe('CLI (in-process)', function () {
     assert.deepEqual((await readdir(join(ws.dir, 'exports'))).filter((f) => !f.startsWith('.')).sort(), ['four.xml', 'one.md', 'two.md']);
     assert.match(run.stderr, /Publishing 4\/4/);
   });
+
+  it('a batch refuses two entries that would write the same file (names that clean up alike) at review (issue 11 item 3)', async () => {
+    await writeFile(
+      join(ws.dir, 'plan.yaml'),
+      [
+        'exports:',
+        `  - { file: ${JSON.stringify(chatMessages)}, title: One, filename: "notes?.md" }`,
+        `  - { file: ${JSON.stringify(chatMessages)}, title: Two, filename: "notes_.md" }`,
+        `  - { file: ${JSON.stringify(chatMessages)}, title: Three, filename: "other.md" }`,
+      ].join('\n'),
+    );
+    const run = await ws.run(['batch', 'plan.yaml', '--yes', '--json']);
+    const out = run.json<{ successful: number; results: { status: string; filename?: string; error?: { code: string; message: string } }[] }>();
+    assert.equal(out.successful, 2, run.stdout);
+    assert.equal(out.results[1]?.status, 'failed');
+    assert.equal(out.results[1]?.error?.code, 'CONFLICT');
+    assert.match(out.results[1]?.error?.message ?? '', /same file as entry 1/);
+    assert.match(await readFile(join(ws.dir, 'exports', 'notes_.md'), 'utf8'), /^# One/m, 'the first entry\'s file, not overwritten by the second');
+  });
+
+  it('a job records the name actually written, not the raw --filename (issue 11 item 3)', async () => {
+    const run = await ws.run(['export', chatMessages, '--filename', 'plan?:*.md', '--json']);
+    assert.equal(run.code, 0, run.stdout);
+    const job = run.json<{ filename: string; output_location: string }>();
+    assert.equal(job.filename, 'plan___.md');
+    assert.ok(job.output_location.endsWith('plan___.md'), job.output_location);
+    assert.ok(existsSync(join(ws.dir, 'exports', 'plan___.md')));
+  });
 });
 
 describe('CLI bundle (node dist/cli.js)', function () {

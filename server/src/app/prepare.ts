@@ -73,8 +73,10 @@ export async function prepareExport(
   const validation = await timed('validate', () => validate(formatted, template, { maxContentLength: state.config.limits.maxContentLength }));
   const destination = await state.openDestination(destinationConfig, signal);
   const { filename, existing, impact } = await timed('preview', async () => {
-    const chosen = request.filename
-      ? { filename: request.filename, existing: await destination.fetchExisting(request.filename, signal) }
+    // The name the file gets there: what the review shows, the batch compares and the job records.
+    const named = request.filename === undefined ? undefined : destination.normalizeFilename(request.filename);
+    const chosen = named !== undefined
+      ? { filename: named, existing: await destination.fetchExisting(named, signal) }
       : await suggestFilename(
           { slug: slugOf(title), extension: template.extension },
           { destinationId: destinationConfig.id, sessionId: assembled.sessionId, messageIds: assembled.messages.map((m) => m.id) },
@@ -82,7 +84,8 @@ export async function prepareExport(
           state.store,
           signal,
         );
-    return { ...chosen, impact: await destination.describeImpact(chosen.filename, signal) };
+    // The requested name, so the review still says what it will be saved as.
+    return { ...chosen, impact: await destination.describeImpact(request.filename ?? chosen.filename, signal) };
   });
   const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
   const unchanged =

@@ -195,6 +195,10 @@ class LocalDestination implements Destination {
     }
   }
 
+  normalizeFilename(filename: string): string {
+    return sanitizeFilename(filename);
+  }
+
   async testConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
     signal?.throwIfAborted();
     const started = this.clock.monotonic();

@@ -60,6 +60,8 @@ export interface Destination {
   readonly id: string;
   readonly type: string;
   validateConfig(): void;
+  /** The name a file gets there (e.g. `a?.md` → `a_.md` on disk): what the review shows and the job records. */
+  normalizeFilename(filename: string): string;
   testConnection(signal?: AbortSignal): Promise<ConnectionCheck>;
   fetchExisting(filename: string, signal?: AbortSignal): Promise<ExistingContent | undefined>;
   describeImpact(filename: string, signal?: AbortSignal): Promise<ImpactDescription>;
