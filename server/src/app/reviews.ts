@@ -114,6 +114,22 @@ export class OpenReviews {
   }
 }
 
+/** What the person (or the CLI's flags) supplied that reaches the output or a record: scanned for secrets. */
+function userFields(prepared: PreparedExport): Record<string, string | readonly string[]> {
+  const { request } = prepared;
+  return {
+    filename: [request.filename ?? '', prepared.filename],
+    title: prepared.title,
+    author: request.author ?? '',
+    tags: request.tags ?? [],
+    metadata: Object.entries(request.meta ?? {}).flat(),
+    'session id': request.sessionId ?? prepared.assembled.sessionId,
+    'message ids': request.messageIds ?? [],
+    'block ids': request.blockIds ?? [],
+    'source path': request.source.path,
+  };
+}
+
 /** The export rules' findings and the impact report the Bin decides on. */
 function exportVerdict(state: AppState, prepared: PreparedExport) {
   const { destinationConfig, template, validation, preview, impact } = prepared;
@@ -129,6 +145,7 @@ function exportVerdict(state: AppState, prepared: PreparedExport) {
     },
     template: { id: template.id, source: template.builtin ? 'builtin' : 'workspace', htmlBound: template.htmlBound },
     filename: prepared.filename,
+    fields: userFields(prepared),
     content: validation.content,
     tokenCount: preview.statistics.token_count,
     validation,

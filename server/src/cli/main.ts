@@ -4,6 +4,7 @@ import { checkTemplates, EXIT, runAppCommand, type CliIo } from './commands';
 import { errorJson } from './output';
 import { createCliApp, type CliEnvironment } from './runtime';
 import { terminalSafe } from './terminalText';
+import { withoutSecrets } from '../governance/secretFreeRecords';
 
 /**
  * The headless CLI: the same application layer as the language server,
@@ -45,13 +46,15 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, io: 
 export async function main(argv: string[], rawIo: CliIo, environment: CliEnvironment): Promise<number> {
   // `--json` asks for JSON even when the command line itself is wrong.
   const wantsJson = argv.includes('--json');
-  const io = wantsJson ? { ...rawIo, stderr: (text: string) => rawIo.stderr(terminalSafe(text)) } : safeIo(rawIo);
+  const io = wantsJson
+    ? { ...rawIo, stdout: (text: string) => rawIo.stdout(withoutSecrets(text)), stderr: (text: string) => rawIo.stderr(terminalSafe(withoutSecrets(text))) }
+    : safeIo(rawIo);
   let command: Command;
   try {
     command = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      if (wantsJson) rawIo.stdout(`${JSON.stringify(errorJson({ code: 'INVALID_INPUT', message: error.message, recoverable: false }), null, 2)}\n`);
+      if (wantsJson) io.stdout(`${JSON.stringify(errorJson({ code: 'INVALID_INPUT', message: error.message, recoverable: false }), null, 2)}\n`);
       else io.stderr(`usage error: ${error.message}\nRun "devguide-export help" for usage.\n`);
       return EXIT.usage;
     }
@@ -75,9 +78,14 @@ export async function main(argv: string[], rawIo: CliIo, environment: CliEnviron
   }
 }
 
-/** Text for a terminal: control characters of user data removed (terminalText.ts); JSON is escaped by JSON.stringify already. */
+/**
+ * Text for a terminal: detected secrets redacted (nothing the CLI prints
+ * repeats a token, issue 11 item 4) and control characters of user data
+ * removed (terminalText.ts). JSON gets the redaction; JSON.stringify
+ * already escapes its control characters.
+ */
 function safeIo(io: CliIo): CliIo {
-  return { ...io, stdout: (text) => io.stdout(terminalSafe(text)), stderr: (text) => io.stderr(terminalSafe(text)) };
+  return { ...io, stdout: (text) => io.stdout(terminalSafe(withoutSecrets(text))), stderr: (text) => io.stderr(terminalSafe(withoutSecrets(text))) };
 }
 
 // Run when executed (node dist/cli.js …), not when imported by tests.

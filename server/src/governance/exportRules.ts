@@ -13,6 +13,8 @@ export interface ExportChange {
   destination: { id: string; type: string; workspaceDefined: boolean; allowedUsers?: string[] };
   template: { id: string; source: 'builtin' | 'workspace'; htmlBound: boolean };
   filename: string;
+  /** User-supplied values that reach the output or a record (file name, title, tags, ids, source path…), by name. */
+  fields: Record<string, string | readonly string[]>;
   content: string;
   tokenCount: number;
   validation: ValidationResult;
@@ -99,6 +101,29 @@ const secrets: ExportRule = (change) => {
   };
 };
 
+/**
+ * A secret in a field the person typed (a file name, a title, a tag, an id)
+ * blocks every destination, local ones too: it would be in the file's name
+ * or heading, the history and the audit trail, and a name cannot be
+ * redacted quietly — the person changes it.
+ */
+const secretsInFields: ExportRule = (change) => {
+  for (const [field, value] of Object.entries(change.fields)) {
+    const values = typeof value === 'string' ? [value] : value;
+    const finding = values.flatMap((text) => (text === '' ? [] : scanForSecrets(text)))[0];
+    if (finding) {
+      return {
+        block: {
+          reason: 'SECRET_DETECTED',
+          message: `The ${field} holds a possible secret (${finding.ruleId}: ${finding.description}): change it; a ${field} is not redacted quietly.`,
+        },
+        warnings: [],
+      };
+    }
+  }
+  return pass;
+};
+
 /** Seed §9.3: warnings for Markdown, blocked for templates whose output lands in HTML. */
 const dangerousOutput: ExportRule = (change) => {
   const findings = scanDangerousPatterns(change.content);
@@ -140,6 +165,7 @@ export const EXPORT_RULES: readonly ExportRule[] = [
   workspaceTrust,
   destinationPermission,
   validation,
+  secretsInFields,
   secrets,
   dangerousOutput,
   destinationImpact,

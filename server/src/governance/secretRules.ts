@@ -185,8 +185,14 @@ function acceptGenericAssignment(candidate: SecretCandidate): boolean {
 // --- rule helpers --------------------------------------------------------------
 
 /** A token that is not glued to other token characters on either side. */
+/**
+ * A token standing on its own: no token character right after it, and no
+ * letter or digit right before it. A `-` or `_` before it still counts as a
+ * boundary, so a token glued into a name (`notes-ghp_….md`, a file name a
+ * person typed) is found, not hidden by the join.
+ */
 function token(body: string, tokenChars = 'A-Za-z0-9_-'): RegExp {
-  return new RegExp(`(?<![${tokenChars}])(?:${body})(?![${tokenChars}])`, 'g');
+  return new RegExp(`(?<![A-Za-z0-9])(?:${body})(?![${tokenChars}])`, 'g');
 }
 
 const looksRandom = (candidate: SecretCandidate): boolean => hasDigit(candidate.secret) && hasLetter(candidate.secret);
