@@ -42,8 +42,12 @@ export interface AtomicWriteOptions {
   exclusive?: boolean;
 }
 
-/** Temp files start with a dot: sanitised export names never do, so they cannot collide. */
-export const TEMP_FILE_PATTERN = /^\.devguide-tmp-.*\.tmp$/;
+/**
+ * Temp files start with a dot (sanitised export names never do, so they
+ * cannot collide) and carry the writer's pid, so a crash's leftovers can be
+ * told from a live writer's file (sweepCrashLeftovers).
+ */
+export const TEMP_FILE_PATTERN = /^\.devguide-tmp-(\d+)-[0-9a-f]+\.tmp$/;
 
 function tempPathFor(target: string): string {
   const unique = `${process.pid}-${randomBytes(6).toString('hex')}`;
@@ -111,4 +115,30 @@ export async function atomicWriteFile(
   }
   await syncDirectory(fs, path.dirname(target));
   return bytes.length;
+}
+
+/**
+ * Removes what a writer killed mid-write (kill -9, a crash) left in `folder`:
+ * files named like our temp files whose writer process is gone (on this
+ * host) and that are older than `olderThanMs` — never anything else.
+ * Best effort: a folder that cannot be read is left alone. Returns how many.
+ */
+export async function sweepCrashLeftovers(folder: string, olderThanMs: number, isAlive: (pid: number) => boolean): Promise<number> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(folder);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const match = TEMP_FILE_PATTERN.exec(name);
+    const pid = Number(match?.[1]);
+    if (!match || pid === process.pid || isAlive(pid)) continue;
+    const file = path.join(folder, name);
+    const stats = await fsp.lstat(file).catch(() => undefined);
+    if (!stats?.isFile() || stats.mtimeMs >= olderThanMs) continue;
+    await fsp.unlink(file).then(() => (removed += 1), () => undefined);
+  }
+  return removed;
 }

@@ -7,7 +7,8 @@ import { systemClock, type Clock } from '../clock';
 import { localDestinationSchema, type LocalDestinationConfig } from './localDescriptor';
 import { ExportError } from '../errors';
 import type { PublishResult, RollbackInfo } from '../model';
-import { atomicWriteFile, nodeAtomicWriteFs, type AtomicWriteFs } from './atomicWrite';
+import { atomicWriteFile, nodeAtomicWriteFs, sweepCrashLeftovers, type AtomicWriteFs } from './atomicWrite';
+import { isProcessAlive } from '../store/processOwner';
 import { LocalBackups } from './localBackups';
 import {
   assertNoSymlinkEscape,
@@ -282,6 +283,8 @@ class LocalDestination implements Destination {
     const target = resolveInside(this.baseDir, filename);
     try {
       await this.createFolder(path.dirname(target), 'create folder');
+      // A writer killed mid-write left its temp file here: gone with the next export into the folder.
+      await sweepCrashLeftovers(path.dirname(target), this.clock.now().getTime(), isProcessAlive);
       if (this.onExisting === 'rename') return await this.saveUnderFreeName(target, content);
       // One writer per file at a time, across processes: the check against the review and the write are one step.
       return await this.whileHolding(target, () => this.saveReplacing(target, content, jobId, expected));

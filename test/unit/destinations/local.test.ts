@@ -223,6 +223,23 @@ describe('local destination', () => {
     });
   });
 
+  describe('crash leftovers (issue 11 item 11)', () => {
+    it('the next export into a folder removes temp files of writers that died, and nothing else', async () => {
+      await fsp.mkdir(exportsDir, { recursive: true });
+      const old = new Date(Date.now() - 60_000);
+      const dead = path.join(exportsDir, '.devguide-tmp-4194303-0a1b2c3d4e5f.tmp'); // a pid that is not running
+      const live = path.join(exportsDir, `.devguide-tmp-${process.ppid}-0a1b2c3d4e5f.tmp`); // a writer still running
+      const mine = [path.join(exportsDir, '.devguide-tmp-notes.tmp'), path.join(exportsDir, 'keep.md')]; // the user's
+      for (const file of [dead, live, ...mine]) {
+        await fsp.writeFile(file, 'x'.repeat(1000));
+        await fsp.utimes(file, old, old);
+      }
+      await local.save(await reviewed(local, 'a.md', 'new'));
+      assert.equal(existsSync(dead), false, 'the dead writer\'s temp file is gone');
+      for (const file of [live, ...mine]) assert.ok(existsSync(file), `${path.basename(file)} is kept`);
+    });
+  });
+
   describe('save (onExisting: rename)', () => {
     let renaming: Destination;
     beforeEach(() => {
