@@ -39,7 +39,7 @@ describe('language server over stdio: documents over the template size limit', f
     await client.open(uri, template(23 * 1024 * 1024));
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0);
     assert.deepEqual(published.diagnostics.map((d) => d.code), ['TEMPLATE_TOO_LARGE']);
-    assert.match(published.diagnostics[0]?.message ?? '', /not analysed/);
+    assert.match(String(published.diagnostics[0]?.message ?? ''), /not analysed/);
     assert.equal(await client.hover(uri, { line: 6, character: 5 }), null, 'no analysis behind a hover either');
     const pid = client.serverPid;
     assert.ok(pid !== undefined);
