@@ -4,6 +4,7 @@
  * lets the same secret be recognised later without storing it.
  */
 import { createHash } from 'node:crypto';
+import { joinedWraps, revealedLines } from './secretEvasions';
 import { SECRET_RULES, looksLikePlaceholder, shannonEntropy, type RuleSpecificity, type SecretRule } from './secretRules';
 
 export interface SecretFinding {
@@ -136,8 +137,40 @@ function withoutOverlaps(matches: Match[]): Match[] {
   return kept;
 }
 
-/** Findings in order of position; overlapping matches of several rules give one finding. */
+/**
+ * Findings in order of position; overlapping matches of several rules give
+ * one finding. Secrets hidden by an evasion (secretEvasions.ts) are found
+ * too, at their line, with "(obfuscated)" in the description.
+ */
 export function scanForSecrets(content: string): SecretFinding[] {
+  const direct = scanPlain(content);
+  const hidden = [...hiddenIn(revealedLines(content), direct, 'obfuscated', 0), ...hiddenIn(joinedWraps(content), direct, 'split across lines', 1)];
+  if (hidden.length === 0) return direct;
+  return [...direct, ...hidden].sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+/**
+ * What scanning `pieces` (each standing for one line of the content, or a
+ * line and the next `linesSpanned`) finds that the plain scan did not find there.
+ */
+function hiddenIn(pieces: readonly { text: string; line: number }[], direct: readonly SecretFinding[], how: string, linesSpanned: number): SecretFinding[] {
+  if (pieces.length === 0) return [];
+  const found = scanPlain(pieces.map((p) => p.text).join('\n'));
+  // A line the plain scan already flagged needs no second word on it.
+  const flagged = new Set(direct.map((f) => f.line));
+  const hidden: SecretFinding[] = [];
+  for (const finding of found) {
+    const line = pieces[finding.line - 1]?.line;
+    // A wrap's seam joins two lines: a secret found whole on either is not one cut in two.
+    if (line === undefined || flagged.has(line) || (linesSpanned > 0 && flagged.has(line + linesSpanned))) continue;
+    flagged.add(line);
+    // Where it is in the original cannot be told precisely: the line, from its start.
+    hidden.push({ ...finding, line, column: 1, description: `${finding.description} (${how})` });
+  }
+  return hidden;
+}
+
+function scanPlain(content: string): SecretFinding[] {
   const keywordsFound = keywordsIn(content);
   const matches: Match[] = [];
   for (const rule of SECRET_RULES) {
