@@ -7,6 +7,8 @@ import { buildPreview } from '../pipeline/preview';
 import { transform } from '../pipeline/transform';
 import { cleanContent, validate } from '../pipeline/validate';
 import { redactSecrets } from '../governance/redact';
+import { scanForSecrets, type SecretFinding } from '../governance/secretScan';
+import { mergeFindings, secretlintFindings } from '../governance/secretlintScan';
 import type { ExportChoices, ExportSource, Stage } from '../protocol';
 import type { TemplateDefinition } from '../templates/types';
 import type { AppState } from './state';
@@ -42,6 +44,8 @@ export interface PreparedExport {
   redactions: number;
   /** The existing file already holds this output, apart from the export time: nothing to write unless forced. */
   unchanged: boolean;
+  /** secretlint's findings in the output, for the Bin's secret rule beside our own scan. */
+  externalSecretFindings: SecretFinding[];
   stagesMs: StageTimes;
 }
 
@@ -63,14 +67,16 @@ export async function prepareExport(
   const wholeSession = !chosen.messageIds?.length && !chosen.blockIds?.length;
   const title = request.title?.trim() || suggestTitle(assembled, wholeSession);
   let redactions = 0;
-  const formatted = await timed('transform', () => {
+  const formatted = await timed('transform', async () => {
     const output = transform(assembled, template, userMetadata(request, title), state.env.clock);
     if (!request.redact) return output;
-    const redacted = redactSecrets(output.content);
+    const redacted = redactSecrets(output.content, mergeFindings(scanForSecrets(output.content), await secretlintFindings(output.content)));
     redactions = redacted.redactions;
     return { ...output, content: redacted.content };
   });
   const validation = await timed('validate', () => validate(formatted, template, { maxContentLength: state.config.limits.maxContentLength }));
+  // secretlint's rules for the review's secret scan (governance/secretlintScan.ts), run once per preview.
+  const externalSecretFindings = await secretlintFindings(validation.content);
   const destination = await state.openDestination(destinationConfig, signal);
   const { filename, existing, impact } = await timed('preview', async () => {
     // The name the file gets there: what the review shows, the batch compares and the job records.
@@ -111,6 +117,7 @@ export async function prepareExport(
     title,
     redactions,
     unchanged,
+    externalSecretFindings,
     stagesMs,
   };
 }

@@ -147,6 +147,7 @@ function exportVerdict(state: AppState, prepared: PreparedExport) {
     filename: prepared.filename,
     fields: userFields(prepared),
     content: validation.content,
+    externalSecretFindings: prepared.externalSecretFindings,
     tokenCount: preview.statistics.token_count,
     validation,
     preview,

@@ -1,6 +1,7 @@
 import type { PreviewRendered, ValidationResult } from '../model';
 import type { ImpactDescription } from '../destinations/types';
-import { scanForSecrets } from './secretScan';
+import { scanForSecrets, type SecretFinding } from './secretScan';
+import { mergeFindings } from './secretlintScan';
 import { scanDangerousPatterns } from './dangerousPatterns';
 import { isRemote } from './risk';
 import type { ReviewWarning } from './review';
@@ -16,6 +17,8 @@ export interface ExportChange {
   /** User-supplied values that reach the output or a record (file name, title, tags, ids, source path…), by name. */
   fields: Record<string, string | readonly string[]>;
   content: string;
+  /** Findings of another scanner (secretlint) in `content`, merged with ours. */
+  externalSecretFindings?: readonly SecretFinding[];
   tokenCount: number;
   validation: ValidationResult;
   preview: PreviewRendered;
@@ -83,7 +86,7 @@ const validation: ExportRule = (change) => {
 
 /** Secrets block anything that leaves the machine; for local files they are a warning. */
 const secrets: ExportRule = (change) => {
-  const findings = scanForSecrets(change.content);
+  const findings = mergeFindings(scanForSecrets(change.content), change.externalSecretFindings ?? []);
   if (findings.length === 0) return pass;
   const warnings = findings.map((f) => ({
     code: 'SECRET_DETECTED',
