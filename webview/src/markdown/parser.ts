@@ -1,0 +1,38 @@
+import MarkdownItClass, { type MarkdownIt } from 'markdown-it';
+import { taskLists } from './taskLists';
+
+/**
+ * Block containers nested deeper than this are not parsed (markdown-it's
+ * `maxNesting`): bounded work and DOM depth on hostile input. A list costs
+ * two levels (list, item), a block quote one: about ten nested lists.
+ */
+export const MAX_NESTING = 24;
+
+let parser: MarkdownIt | undefined;
+
+/**
+ * The preview's Markdown parser: markdown-it, as VS Code's own Markdown
+ * preview uses it — CommonMark plus GFM tables and strikethrough, task lists,
+ * and bare http(s) URLs as links. Built on first use (the panel may never
+ * show Markdown).
+ */
+export function markdownParser(): MarkdownIt {
+  parser ??= createParser();
+  return parser;
+}
+
+function createParser(): MarkdownIt {
+  const md = new MarkdownItClass('default', {
+    html: false, // raw HTML in the Markdown is shown as text
+    linkify: true,
+    typographer: false, // the preview shows the characters that will be exported
+    maxNesting: MAX_NESTING,
+  });
+  // Bare URLs only with their scheme: `auth.py` or `notes.md` in a transcript is a file name, not a link.
+  md.linkify.set({ fuzzyLink: false });
+  // markdown-it would leave a javascript: or data: link as bracketed text. Every link is kept as a link
+  // token instead, so the preview shows it as one; the DOM builder gives only http(s) an href.
+  md.validateLink = () => true;
+  md.use(taskLists);
+  return md;
+}
