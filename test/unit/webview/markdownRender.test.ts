@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_NESTING } from '../../../webview/src/markdown/parser';
+import { MAX_NESTING, markdownParser } from '../../../webview/src/markdown/parser';
 import { renderMarkdown } from '../../../webview/src/markdown/render';
 import { DomEnvironment } from './domEnvironment';
 
@@ -59,12 +59,50 @@ describe('webview markdown: the renderer rules', () => {
     assert.equal(click.defaultPrevented, true);
   });
 
-  it('links bare http(s) URLs, not file names', () => {
-    const root = render('See https://a.example/x_(y). Edited auth.py and notes.md, see github.com.');
-    assert.deepEqual(
-      [...root.querySelectorAll('a')].map((a) => a.getAttribute('href')),
-      ['https://a.example/x_(y)'],
-    );
+  describe('bare URLs', () => {
+    const hrefs = (markdown: string): (string | null)[] => [...render(markdown).querySelectorAll('a')].map((a) => a.getAttribute('href'));
+
+    it('links URLs with a scheme, not file names', () => {
+      assert.deepEqual(hrefs('Edited auth.py and notes.md, see github.com.'), []);
+      assert.deepEqual(hrefs('See http://localhost:3000/x and HTTPS://a.example/b'), ['http://localhost:3000/x', 'HTTPS://a.example/b']);
+    });
+
+    it('leaves trailing punctuation and an unbalanced ) to the sentence', () => {
+      assert.deepEqual(hrefs('(see https://a.example/x_(y)).'), ['https://a.example/x_(y)']);
+      assert.deepEqual(hrefs('https://a.example/p?q=1, then "https://a.example/q"; and https://a.example/r!'), [
+        'https://a.example/p?q=1',
+        'https://a.example/q',
+        'https://a.example/r',
+      ]);
+      assert.deepEqual(hrefs('https:// and https://.'), []);
+    });
+
+    it('ends before emphasis, code and a link around it; underscores inside stay', () => {
+      const root = render('**https://a.example/b** https://a.example/x_y_z _em_ `https://a.example/code` [text https://a.example/in](https://b.example)');
+      assert.deepEqual(
+        [...root.querySelectorAll('a')].map((a) => [a.parentElement?.tagName, a.getAttribute('href'), a.textContent]),
+        [
+          ['STRONG', 'https://a.example/b', 'https://a.example/b'],
+          ['P', 'https://a.example/x_y_z', 'https://a.example/x_y_z'],
+          ['P', 'https://b.example', 'text https://a.example/in'],
+        ],
+      );
+      assert.equal(root.querySelector('em')?.textContent, 'em');
+    });
+
+    it('shows an international domain as written and links its ASCII form', () => {
+      const anchor = render('https://bücher.example/a').querySelector('a');
+      assert.equal(anchor?.getAttribute('href'), 'https://xn--bcher-kva.example/a');
+      assert.equal(anchor?.textContent, 'https://bücher.example/a');
+    });
+
+    it('stays linear on hostile input (parsing; the browser tests time the DOM)', () => {
+      const started = performance.now();
+      const tokens = markdownParser().parse(`https://a.example/${')'.repeat(100_000)} ${'http://a '.repeat(20_000)}`, {});
+      const links = tokens.flatMap((t) => t.children ?? []).filter((t) => t.type === 'link_open').length;
+      assert.equal(links, 20_001);
+      assert.ok(performance.now() - started < 2_000, `${performance.now() - started} ms`);
+    });
   });
 
   it('names images and never loads them; an image inside a link is no second link', () => {

@@ -28,12 +28,12 @@ function createParser(): MarkdownIt {
     typographer: false, // the preview shows the characters that will be exported
     maxNesting: MAX_NESTING,
   });
-  // Bare URLs only with their scheme (linkify-it's default, stated because it matters): `auth.py` or
-  // `notes.md` in a transcript is a file name, not a link.
-  md.linkify.set({ fuzzyLink: false });
   // markdown-it would leave a javascript: or data: link as bracketed text. Every link is kept as a link
   // token instead, so the preview shows it as one; the DOM builder gives only http(s) an href.
   md.validateLink = () => true;
+  // Bare URLs only with their scheme (linkify-it's default, stated because it matters): `auth.py` or
+  // `notes.md` in a transcript is a file name, not a link.
+  md.linkify.set({ fuzzyLink: false });
   md.use(taskLists);
   return md;
 }
