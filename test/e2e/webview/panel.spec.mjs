@@ -349,8 +349,12 @@ export const tests = [
                 .map((el) => el.outerHTML.slice(0, 80)),
             );
             assert.deepEqual(armed, [], `handler or source attribute in ${where}`);
-            const hrefs = await body.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+            // A link to anything but http(s) is an <a> without href (issue 16): no href may be anything else.
+            const hrefs = await body.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
             assert.ok(hrefs.every((h) => /^https?:\/\//.test(h)), `non-web href in ${where}: ${hrefs}`);
+            if (output === 'markdown' && view === 'rendered') {
+              assert.deepEqual(await body.locator('a.link-disabled').evaluateAll((as) => as.map((a) => [a.textContent, a.hasAttribute('href')])), [['click me', false], ['data', false]], `the javascript: and data: links in ${where}`);
+            }
             const shown = await body.innerText();
             assert.ok(shown.includes('<script>window.__pwned = true</script>'), `script text not shown literally in ${where}`);
             assert.ok(shown.includes('onerror="window.__pwned = true"'), `img text not shown literally in ${where}`);
