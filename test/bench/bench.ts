@@ -5,6 +5,7 @@
  * target at 1 MB, growing linearly with size. Also, when the language server
  * is built, diagnostics latency; the client bundle's minified size
  * (built here, as `node build.mjs --production` would), for information;
+ * in chromium, the review panel's first render with a 1 MB export's preview;
  * and, in code-server, activation and the review panel's first render.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -23,6 +24,7 @@ import { openFileStore } from '../../server/src/store/fileStore';
 import { benchColdAssembly } from './coldAssembly.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
+import { benchWebviewPreview } from './webview.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
@@ -134,6 +136,7 @@ async function benchExtras(): Promise<string[]> {
     lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
   }
   lines.push(await benchClientBundle());
+  lines.push(...(await benchWebviewPreview()));
   lines.push(...(await benchInVsCode()));
   return lines;
 }
