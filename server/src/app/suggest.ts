@@ -13,14 +13,19 @@ import { slugify } from '../templates/helpers';
 const MAX_TITLE = 80;
 const MAX_NUMBERED = 50;
 
-/** The session's title for a whole session; otherwise the selection's first heading, or its first user line. */
-export function suggestTitle(assembled: AssembledContent, wholeSession: boolean): string {
+/**
+ * The session's title for a whole session; otherwise the selection's first
+ * heading, or its first user line. Unshortened when asked (the caller
+ * redacts secrets first: shortening could cut one beyond recognition).
+ */
+export function suggestTitle(assembled: AssembledContent, wholeSession: boolean, options: { shorten?: boolean } = {}): string {
   if (wholeSession && assembled.sessionTitle) return assembled.sessionTitle;
   const heading = firstMatch(assembled, /^#{1,6}\s+(.+?)\s*#*\s*$/m);
   const firstUser = assembled.messages.find((m) => m.role === 'user') ?? assembled.messages[0];
   const line = firstUser?.content.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
   const found = heading ?? line ?? assembled.sessionTitle ?? 'DevGuide export';
-  return shorten(found.replace(/[*_`]/g, ''));
+  const title = found.replace(/[*_`]/g, '');
+  return options.shorten === false ? title : shortenTitle(title);
 }
 
 function firstMatch(assembled: AssembledContent, pattern: RegExp): string | undefined {
@@ -31,7 +36,7 @@ function firstMatch(assembled: AssembledContent, pattern: RegExp): string | unde
   return undefined;
 }
 
-function shorten(text: string): string {
+export function shortenTitle(text: string): string {
   if (text.length <= MAX_TITLE) return text;
   const cut = text.slice(0, MAX_TITLE - 1);
   const space = cut.lastIndexOf(' ');
