@@ -11,7 +11,7 @@ import { redactSecrets } from '../governance/redact';
 import type { ExportChoices, ExportSource, Stage } from '../protocol';
 import type { TemplateDefinition } from '../templates/types';
 import type { AppState } from './state';
-import { shortenTitle, slugOf, suggestFilename, suggestTitle } from './suggest';
+import { slugOf, suggestFilename, tidyTitle, titleSource } from './suggest';
 import { sameApartFromExportTime, shiftedClock } from './unchanged';
 import type { Transcripts } from './transcripts';
 
@@ -75,7 +75,8 @@ export async function prepareExport(
   if (ids.findings.length > 0) throw fieldSecretsError(ids.findings);
   const wholeSession = !chosen.messageIds?.length && !chosen.blockIds?.length;
   // A title taken from the selection is content, not the user's: a secret in it is redacted, as the content's would be.
-  const title = request.title?.trim() || shortenTitle((await redactSecrets(suggestTitle(assembled, wholeSession, { shorten: false }))).content);
+  const found = titleSource(assembled, wholeSession);
+  const title = request.title?.trim() || tidyTitle({ ...found, text: (await redactSecrets(found.text)).content });
   let redactions = 0;
   const formatted = await timed('transform', async () => {
     const output = transform(assembled, template, userMetadata(request, title), state.env.clock);
