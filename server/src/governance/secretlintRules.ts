@@ -35,11 +35,13 @@ const BLOCK_MESSAGES: ReadonlySet<string> = new Set(['PrivateKey', 'PrivateKeyJS
 
 const RULES: readonly PresetRule[] = recommendedRules.filter((rule) => !EXCLUDED_RULES.has(rule.meta.id));
 
-/** Rule options: the AWS rule looks for access key ids only when asked (an id is one half of a credential). */
-const OPTIONS: Readonly<Record<string, object>> = { [`${RULE_ID_PREFIX}aws`]: { enableIDScanRule: true } };
-
+/**
+ * Default options throughout. (The AWS rule can also look for access key
+ * ids, `enableIDScanRule`, but that brings an account-id pattern costing
+ * 7 ms a megabyte, half the preset's time: our own rule finds key ids.)
+ */
 const CONFIG: CoreConfig = {
-  rules: RULES.map((rule) => ({ id: rule.meta.id, rule, options: OPTIONS[rule.meta.id] ?? {} })) as CoreConfig['rules'],
+  rules: RULES.map((rule) => ({ id: rule.meta.id, rule, options: {} })) as CoreConfig['rules'],
 };
 
 /** "@secretlint/secretlint-rule-github" → "secretlint-github": short enough for a `[REDACTED:…]` marker. */
