@@ -72,6 +72,16 @@ describe('bin/secretScan: disguised secrets (issue 11 item 5)', () => {
     assert.match(finding?.description ?? '', /^Base64-encoded GitHub/);
   });
 
+  it('finds the shortest encoded token (28 base64 characters) wherever it starts', async () => {
+    const encoded = Buffer.from(fakes.awsAccessKeyId()).toString('base64');
+    assert.equal(encoded.length, 28);
+    for (let offset = 0; offset < 60; offset++) {
+      const content = `${'word '.repeat(20).slice(0, offset)} ${encoded} tail`;
+      const findings = await scanForSecrets(content);
+      assert.deepEqual(findings.map((f) => [f.ruleId, f.column, f.length]), [['base64-encoded-secret', offset + 2, 28]], `at ${offset}`);
+    }
+  });
+
   describe('leaves ordinary text alone', () => {
     const ORDINARY = [
       'See https://example.org/search?q=rate%20limits&page=2 for details.',
