@@ -40,8 +40,8 @@ describe('CLI: secrets in user-supplied fields (issue 11 item 4)', () => {
         assert.equal(run.code, 3, run.stdout);
         const out = run.json<{ review: { blocked: boolean; reason: string; reason_message: string } }>();
         assert.equal(out.review.blocked, true);
-        assert.equal(out.review.reason, 'SECRET_DETECTED');
-        assert.match(out.review.reason_message, /holds a possible secret/);
+        assert.equal(out.review.reason, 'SECRET_IN_FIELD');
+        assert.match(out.review.reason_message, /possible secret in/i);
         assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), 'not in the output');
         assert.equal(existsSync(join(ws.dir, 'exports')), false, 'nothing written');
         for (const file of await everyFileUnder(ws.store)) assert.ok(!(await readFile(file, 'utf8')).includes(secret), `${file} holds the token`);
@@ -54,6 +54,6 @@ describe('CLI: secrets in user-supplied fields (issue 11 item 4)', () => {
     const run = await ws.run(['export', chatMessages, '--title', `Rotate ${secret}`]);
     assert.equal(run.code, 3);
     assert.ok(!run.stdout.includes(secret) && !run.stderr.includes(secret), run.stderr);
-    assert.match(run.stderr, /SECRET_DETECTED|possible secret/);
+    assert.match(run.stderr, /SECRET_IN_FIELD/);
   });
 });

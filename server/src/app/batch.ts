@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ExportError, toExportError } from '../errors';
 import { plainExportFields } from '../cli/exportFields';
+import { SECRET_IN_FIELD } from '../governance/fieldScan';
 import { mapWithConcurrency } from '../pipeline/concurrency';
 import type { ErrorJson, PreviewResult, ReviewJson } from '../protocol';
 import type { App } from './compose';
@@ -156,7 +157,10 @@ async function reviewAll(
     try {
       previews[index] = await app.exports.preview({ ...entry.request, batchId });
     } catch (thrown) {
-      results[index] = { index, status: 'failed', source: entry.request.source.path, error: toExportError(thrown).toInfo() };
+      const error = toExportError(thrown);
+      // A path or id holding a secret: the result does not echo the path.
+      const withheld = error.details?.['reason'] === SECRET_IN_FIELD;
+      results[index] = { index, status: 'failed', source: withheld ? '(withheld: it holds a possible secret)' : entry.request.source.path, error: error.toInfo() };
     }
     reviewed += 1;
     options.onProgress?.({ phase: 'review', done: reviewed, total: entries.length });

@@ -3,8 +3,8 @@ import { HELP_TEXT, parseCommandLine, UsageError, type Command } from './args';
 import { checkTemplates, EXIT, runAppCommand, type CliIo } from './commands';
 import { errorJson } from './output';
 import { createCliApp, type CliEnvironment } from './runtime';
+import { redactedIo } from './redactedOutput';
 import { terminalSafe } from './terminalText';
-import { withoutSecrets } from '../governance/secretFreeRecords';
 
 /**
  * The headless CLI: the same application layer as the language server,
@@ -45,10 +45,16 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, io: 
 
 export async function main(argv: string[], rawIo: CliIo, environment: CliEnvironment): Promise<number> {
   // `--json` asks for JSON even when the command line itself is wrong.
+  const io = redactedIo(rawIo, argv.includes('--json'));
+  try {
+    return await runCommandLine(argv, io, environment);
+  } finally {
+    await io.flushed();
+  }
+}
+
+async function runCommandLine(argv: string[], io: CliIo, environment: CliEnvironment): Promise<number> {
   const wantsJson = argv.includes('--json');
-  const io = wantsJson
-    ? { ...rawIo, stdout: (text: string) => rawIo.stdout(withoutSecrets(text)), stderr: (text: string) => rawIo.stderr(terminalSafe(withoutSecrets(text))) }
-    : safeIo(rawIo);
   let command: Command;
   try {
     command = parseCommandLine(argv);
@@ -74,18 +80,9 @@ export async function main(argv: string[], rawIo: CliIo, environment: CliEnviron
     const error = toExportError(thrown);
     if (command.global.json) io.stdout(`${JSON.stringify(errorJson(error.toInfo()), null, 2)}\n`);
     else io.stderr(`error ${error.code}: ${error.message}\n`);
+    if (error.code === 'BIN_BLOCKED') return EXIT.review;
     return INPUT_ERRORS.has(error.code) ? EXIT.usage : EXIT.failed;
   }
-}
-
-/**
- * Text for a terminal: detected secrets redacted (nothing the CLI prints
- * repeats a token, issue 11 item 4) and control characters of user data
- * removed (terminalText.ts). JSON gets the redaction; JSON.stringify
- * already escapes its control characters.
- */
-function safeIo(io: CliIo): CliIo {
-  return { ...io, stdout: (text) => io.stdout(terminalSafe(withoutSecrets(text))), stderr: (text) => io.stderr(terminalSafe(withoutSecrets(text))) };
 }
 
 // Run when executed (node dist/cli.js …), not when imported by tests.

@@ -1,7 +1,7 @@
 import type { PreviewRendered, ValidationResult } from '../model';
 import type { ImpactDescription } from '../destinations/types';
-import { scanForSecrets, type SecretFinding } from './secretScan';
-import { mergeFindings } from './secretlintScan';
+import { SECRET_IN_FIELD, fieldSecretsMessage, type FieldFinding } from './fieldScan';
+import type { SecretFinding } from './secretScan';
 import { scanDangerousPatterns } from './dangerousPatterns';
 import { isRemote } from './risk';
 import type { ReviewWarning } from './review';
@@ -14,11 +14,11 @@ export interface ExportChange {
   destination: { id: string; type: string; workspaceDefined: boolean; allowedUsers?: string[] };
   template: { id: string; source: 'builtin' | 'workspace'; htmlBound: boolean };
   filename: string;
-  /** User-supplied values that reach the output or a record (file name, title, tags, ids, source path…), by name. */
-  fields: Record<string, string | readonly string[]>;
   content: string;
-  /** Findings of another scanner (secretlint) in `content`, merged with ours. */
-  externalSecretFindings?: readonly SecretFinding[];
+  /** The secret scan of `content` (async, so made before the rules run). */
+  secretFindings: readonly SecretFinding[];
+  /** Secrets in the request's own fields (file name, title, author, tags, metadata). */
+  fieldFindings: readonly FieldFinding[];
   tokenCount: number;
   validation: ValidationResult;
   preview: PreviewRendered;
@@ -84,9 +84,22 @@ const validation: ExportRule = (change) => {
   };
 };
 
+/**
+ * A secret in a field the user typed blocks every destination: it would be in
+ * the file name or the records, where it cannot be redacted quietly.
+ */
+const fieldSecrets: ExportRule = (change) => {
+  const findings = change.fieldFindings;
+  if (findings.length === 0) return pass;
+  return {
+    block: { reason: SECRET_IN_FIELD, message: fieldSecretsMessage(findings) },
+    warnings: findings.map((f) => ({ code: SECRET_IN_FIELD, message: `Possible secret (${f.ruleId}: ${f.description}) in the ${f.field}` })),
+  };
+};
+
 /** Secrets block anything that leaves the machine; for local files they are a warning. */
 const secrets: ExportRule = (change) => {
-  const findings = mergeFindings(scanForSecrets(change.content), change.externalSecretFindings ?? []);
+  const findings = change.secretFindings;
   if (findings.length === 0) return pass;
   const warnings = findings.map((f) => ({
     code: 'SECRET_DETECTED',
@@ -102,29 +115,6 @@ const secrets: ExportRule = (change) => {
     },
     warnings,
   };
-};
-
-/**
- * A secret in a field the person typed (a file name, a title, a tag, an id)
- * blocks every destination, local ones too: it would be in the file's name
- * or heading, the history and the audit trail, and a name cannot be
- * redacted quietly — the person changes it.
- */
-const secretsInFields: ExportRule = (change) => {
-  for (const [field, value] of Object.entries(change.fields)) {
-    const values = typeof value === 'string' ? [value] : value;
-    const finding = values.flatMap((text) => (text === '' ? [] : scanForSecrets(text)))[0];
-    if (finding) {
-      return {
-        block: {
-          reason: 'SECRET_DETECTED',
-          message: `The ${field} holds a possible secret (${finding.ruleId}: ${finding.description}): change it; a ${field} is not redacted quietly.`,
-        },
-        warnings: [],
-      };
-    }
-  }
-  return pass;
 };
 
 /** Seed §9.3: warnings for Markdown, blocked for templates whose output lands in HTML. */
@@ -165,10 +155,10 @@ const overwrite: ExportRule = (change) => {
 
 /** Order matters only for which block reason is reported first. */
 export const EXPORT_RULES: readonly ExportRule[] = [
+  fieldSecrets,
   workspaceTrust,
   destinationPermission,
   validation,
-  secretsInFields,
   secrets,
   dangerousOutput,
   destinationImpact,

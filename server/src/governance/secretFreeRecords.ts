@@ -11,27 +11,28 @@ import { scanForSecrets } from './secretScan';
  */
 
 /** Strings of a record (deeply), each with detected secrets redacted; other values as they are. */
-export function withoutSecrets<T>(value: T): T {
+export async function withoutSecrets<T>(value: T): Promise<T> {
   if (typeof value === 'string') {
-    const findings = scanForSecrets(value);
-    return (findings.length === 0 ? value : redactSecrets(value, findings).content) as T;
+    const findings = await scanForSecrets(value);
+    return (findings.length === 0 ? value : (await redactSecrets(value, findings)).content) as T;
   }
-  if (Array.isArray(value)) return value.map((item: unknown) => withoutSecrets(item)) as T;
+  if (Array.isArray(value)) return (await Promise.all(value.map((item: unknown) => withoutSecrets(item)))) as T;
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutSecrets(item)])) as T;
+    const entries = await Promise.all(Object.entries(value).map(async ([key, item]) => [key, await withoutSecrets(item)] as const));
+    return Object.fromEntries(entries) as T;
   }
   return value;
 }
 
 export function secretFreeRecords(store: Store): Store {
   return {
-    createJob: (job: JobRecord) => store.createJob(withoutSecrets(job)),
-    updateJob: (jobId, patch) => store.updateJob(jobId, withoutSecrets(patch)),
+    createJob: async (job: JobRecord) => store.createJob(await withoutSecrets(job)),
+    updateJob: async (jobId, patch) => store.updateJob(jobId, await withoutSecrets(patch)),
     getJob: (jobId) => store.getJob(jobId),
     listJobs: (query) => store.listJobs(query),
-    appendAudit: (event: AuditEvent) => store.appendAudit(withoutSecrets(event)),
+    appendAudit: async (event: AuditEvent) => store.appendAudit(await withoutSecrets(event)),
     listAudit: (filter) => store.listAudit(filter),
-    appendSecurity: (event: SecurityEvent) => store.appendSecurity(withoutSecrets(event)),
+    appendSecurity: async (event: SecurityEvent) => store.appendSecurity(await withoutSecrets(event)),
     listSecurity: () => store.listSecurity(),
     recoverInterrupted: () => store.recoverInterrupted(),
     close: () => store.close(),
