@@ -207,6 +207,14 @@ const settings = {
     default: 300000,
     markdownDescription: 'How long compiled templates are reused, in milliseconds (`0`: compile every time).',
   },
+  'devguideExport.limits.maxInputBytes': {
+    type: 'integer',
+    order: 10,
+    minimum: 1,
+    maximum: 1073741824,
+    default: 67108864,
+    markdownDescription: 'Transcript files larger than this many bytes are refused before they are read (default 64 MiB).',
+  },
   'devguideExport.rateLimits': {
     type: 'object',
     order: 10,
@@ -229,7 +237,7 @@ const SECTIONS = [
   { id: 'devguideExport.review', title: 'Review', keys: ['review.requireAt'] },
   { id: 'devguideExport.toolOutput', title: 'Tool Output', keys: ['toolOutput.mode', 'toolOutput.maxLines', 'toolOutput.maxInputChars'] },
   { id: 'devguideExport.store', title: 'Store', keys: ['store.type', 'storePath'] },
-  { id: 'devguideExport.limits', title: 'Limits', keys: ['limits.maxContentLength', 'limits.defaultTimeoutMs', 'limits.maxRetries', 'limits.templateCacheTtlMs', 'rateLimits'] },
+  { id: 'devguideExport.limits', title: 'Limits', keys: ['limits.maxContentLength', 'limits.defaultTimeoutMs', 'limits.maxRetries', 'limits.templateCacheTtlMs', 'limits.maxInputBytes', 'rateLimits'] },
 ];
 
 const sectioned = SECTIONS.flatMap((section) => section.keys.map((key) => `devguideExport.${key}`));

@@ -5,6 +5,9 @@ import { RISK_LEVELS, TOOL_OUTPUT_MODES } from './protocolLimits';
 import { destinationConfigSchema, type DestinationConfig } from './destinations/registry';
 import { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
+/** 64 MiB: far above any real chat transcript, far below what parsing it in memory can afford. */
+export const DEFAULT_MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
 /**
  * The configuration shared by the extension's `devguideExport.*` settings and
  * the CLI's `--config FILE`: the same keys in both. No secrets here — those
@@ -33,6 +36,8 @@ export const configSchema = z
         defaultTimeoutMs: z.number().int().positive().default(30_000),
         maxRetries: z.number().int().min(0).max(10).default(3),
         templateCacheTtlMs: z.number().int().min(0).default(300_000),
+        /** Transcript files larger than this are refused before they are read (CONTENT_TOO_LARGE). */
+        maxInputBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(DEFAULT_MAX_INPUT_BYTES),
       })
       .prefault({}),
     /** How tool calls and results read in an export (issue 10 item 9). */

@@ -15,6 +15,7 @@ import { ServerSession } from './lsp/session';
 import { DidChangeTrustNotification, GetSecretRequest, initializationOptionsSchema, JobsChangedNotification } from './protocol';
 import { defaultBuiltinTemplatesDir } from './templates/registry';
 import { registerTemplateLanguageFeatures, TEMPLATE_LANGUAGE_CAPABILITIES } from './language/templateLanguageService';
+import { FramingWatch } from './lsp/framing';
 
 /**
  * The DevGuide Export language server: the pipeline behind custom requests
@@ -126,6 +127,15 @@ function currentUser(): string {
 connection.onShutdown(async () => {
   await session?.dispose();
 });
+
+// Over stdio, a framing error ends the process (non-zero), so a client restarts the server instead of waiting forever.
+if (process.argv.includes('--stdio')) {
+  const watch = new FramingWatch((problem) => {
+    process.stderr.write(`DevGuide Export language server: invalid LSP framing on stdin (${problem}); exiting.\n`);
+    process.exit(1);
+  });
+  process.stdin.on('data', (chunk: Buffer) => watch.push(chunk));
+}
 
 documents.listen(connection);
 connection.listen();

@@ -5,6 +5,7 @@
  * target at 1 MB, growing linearly with size. Also, when the language server
  * is built, diagnostics latency; the client bundle's minified size
  * (built here, as `node build.mjs --production` would), for information;
+ * in chromium, the review panel's first render with a 1 MB export's preview;
  * and, in code-server, activation and the review panel's first render.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -15,6 +16,8 @@ import { pathToFileURL } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { scanDangerousPatterns } from '../../server/src/governance/dangerousPatterns';
 import { scanForSecrets } from '../../server/src/governance/secretScan';
+import { derivedSegments } from '../../server/src/governance/secretEvasions';
+import { secretlintMatches } from '../../server/src/governance/secretlintRules';
 import { systemClock } from '../../server/src/clock';
 import { parseConfig } from '../../server/src/config';
 import { composeApp, type App } from '../../server/src/app/compose';
@@ -23,6 +26,7 @@ import { openFileStore } from '../../server/src/store/fileStore';
 import { benchColdAssembly } from './coldAssembly.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
+import { benchWebviewPreview } from './webview.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
@@ -69,7 +73,7 @@ async function benchPipeline(): Promise<string[]> {
       }
       results[size] = samples;
       if (size === 5_000 && last) {
-        extras.push(await benchWarmAssembly(last.app, source, runs), benchColdAssembly(source, join(dir, 'cold-store')), benchBinScans(last.content, runs));
+        extras.push(await benchWarmAssembly(last.app, source, runs), benchColdAssembly(source, join(dir, 'cold-store')), await benchBinScans(last.content, runs));
       }
     }
     await store.close();
@@ -114,15 +118,37 @@ async function benchWarmAssembly(app: App, source: string, runs: number): Promis
   return `At 5,000 messages, assembly from an already parsed transcript (a second export from the same file): ${medianAndP95(samples)}.`;
 }
 
-/** The Bin's content scans run in the review, outside the stages: measured on their own. */
-function benchBinScans(content: string, runs: number): string {
-  const time = (scan: (text: string) => unknown): number[] =>
-    Array.from({ length: runs }, () => {
+/** Issue 11: the secret scan of a 1 MB output, secretlint's preset in-process included. */
+const SECRET_SCAN_BAR_MS = 20;
+
+/**
+ * The Bin's content scans run in the review, outside the stages: measured on
+ * their own, over the 5,000-message output made up to 1 MB (10^6 characters).
+ * The secret scan is split into its parts: secretlint's preset, and the
+ * search for disguises (invisible characters, escapes, wraps, base64).
+ */
+async function benchBinScans(output: string, runs: number): Promise<string> {
+  let content = output;
+  while (content.length < 1_000_000) content += output;
+  content = content.slice(0, 1_000_000);
+  const time = async (scan: (text: string) => unknown): Promise<number[]> => {
+    await scan(content); // warm-up
+    const samples: number[] = [];
+    for (let run = 0; run < runs; run += 1) {
       const start = performance.now();
-      scan(content);
-      return performance.now() - start;
-    });
-  return `The Bin's scans of the 5,000-message output (in the review, not a stage): secrets ${medianAndP95(time(scanForSecrets))}, dangerous patterns ${medianAndP95(time(scanDangerousPatterns))}.`;
+      await scan(content);
+      samples.push(performance.now() - start);
+    }
+    return samples;
+  };
+  const secrets = await time(scanForSecrets);
+  const median = percentile([...secrets].sort((a, b) => a - b), 50);
+  const verdict = median <= SECRET_SCAN_BAR_MS ? 'meets' : 'MISSES';
+  return (
+    `The Bin's scans of a 1 MB output (the 5,000-message one, in the review, not a stage): secrets ${medianAndP95(secrets)} ` +
+    `(bar: median ≤ ${SECRET_SCAN_BAR_MS} ms: ${verdict} it; of it secretlint's preset ${medianAndP95(await time(secretlintMatches))}, ` +
+    `the search for disguised secrets ${medianAndP95(await time(derivedSegments))}), dangerous patterns ${medianAndP95(await time(scanDangerousPatterns))}.`
+  );
 }
 
 async function benchExtras(): Promise<string[]> {
@@ -134,6 +160,7 @@ async function benchExtras(): Promise<string[]> {
     lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
   }
   lines.push(await benchClientBundle());
+  lines.push(...(await benchWebviewPreview()));
   lines.push(...(await benchInVsCode()));
   return lines;
 }

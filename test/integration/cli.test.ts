@@ -114,8 +114,12 @@ describe('CLI (in-process)', function () {
     const finding = out['review'].warnings.find((w: { code: string }) => w.code === 'SECRET_DETECTED');
     assert.ok(finding, 'secret finding reported');
     assert.equal(typeof finding.line, 'number');
-    const storeFiles = await readdir(ws.store);
-    for (const file of storeFiles) assert.ok(!(await readFile(join(ws.store, file), 'utf8')).includes(token), `${file} must not hold the secret`);
+    // Every file of the store, its backups and locks included.
+    const storeFiles = (await readdir(ws.store, { recursive: true, withFileTypes: true })).filter((e) => e.isFile());
+    for (const file of storeFiles) {
+      const name = join(file.parentPath, file.name);
+      assert.ok(!(await readFile(name, 'utf8')).includes(token), `${name} must not hold the secret`);
+    }
 
     const redacted = await ws.run(['export', source, '--redact', '--filename', 'r.md', '--json']);
     assert.equal(redacted.code, 0);
@@ -168,7 +172,7 @@ describe('CLI (in-process)', function () {
   it('refuses content over the limit with CONTENT_TOO_LARGE', async () => {
     await writeFile(join(ws.dir, 'cfg.json'), JSON.stringify({ limits: { maxContentLength: 200 } }));
     const run = await ws.run(['export', chatMessages, '--config', 'cfg.json', '--json']);
-    assert.equal(run.code, 2);
+    assert.equal(run.code, 3, 'a review that does not let the export through: exit 3');
     assert.equal(run.json<{ error: { code: string } }>().error.code, 'CONTENT_TOO_LARGE');
     assert.equal(existsSync(join(ws.dir, 'exports')), false);
   });
@@ -334,6 +338,34 @@ describe('CLI (in-process)', function () {
     assert.equal(out.results[2]?.error?.code, 'MESSAGE_NOT_FOUND');
     assert.deepEqual((await readdir(join(ws.dir, 'exports'))).filter((f) => !f.startsWith('.')).sort(), ['four.xml', 'one.md', 'two.md']);
     assert.match(run.stderr, /Publishing 4\/4/);
+  });
+
+  it('a batch refuses two entries that would write the same file (names that clean up alike) at review (issue 11 item 3)', async () => {
+    await writeFile(
+      join(ws.dir, 'plan.yaml'),
+      [
+        'exports:',
+        `  - { file: ${JSON.stringify(chatMessages)}, title: One, filename: "notes?.md" }`,
+        `  - { file: ${JSON.stringify(chatMessages)}, title: Two, filename: "notes_.md" }`,
+        `  - { file: ${JSON.stringify(chatMessages)}, title: Three, filename: "other.md" }`,
+      ].join('\n'),
+    );
+    const run = await ws.run(['batch', 'plan.yaml', '--yes', '--json']);
+    const out = run.json<{ successful: number; results: { status: string; filename?: string; error?: { code: string; message: string } }[] }>();
+    assert.equal(out.successful, 2, run.stdout);
+    assert.equal(out.results[1]?.status, 'failed');
+    assert.equal(out.results[1]?.error?.code, 'CONFLICT');
+    assert.match(out.results[1]?.error?.message ?? '', /same file as entry 1/);
+    assert.match(await readFile(join(ws.dir, 'exports', 'notes_.md'), 'utf8'), /^# One/m, 'the first entry\'s file, not overwritten by the second');
+  });
+
+  it('a job records the name actually written, not the raw --filename (issue 11 item 3)', async () => {
+    const run = await ws.run(['export', chatMessages, '--filename', 'plan?:*.md', '--json']);
+    assert.equal(run.code, 0, run.stdout);
+    const job = run.json<{ filename: string; output_location: string }>();
+    assert.equal(job.filename, 'plan___.md');
+    assert.ok(job.output_location.endsWith('plan___.md'), job.output_location);
+    assert.ok(existsSync(join(ws.dir, 'exports', 'plan___.md')));
   });
 });
 

@@ -68,6 +68,11 @@ const HELP: Readonly<Record<string, CodeHelp>> = {
     message: 'Something that looks like a credential is in the content.',
     action: 'Redact it, or remove those messages from the selection.',
   },
+  SECRET_IN_FIELD: {
+    title: 'Possible secret in a field',
+    message: 'The file name, title, author, a tag or a metadata field looks like it holds a credential. It would be written into the file name and the export history, where it cannot be redacted.',
+    action: 'Change that field and preview again.',
+  },
   DANGEROUS_PATTERN: {
     title: 'Active content',
     message: 'The content holds HTML or script that could run where the file is shown.',

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { ExportError, toExportError } from '../errors';
 import { plainExportFields } from '../cli/exportFields';
+import { SECRET_IN_FIELD } from '../governance/fieldScan';
 import { mapWithConcurrency } from '../pipeline/concurrency';
 import type { ErrorJson, PreviewResult, ReviewJson } from '../protocol';
 import type { App } from './compose';
@@ -156,17 +157,52 @@ async function reviewAll(
     try {
       previews[index] = await app.exports.preview({ ...entry.request, batchId });
     } catch (thrown) {
-      results[index] = { index, status: 'failed', source: entry.request.source.path, error: toExportError(thrown).toInfo() };
+      const error = toExportError(thrown);
+      // A path or id holding a secret: the result does not echo the path.
+      const withheld = error.details?.['reason'] === SECRET_IN_FIELD;
+      results[index] = { index, status: 'failed', source: withheld ? '(withheld: it holds a possible secret)' : entry.request.source.path, error: error.toInfo() };
     }
     reviewed += 1;
     options.onProgress?.({ phase: 'review', done: reviewed, total: entries.length });
   });
+  await refuseSharedTargets(app, entries, previews, results);
   await app.bin.auditAction('Batch.preflight', batchId, 'pending', {
     total: entries.length,
     transactions: previews.flatMap((p) => (p ? [p.transaction_id] : [])),
     blocked: previews.filter((p) => p?.review.blocked).length,
   });
   return previews;
+}
+
+/**
+ * Two entries that would write the same file (names that clean up to the
+ * same one, e.g. `a?.md` and `a_.md`) would overwrite each other: the later
+ * ones are refused at review (CONFLICT naming the first) and their reviews
+ * closed, so one batch never replaces its own output.
+ */
+async function refuseSharedTargets(
+  app: App,
+  entries: BatchEntry[],
+  previews: (PreviewResult | undefined)[],
+  results: BatchItemResult[],
+): Promise<void> {
+  const first = new Map<string, number>();
+  for (const [index, preview] of previews.entries()) {
+    if (!preview) continue;
+    const target = `${preview.destination_id}\u0000${preview.review.affected_resources.join('\u0000')}`;
+    const earlier = first.get(target);
+    if (earlier === undefined) {
+      first.set(target, index);
+      continue;
+    }
+    await app.exports.reject(preview.transaction_id, `batch: same target as entry ${earlier + 1}`);
+    previews[index] = undefined;
+    const error = new ExportError('CONFLICT', `Entry ${index + 1} would write ${preview.filename}, the same file as entry ${earlier + 1}: give it another filename.`, {
+      details: { entry: index + 1, same_as: earlier + 1, filename: preview.filename },
+      recoverable: false,
+    });
+    results[index] = { index, status: 'failed', source: entries[index]?.request.source.path ?? '', filename: preview.filename, error: error.toInfo() };
+  }
 }
 
 /**

@@ -97,7 +97,7 @@ export class Changes {
   }
 
   private async reviewDestination(change: Extract<ChangeParams, { kind: 'destination' }>): Promise<ReviewJson> {
-    const { config, ...verdict } = destinationChangeVerdict({
+    const { config, ...verdict } = await destinationChangeVerdict({
       type: change.type,
       config: change.config ?? null,
       existingIds: this.state.destinations().map((d) => d.id),

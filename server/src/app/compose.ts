@@ -57,7 +57,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
   state = new AppState(env, initial.config, initial.trust, initial.store, async (destinationId, field, found) => {
     await bin.security('credential_accessed', 'info', destinationId, { field, found });
   });
-  const transcripts = new Transcripts(env.workspaceRoot);
+  const transcripts = new Transcripts(env.workspaceRoot, () => state.config.limits.maxInputBytes);
   const catalog = new Catalog(state);
   const reviews = new OpenReviews(state, bin);
   const exports = new Exports(state, transcripts, reviews, catalog.names);

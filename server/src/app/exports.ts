@@ -2,7 +2,8 @@ import type { ErrorInfo } from '../errors';
 import type { PublishOutcome } from '../pipeline/publish';
 import { ExportError } from '../errors';
 import type { JobJson, JobProgressValue, PreviewResult } from '../protocol';
-import { prepareExport, type ExportRequest } from './prepare';
+import { SECRET_IN_FIELD } from '../governance/fieldScan';
+import { prepareExport, type ExportRequest, type PreparedExport } from './prepare';
 import { jobJson, previewJson, type JobNames } from './results';
 import type { OpenReviews } from './reviews';
 import type { AppState } from './state';
@@ -31,7 +32,7 @@ export class Exports {
   ) {}
 
   async preview(request: ExportRequest, signal?: AbortSignal): Promise<PreviewResult> {
-    const prepared = await prepareExport(this.state, this.transcripts, request, signal);
+    const prepared = await this.prepare(request, signal);
     return previewJson(prepared, await this.reviews.review(prepared));
   }
 
@@ -73,7 +74,7 @@ export class Exports {
   /** The CLI's export: publish when the Bin allows it; a review that needs an Accept without `yes` is left undecided. */
   async exportNow(request: ExportRequest, options: { yes: boolean; force?: boolean; signal?: AbortSignal }): Promise<ExportOutcome> {
     const started = this.state.env.clock.monotonic();
-    const prepared = await prepareExport(this.state, this.transcripts, request, options.signal);
+    const prepared = await this.prepare(request, options.signal);
     const review = await this.reviews.review(prepared);
     const preview = () => previewJson(prepared, review, this.state.env.clock.monotonic() - started);
     if (review.blocked) {
@@ -95,6 +96,18 @@ export class Exports {
     const { outcome } = await this.reviews.accept(review.transaction_id, options.yes, { force: options.force === true, ...(options.signal ? { signal: options.signal } : {}) });
     const { job, error } = this.ran(outcome);
     return error ? { status: 'failed', preview: preview(), job, error } : { status: 'completed', preview: preview(), job };
+  }
+
+  /** Stages 1–4; a path or id holding a secret stops the export there, and the Bin records that block. */
+  private async prepare(request: ExportRequest, signal?: AbortSignal): Promise<PreparedExport> {
+    try {
+      return await prepareExport(this.state, this.transcripts, request, signal);
+    } catch (error) {
+      if (error instanceof ExportError && error.code === 'BIN_BLOCKED' && error.details?.['reason'] === SECRET_IN_FIELD) {
+        await this.reviews.recordFieldBlock(error);
+      }
+      throw error;
+    }
   }
 
   /** A published job: the live history is told, and the job comes back in its JSON shape with its error. */

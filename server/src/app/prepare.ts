@@ -6,11 +6,12 @@ import { assemble } from '../pipeline/assemble';
 import { buildPreview } from '../pipeline/preview';
 import { transform } from '../pipeline/transform';
 import { cleanContent, validate } from '../pipeline/validate';
+import { assembledIdFields, fieldSecretsError, lookupFields, scanDescriptiveFields, scanFields, type FieldFinding } from '../governance/fieldScan';
 import { redactSecrets } from '../governance/redact';
 import type { ExportChoices, ExportSource, Stage } from '../protocol';
 import type { TemplateDefinition } from '../templates/types';
 import type { AppState } from './state';
-import { slugOf, suggestFilename, suggestTitle } from './suggest';
+import { slugOf, suggestFilename, tidyTitle, titleSource } from './suggest';
 import { sameApartFromExportTime, shiftedClock } from './unchanged';
 import type { Transcripts } from './transcripts';
 
@@ -40,18 +41,28 @@ export interface PreparedExport {
   filename: string;
   title: string;
   redactions: number;
+  /** Secrets in the request's own fields (file name, title, …): the Bin blocks the export. Their values above are sanitised. */
+  fieldFindings: FieldFinding[];
   /** The existing file already holds this output, apart from the export time: nothing to write unless forced. */
   unchanged: boolean;
   stagesMs: StageTimes;
 }
 
-/** Runs stages 1–4 (assemble, transform, validate, preview) for a request. Writes nothing. */
+/**
+ * Runs stages 1–4 (assemble, transform, validate, preview) for a request.
+ * Writes nothing. The request's fields are scanned for secrets first: one in
+ * a path or an id stops here (before it is used), one in a descriptive
+ * field goes on sanitised, for the Bin to block.
+ */
 export async function prepareExport(
   state: AppState,
   transcripts: Transcripts,
-  request: ExportRequest,
+  given: ExportRequest,
   signal?: AbortSignal,
 ): Promise<PreparedExport> {
+  const lookups = await scanFields(lookupFields(given));
+  if (lookups.findings.length > 0) throw fieldSecretsError(lookups.findings);
+  const { request, findings: fieldFindings } = await scanDescriptiveFields(given);
   const stagesMs: StageTimes = {};
   const timed = stageTimer(state, stagesMs);
   const { transcript, label, selection } = await timed('assemble', () => transcripts.load(request.source));
@@ -60,21 +71,27 @@ export async function prepareExport(
   const chosen = selection && !request.messageIds?.length ? { ...request, sessionId: selection.sessionId, messageIds: selection.messageIds } : request;
   const toolOutput = { ...state.config.toolOutput, ...(request.toolOutput ? { mode: request.toolOutput } : {}) };
   const assembled = await timed('assemble', () => assemble(transcript, label, { ...selectionOf(chosen), toolOutput }));
+  const ids = await scanFields(assembledIdFields(assembled.sessionId, assembled.messages.map((m) => m.id)));
+  if (ids.findings.length > 0) throw fieldSecretsError(ids.findings);
   const wholeSession = !chosen.messageIds?.length && !chosen.blockIds?.length;
-  const title = request.title?.trim() || suggestTitle(assembled, wholeSession);
+  // A title taken from the selection is content, not the user's: a secret in it is redacted, as the content's would be.
+  const found = titleSource(assembled, wholeSession);
+  const title = request.title?.trim() || tidyTitle({ ...found, text: (await redactSecrets(found.text)).content });
   let redactions = 0;
-  const formatted = await timed('transform', () => {
+  const formatted = await timed('transform', async () => {
     const output = transform(assembled, template, userMetadata(request, title), state.env.clock);
     if (!request.redact) return output;
-    const redacted = redactSecrets(output.content);
+    const redacted = await redactSecrets(output.content);
     redactions = redacted.redactions;
     return { ...output, content: redacted.content };
   });
   const validation = await timed('validate', () => validate(formatted, template, { maxContentLength: state.config.limits.maxContentLength }));
   const destination = await state.openDestination(destinationConfig, signal);
   const { filename, existing, impact } = await timed('preview', async () => {
-    const chosen = request.filename
-      ? { filename: request.filename, existing: await destination.fetchExisting(request.filename, signal) }
+    // The name the file gets there: what the review shows, the batch compares and the job records.
+    const named = request.filename === undefined ? undefined : destination.normalizeFilename(request.filename);
+    const chosen = named !== undefined
+      ? { filename: named, existing: await destination.fetchExisting(named, signal) }
       : await suggestFilename(
           { slug: slugOf(title), extension: template.extension },
           { destinationId: destinationConfig.id, sessionId: assembled.sessionId, messageIds: assembled.messages.map((m) => m.id) },
@@ -82,14 +99,15 @@ export async function prepareExport(
           state.store,
           signal,
         );
-    return { ...chosen, impact: await destination.describeImpact(chosen.filename, signal) };
+    // The requested name, so the review still says what it will be saved as.
+    return { ...chosen, impact: await destination.describeImpact(request.filename ?? chosen.filename, signal) };
   });
   const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
   const unchanged =
     existing !== undefined &&
-    (await timed('preview', () => {
+    (await timed('preview', async () => {
       const rendered = transform(assembled, template, userMetadata(request, title), shiftedClock(state.env.clock)).content;
-      const again = cleanContent(request.redact ? redactSecrets(rendered).content : rendered).content;
+      const again = cleanContent(request.redact ? (await redactSecrets(rendered)).content : rendered).content;
       return sameApartFromExportTime(existing.content, validation.content, again);
     }));
   return {
@@ -107,6 +125,7 @@ export async function prepareExport(
     filename,
     title,
     redactions,
+    fieldFindings,
     unchanged,
     stagesMs,
   };

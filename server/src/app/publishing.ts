@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { expectationOf } from '../destinations/types';
 import type { Bin } from '../governance/bin';
 import { isRemote, riskOfDestination } from '../governance/risk';
-import type { ExpectedVersion } from '../destinations/types';
 import { publishJob, publishJobs, type PublishDeps, type PublishOutcome, type PublishPlan } from '../pipeline/publish';
 import type { JobProgressValue, Stage } from '../protocol';
 import type { PreparedExport, StageTimes } from './prepare';
@@ -55,22 +55,16 @@ async function auditExternal(bin: Bin, prepared: PreparedExport, transactionId: 
   }
 }
 
-/** What the review saw at the target, which the write must hold to. */
-function expectedOf(prepared: PreparedExport): ExpectedVersion | undefined {
-  if (prepared.existing === undefined) return { exists: false };
-  return prepared.existing.version === undefined ? undefined : { exists: true, version: prepared.existing.version };
-}
-
 function planOf(prepared: PreparedExport, transactionId: string): PublishPlan {
-  const expected = expectedOf(prepared);
   return {
     transactionId,
     destination: prepared.destination,
     content: prepared.validation.content,
     title: prepared.title,
     metadata: prepared.formatted.metadata,
+    // The write holds to what this review saw at the target.
+    expected: expectationOf(prepared.existing),
     job: jobFields(prepared),
-    ...(expected ? { expected } : {}),
   };
 }
 

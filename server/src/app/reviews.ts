@@ -1,5 +1,7 @@
 import type { Bin } from '../governance/bin';
 import { evaluateExportRules } from '../governance/exportRules';
+import { SECRET_IN_FIELD } from '../governance/fieldScan';
+import { scanForSecrets } from '../governance/secretScan';
 import type { BinReview } from '../governance/review';
 import { riskOfDestination } from '../governance/risk';
 import { ExportError, toExportError } from '../errors';
@@ -28,7 +30,7 @@ export class OpenReviews {
     if (!prepared.template.builtin) {
       await this.bin.security('template_executed', 'info', prepared.template.path ?? prepared.template.id, { template: prepared.template.id });
     }
-    const review = await this.bin.preflight(exportVerdict(this.state, prepared));
+    const review = await this.bin.preflight(await exportVerdict(this.state, prepared));
     if (review.blocked) await prepared.destination.dispose();
     else this.open.set(review.transaction_id, prepared);
     return review;
@@ -123,6 +125,17 @@ export class OpenReviews {
     await this.close(transactionId, reason);
   }
 
+  /**
+   * An export stopped before its review because a path or an id it names
+   * holds a possible secret: the block is audited and a security event, by
+   * field and rule only.
+   */
+  async recordFieldBlock(error: ExportError): Promise<void> {
+    const fields = error.details?.['fields'];
+    await this.bin.auditAction('CreateExportJob.block', 'export request', 'blocked', { reason: SECRET_IN_FIELD, fields });
+    await this.bin.security('secret_detected', 'critical', 'export request', { reason: SECRET_IN_FIELD, fields });
+  }
+
   /** Closes every open review's destination (the process is ending). */
   async dispose(): Promise<void> {
     const all = [...this.open.values()];
@@ -165,8 +178,9 @@ export class OpenReviews {
 }
 
 /** The export rules' findings and the impact report the Bin decides on. */
-function exportVerdict(state: AppState, prepared: PreparedExport) {
+async function exportVerdict(state: AppState, prepared: PreparedExport) {
   const { destinationConfig, template, validation, preview, impact } = prepared;
+  const secretFindings = await scanForSecrets(validation.content);
   const outcome = evaluateExportRules({
     type: 'CreateExportJob',
     actor: state.env.actor,
@@ -180,6 +194,8 @@ function exportVerdict(state: AppState, prepared: PreparedExport) {
     template: { id: template.id, source: template.builtin ? 'builtin' : 'workspace', htmlBound: template.htmlBound },
     filename: prepared.filename,
     content: validation.content,
+    secretFindings,
+    fieldFindings: prepared.fieldFindings,
     tokenCount: preview.statistics.token_count,
     validation,
     preview,

@@ -15,12 +15,25 @@ const MAX_NUMBERED = 50;
 
 /** The session's title for a whole session; otherwise the selection's first heading, or its first user line. */
 export function suggestTitle(assembled: AssembledContent, wholeSession: boolean): string {
-  if (wholeSession && assembled.sessionTitle) return assembled.sessionTitle;
+  return tidyTitle(titleSource(assembled, wholeSession));
+}
+
+/**
+ * Where a suggested title comes from, as found: the caller may redact
+ * secrets in it before `tidyTitle` (stripping Markdown marks or shortening
+ * first could disguise or cut a secret beyond recognition).
+ */
+export function titleSource(assembled: AssembledContent, wholeSession: boolean): { text: string; fromSession: boolean } {
+  if (wholeSession && assembled.sessionTitle) return { text: assembled.sessionTitle, fromSession: true };
   const heading = firstMatch(assembled, /^#{1,6}\s+(.+?)\s*#*\s*$/m);
   const firstUser = assembled.messages.find((m) => m.role === 'user') ?? assembled.messages[0];
   const line = firstUser?.content.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
-  const found = heading ?? line ?? assembled.sessionTitle ?? 'DevGuide export';
-  return shorten(found.replace(/[*_`]/g, ''));
+  return { text: heading ?? line ?? assembled.sessionTitle ?? 'DevGuide export', fromSession: false };
+}
+
+/** A session's own title as it is; a found line without Markdown emphasis and code marks, at most 80 characters. */
+export function tidyTitle(source: { text: string; fromSession: boolean }): string {
+  return source.fromSession ? source.text : shortenTitle(source.text.replace(/[*_`]/g, ''));
 }
 
 function firstMatch(assembled: AssembledContent, pattern: RegExp): string | undefined {
@@ -31,7 +44,7 @@ function firstMatch(assembled: AssembledContent, pattern: RegExp): string | unde
   return undefined;
 }
 
-function shorten(text: string): string {
+function shortenTitle(text: string): string {
   if (text.length <= MAX_TITLE) return text;
   const cut = text.slice(0, MAX_TITLE - 1);
   const space = cut.lastIndexOf(' ');

@@ -19,10 +19,19 @@ interface CachedTranscript {
   parsed: ParsedTranscript;
 }
 
+/** The cache keeps parses of files up to this many bytes in all (a parse costs a few times its file): oldest use out first. */
+export const TRANSCRIPT_CACHE_BYTES = 32 * 1024 * 1024;
+
 export class Transcripts {
+  /** In order of use, the most recent last. */
   private readonly cache = new Map<string, CachedTranscript>();
 
-  constructor(private readonly workspaceRoot: string) {}
+  constructor(
+    private readonly workspaceRoot: string,
+    /** The input limit (limits.maxInputBytes), read at each load: settings can change. */
+    private readonly maxInputBytes: () => number,
+    private readonly cacheBytes = TRANSCRIPT_CACHE_BYTES,
+  ) {}
 
   /** A path as the client or CLI sent it: absolute as it is, relative to the workspace otherwise. */
   resolvePath(path: string): string {
@@ -70,12 +79,41 @@ export class Transcripts {
     } catch (error) {
       throw new ExportError('INVALID_INPUT', `Cannot read transcript ${absolute}: ${describeFsError(error)}`, { recoverable: false });
     }
-    if (!info.isFile()) throw new ExportError('INVALID_INPUT', `${absolute} is not a file.`, { recoverable: false });
+    // Devices (/dev/zero), FIFOs and folders are refused before anything is read.
+    if (!info.isFile()) throw new ExportError('INVALID_INPUT', `${absolute} is not a regular file.`, { recoverable: false });
+    const limit = this.maxInputBytes();
+    if (info.size > limit) {
+      throw new ExportError('CONTENT_TOO_LARGE', `${absolute} has ${info.size.toLocaleString('en-US')} bytes; transcripts up to ${limit.toLocaleString('en-US')} bytes are read (setting limits.maxInputBytes).`, {
+        details: { path: absolute, size: info.size, limit },
+        recoverable: false,
+      });
+    }
     const cached = this.cache.get(absolute);
-    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) return cached.parsed;
+    if (cached && cached.mtimeMs === info.mtimeMs && cached.size === info.size) {
+      this.remember(absolute, cached);
+      return cached.parsed;
+    }
     const parsed = parseTranscriptBytes(await readFile(absolute), absolute);
-    this.cache.set(absolute, { mtimeMs: info.mtimeMs, size: info.size, parsed });
+    this.remember(absolute, { mtimeMs: info.mtimeMs, size: info.size, parsed });
     return parsed;
+  }
+
+  /** Keeps a parse as the most recent, dropping the least recently used ones beyond TRANSCRIPT_CACHE_BYTES. */
+  private remember(absolute: string, entry: CachedTranscript): void {
+    this.cache.delete(absolute);
+    if (entry.size > this.cacheBytes) return;
+    this.cache.set(absolute, entry);
+    let total = [...this.cache.values()].reduce((sum, e) => sum + e.size, 0);
+    for (const [key, old] of this.cache) {
+      if (total <= this.cacheBytes) break;
+      this.cache.delete(key);
+      total -= old.size;
+    }
+  }
+
+  /** How many bytes of files the cached parses stand for (tests). */
+  cachedBytes(): number {
+    return [...this.cache.values()].reduce((sum, e) => sum + e.size, 0);
   }
 }
 

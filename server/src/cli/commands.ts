@@ -23,6 +23,8 @@ export interface CliIo {
   stderr: (text: string) => void;
   /** True when stderr is a terminal (live progress line). */
   stderrIsTty: boolean;
+  /** Draws the live progress line in place on a terminal (the CLI's own control sequences; `text` is made safe). */
+  liveLine?: (text: string, final: boolean) => void;
 }
 
 type AppCommand = Exclude<Command, { name: 'help' | 'version' | 'templates-check' }>;
@@ -41,7 +43,8 @@ export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cw
       const preview = await app.exports.previewOnly(exportRequestOf(command.file, command.options, cwd, command.global.redact));
       if (json) print(preview);
       else io.stdout(previewText(preview));
-      return preview.validation.passed ? EXIT.ok : EXIT.usage;
+      // Not passing the review's checks is the review's answer (3), as for export.
+      return preview.validation.passed && !preview.review.blocked ? EXIT.ok : EXIT.review;
     }
     case 'export': {
       const request = exportRequestOf(command.file, command.options, cwd, command.global.redact);
@@ -114,7 +117,12 @@ function reportExport(outcome: ExportOutcome, io: CliIo, json: boolean): number 
   return exitCode;
 }
 
-/** A validation block is an input error (2); the Bin's other blocks are review outcomes (3); nothing to write is done (0). */
+/**
+ * Exit codes (README, "Exit codes"): 0 done (or nothing to write); 1 the
+ * publish failed; 2 the command could not start (flags, files, ids); 3 the
+ * export was reviewed and not let through — blocked for any reason (the
+ * Bin, a limit such as CONTENT_TOO_LARGE, invalid output) or waiting for --yes.
+ */
 function exitOf(outcome: ExportOutcome): number {
   switch (outcome.status) {
     case 'completed':
@@ -125,7 +133,7 @@ function exitOf(outcome: ExportOutcome): number {
     case 'review_required':
       return EXIT.review;
     case 'blocked':
-      return outcome.error.code === 'BIN_BLOCKED' ? EXIT.review : EXIT.usage;
+      return EXIT.review;
   }
 }
 
@@ -142,7 +150,7 @@ async function batch(app: App, command: Extract<Command, { name: 'batch' }>, io:
   }
   const progress = (p: BatchProgress) => {
     const text = `${p.phase === 'review' ? 'Reviewing' : 'Publishing'} ${p.done}/${p.total}`;
-    if (io.stderrIsTty) io.stderr(`\r\x1b[2K${text}${p.done === p.total ? '\n' : ''}`);
+    if (io.stderrIsTty && io.liveLine) io.liveLine(text, p.done === p.total);
     else io.stderr(`${text}${p.item ? ` ${p.item.status} ${p.item.filename ?? p.item.source}` : ''}\n`);
   };
   return runBatch(app, batchEntriesFromPlan(raw, planPath), {

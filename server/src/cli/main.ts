@@ -3,6 +3,8 @@ import { HELP_TEXT, parseCommandLine, UsageError, type Command } from './args';
 import { checkTemplates, EXIT, runAppCommand, type CliIo } from './commands';
 import { errorJson } from './output';
 import { createCliApp, type CliEnvironment } from './runtime';
+import { redactedIo } from './redactedOutput';
+import { terminalSafe } from './terminalText';
 
 /**
  * The headless CLI: the same application layer as the language server,
@@ -41,13 +43,25 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, io: 
   }
 }
 
-export async function main(argv: string[], io: CliIo, environment: CliEnvironment): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo, environment: CliEnvironment): Promise<number> {
+  // `--json` asks for JSON even when the command line itself is wrong.
+  const io = redactedIo(rawIo, argv.includes('--json'));
+  try {
+    return await runCommandLine(argv, io, environment);
+  } finally {
+    await io.flushed();
+  }
+}
+
+async function runCommandLine(argv: string[], io: CliIo, environment: CliEnvironment): Promise<number> {
+  const wantsJson = argv.includes('--json');
   let command: Command;
   try {
     command = parseCommandLine(argv);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr(`usage error: ${error.message}\nRun "devguide-export help" for usage.\n`);
+      if (wantsJson) io.stdout(`${JSON.stringify(errorJson({ code: 'INVALID_INPUT', message: error.message, recoverable: false }), null, 2)}\n`);
+      else io.stderr(`usage error: ${error.message}\nRun "devguide-export help" for usage.\n`);
       return EXIT.usage;
     }
     throw error;
@@ -66,15 +80,28 @@ export async function main(argv: string[], io: CliIo, environment: CliEnvironmen
     const error = toExportError(thrown);
     if (command.global.json) io.stdout(`${JSON.stringify(errorJson(error.toInfo()), null, 2)}\n`);
     else io.stderr(`error ${error.code}: ${error.message}\n`);
+    if (error.code === 'BIN_BLOCKED') return EXIT.review;
     return INPUT_ERRORS.has(error.code) ? EXIT.usage : EXIT.failed;
   }
 }
 
 // Run when executed (node dist/cli.js …), not when imported by tests.
 if (require.main === module) {
+  // A reader that stops early (`| head`) closes the pipe: end quietly, not with an EPIPE stack.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
   main(
     process.argv.slice(2),
-    { stdout: (text) => process.stdout.write(text), stderr: (text) => process.stderr.write(text), stderrIsTty: process.stderr.isTTY === true },
+    {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stderrIsTty: process.stderr.isTTY === true,
+      liveLine: (text, final) => process.stderr.write(`\r\x1b[2K${terminalSafe(text)}${final ? '\n' : ''}`),
+    },
     { cwd: process.cwd(), env: process.env },
   ).then(
     (code) => {

@@ -7,7 +7,8 @@ import { systemClock, type Clock } from '../clock';
 import { localDestinationSchema, type LocalDestinationConfig } from './localDescriptor';
 import { ExportError } from '../errors';
 import type { PublishResult, RollbackInfo } from '../model';
-import { atomicWriteFile, nodeAtomicWriteFs, type AtomicWriteFs } from './atomicWrite';
+import { atomicWriteFile, nodeAtomicWriteFs, sweepCrashLeftovers, type AtomicWriteFs } from './atomicWrite';
+import { isProcessAlive } from '../store/processOwner';
 import { LocalBackups } from './localBackups';
 import {
   assertNoSymlinkEscape,
@@ -18,7 +19,8 @@ import {
   sanitizeSegment,
   withNumericSuffix,
 } from './safePath';
-import type { ConnectionCheck, Destination, ExistingContent, ImpactDescription, SaveRequest } from './types';
+import { withFileLock, LockTimeoutError } from '../store/fileLock';
+import type { ConnectionCheck, Destination, ExistingContent, Expectation, ImpactDescription, SaveRequest } from './types';
 
 /**
  * The local-disk destination. Files go strictly inside `baseDir` (see
@@ -47,7 +49,14 @@ const saveRequestSchema = z.object({
   filename: z.string(),
   content: z.string(),
   jobId: z.string().min(1),
+  expected: z.discriminatedUnion('exists', [
+    z.object({ exists: z.literal(false) }),
+    z.object({ exists: z.literal(true), version: z.string().min(1) }),
+  ]),
 });
+
+/** How long a save waits for another export writing the same file before it reports CONFLICT. */
+const TARGET_LOCK_TIMEOUT_MS = 15_000;
 
 // Rollback info comes back from the job store: treat it as outside input.
 const rollbackInfoSchema = z.object({
@@ -131,6 +140,20 @@ async function readIfFile(file: string): Promise<Buffer | undefined> {
   return fsp.readFile(file);
 }
 
+function conflict(file: string, what: string): ExportError {
+  return new ExportError('CONFLICT', `${file} ${what}: nothing was written. Preview the export again to review it as it is now.`, {
+    details: { path: file },
+    recoverable: true,
+  });
+}
+
+/** The write holds to the review: CREATE only while absent, UPDATE only over the version reviewed. */
+function assertAsReviewed(file: string, expected: Expectation, actualVersion: string | undefined): void {
+  if (!expected.exists && actualVersion !== undefined) throw conflict(file, 'was created after the review (which saw no file)');
+  if (expected.exists && actualVersion === undefined) throw conflict(file, 'was removed after the review');
+  if (expected.exists && actualVersion !== expected.version) throw conflict(file, 'was changed after the review');
+}
+
 function rollbackFailure(message: string, cause?: unknown, recoverable = false): ExportError {
   return new ExportError('ROLLBACK_FAILED', message, { recoverable, cause });
 }
@@ -173,6 +196,10 @@ class LocalDestination implements Destination {
     }
   }
 
+  normalizeFilename(filename: string): string {
+    return sanitizeFilename(filename);
+  }
+
   async testConnection(signal?: AbortSignal): Promise<ConnectionCheck> {
     signal?.throwIfAborted();
     const started = this.clock.monotonic();
@@ -203,7 +230,7 @@ class LocalDestination implements Destination {
       if (!(await exists(this.baseDir))) return undefined;
       await assertNoSymlinkEscape(this.baseDir, target);
       const bytes = await readIfFile(target);
-      return bytes === undefined ? undefined : { location: target, content: bytes.toString('utf8') };
+      return bytes === undefined ? undefined : { location: target, content: bytes.toString('utf8'), version: sha256(bytes) };
     } catch (error) {
       throw fileSystemFailure(error, 'read', target);
     }
@@ -250,15 +277,17 @@ class LocalDestination implements Destination {
     this.validateConfig();
     const input = saveRequestSchema.safeParse(request);
     if (!input.success) {
-      throw new ExportError('INVALID_INPUT', 'Save request needs a filename, content and job id', { recoverable: false });
+      throw new ExportError('INVALID_INPUT', 'Save request needs a filename, content, job id and what the review saw', { recoverable: false });
     }
-    const { filename, content, jobId } = input.data;
+    const { filename, content, jobId, expected } = input.data;
     const target = resolveInside(this.baseDir, filename);
     try {
       await this.createFolder(path.dirname(target), 'create folder');
-      return this.onExisting === 'rename'
-        ? await this.saveUnderFreeName(target, content)
-        : await this.saveReplacing(target, content, jobId);
+      // A writer killed mid-write left its temp file here: gone with the next export into the folder.
+      await sweepCrashLeftovers(path.dirname(target), this.clock.now().getTime(), isProcessAlive);
+      if (this.onExisting === 'rename') return await this.saveUnderFreeName(target, content);
+      // One writer per file at a time, across processes: the check against the review and the write are one step.
+      return await this.whileHolding(target, () => this.saveReplacing(target, content, jobId, expected));
     } catch (error) {
       throw fileSystemFailure(error, 'write', target);
     }
@@ -292,13 +321,20 @@ class LocalDestination implements Destination {
   /** Nothing is held open between calls. */
   async dispose(): Promise<void> {}
 
-  private async saveReplacing(target: string, content: string, jobId: string): Promise<PublishResult> {
+  private async saveReplacing(target: string, content: string, jobId: string, expected: Expectation): Promise<PublishResult> {
     // Encoding (~2 ms a megabyte) runs while the target is being looked up.
     const lookup = this.readTarget(target);
     const bytes = Buffer.from(content, 'utf8');
     const existing = await lookup;
+    assertAsReviewed(this.displayPath(target), expected, existing === undefined ? undefined : sha256(existing));
     if (existing === undefined) {
-      const [, digest] = await Promise.all([atomicWriteFile(target, bytes, { fs: this.fs }), sha256OffThread(bytes)]);
+      // Exclusive: a file that appears meanwhile (a writer outside DevGuide) is never replaced.
+      const [, digest] = await Promise.all([
+        atomicWriteFile(target, bytes, { fs: this.fs, exclusive: true }).catch((error: unknown) => {
+          throw errnoCode(error) === 'EEXIST' ? conflict(this.displayPath(target), 'was created by someone else after the review') : error;
+        }),
+        sha256OffThread(bytes),
+      ]);
       return this.result(target, 'CREATE', bytes, digest);
     }
     const backup = await this.backups.keep(jobId, target, existing);
@@ -342,6 +378,18 @@ class LocalDestination implements Destination {
       }
     }
     throw new ExportError('CONFLICT', `No free numbered name left for ${target}`, { recoverable: false });
+  }
+
+  private async whileHolding<T>(target: string, write: () => Promise<T>): Promise<T> {
+    const locks = path.join(this.backups.root, 'locks');
+    await fsp.mkdir(locks, { recursive: true, mode: 0o700 });
+    const lock = path.join(locks, `${createHash('sha256').update(target).digest('hex')}.lock`);
+    try {
+      return await withFileLock(lock, { timeoutMs: TARGET_LOCK_TIMEOUT_MS }, write);
+    } catch (error) {
+      if (error instanceof LockTimeoutError) throw conflict(this.displayPath(target), 'is being written by another export');
+      throw error;
+    }
   }
 
   private async readTarget(target: string): Promise<Buffer | undefined> {

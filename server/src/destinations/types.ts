@@ -1,11 +1,12 @@
 import type { PublishResult, RollbackInfo } from '../model';
 
 /**
- * What the review saw at the target (issue 11/12): a write must hold to it —
- * a CREATE creates only if the resource is still absent, an UPDATE replaces
- * only this version; otherwise the destination answers CONFLICT.
+ * What the review saw at the target: nothing, or one version of it. A save
+ * writes only while that still holds — a CREATE only if the resource is
+ * still absent, an UPDATE only over the version reviewed — and otherwise
+ * fails with CONFLICT (recoverable: review again) without touching it.
  */
-export type ExpectedVersion = { exists: false } | { exists: true; version: string };
+export type Expectation = { exists: false } | { exists: true; version: string };
 
 /** Where an export came from, for destinations that record it (a pull request's body). */
 export interface ExportProvenance {
@@ -20,21 +21,25 @@ export interface ExportProvenance {
 export interface SaveRequest {
   filename: string;
   content: string;
+  /** What the review saw (see Expectation); every destination holds its write to it. */
+  expected: Expectation;
+  provenance?: ExportProvenance;
   /** Human summary for commit messages, PR titles, row titles. */
   title: string;
   metadata: Record<string, unknown>;
   jobId: string;
-  /** What the review saw; absent: the destination reads the target itself right before writing. */
-  expected?: ExpectedVersion;
-  provenance?: ExportProvenance;
   signal?: AbortSignal;
 }
 
 export interface ExistingContent {
   location: string;
   content: string;
-  /** The destination's version of it (GitHub: the blob sha), which a later save holds to. */
-  version?: string;
+  /**
+   * This version of the resource, as the destination tells versions apart:
+   * the SHA-256 of a local file's bytes, a GitHub blob sha, a row's content
+   * hash, a Drive revision id. A save's Expectation names it.
+   */
+  version: string;
 }
 
 export interface ImpactDescription {
@@ -55,11 +60,18 @@ export interface ConnectionCheck {
  * DESIGN.md §6: one interface for every destination type. Every call takes
  * an AbortSignal (Cancel reaches the network); dispose() closes what the
  * destination holds open (pools, sockets) once its export is done.
+ *
+ * The write contract: save() holds to `request.expected` (what
+ * fetchExisting gave the review) — exclusive create for a CREATE, replace
+ * only the reviewed version for an UPDATE, else CONFLICT and nothing
+ * written. Never a blind overwrite.
  */
 export interface Destination {
   readonly id: string;
   readonly type: string;
   validateConfig(): void;
+  /** The name a file gets there (e.g. `a?.md` → `a_.md` on disk): what the review shows and the job records. */
+  normalizeFilename(filename: string): string;
   testConnection(signal?: AbortSignal): Promise<ConnectionCheck>;
   fetchExisting(filename: string, signal?: AbortSignal): Promise<ExistingContent | undefined>;
   describeImpact(filename: string, signal?: AbortSignal): Promise<ImpactDescription>;
@@ -78,4 +90,9 @@ export interface Destination {
   readonly retriesInternally?: boolean;
   rollback(info: RollbackInfo, signal?: AbortSignal): Promise<void>;
   dispose(): Promise<void>;
+}
+
+/** The Expectation a review of `existing` amounts to. */
+export function expectationOf(existing: ExistingContent | undefined): Expectation {
+  return existing === undefined ? { exists: false } : { exists: true, version: existing.version };
 }

@@ -84,9 +84,11 @@ export class Bin {
         await this.security('access_denied', 'warning', id, { reason: verdict.block.reason });
       }
     }
-    if (review.warnings.some((w) => w.code === 'SECRET_DETECTED')) {
+    const secretWarnings = review.warnings.filter((w) => w.code === 'SECRET_DETECTED' || w.code === 'SECRET_IN_FIELD');
+    if (secretWarnings.length > 0) {
       await this.security('secret_detected', blocked ? 'critical' : 'warning', id, {
-        findings: review.warnings.filter((w) => w.code === 'SECRET_DETECTED').length,
+        findings: secretWarnings.length,
+        ...(secretWarnings.some((w) => w.code === 'SECRET_IN_FIELD') ? { in_fields: secretWarnings.filter((w) => w.code === 'SECRET_IN_FIELD').length } : {}),
       });
     }
     return review;

@@ -77,14 +77,14 @@ export function templateChangeVerdict(change: TemplateChange): Verdict {
   };
 }
 
-export function destinationChangeVerdict(change: DestinationChange): Verdict & { config?: DestinationConfig } {
+export async function destinationChangeVerdict(change: DestinationChange): Promise<Verdict & { config?: DestinationConfig }> {
   const action = change.type === 'CreateDestination' ? 'CREATE' : 'UPDATE';
   const parsed = destinationConfigSchema.safeParse(change.config);
   const id = parsed.success ? parsed.data.id : String((change.config as { id?: unknown } | null)?.id ?? '?');
   const type = parsed.success ? parsed.data.type : String((change.config as { type?: unknown } | null)?.type ?? 'unknown');
   const warnings: ReviewWarning[] = [];
   // Secrets belong in SecretStorage / the environment, never in settings.
-  const secretFindings = scanForSecrets(JSON.stringify(change.config ?? null, null, 1));
+  const secretFindings = await scanForSecrets(JSON.stringify(change.config ?? null, null, 1));
 
   let verdictBlock: Verdict['block'];
   if (change.workspaceDefined && !change.trusted) {

@@ -1,6 +1,7 @@
 import type { PreviewRendered, ValidationResult } from '../model';
 import type { ImpactDescription } from '../destinations/types';
-import { scanForSecrets } from './secretScan';
+import { SECRET_IN_FIELD, fieldSecretsMessage, type FieldFinding } from './fieldScan';
+import type { SecretFinding } from './secretScan';
 import { scanDangerousPatterns } from './dangerousPatterns';
 import { isRemote } from './risk';
 import type { ReviewWarning } from './review';
@@ -14,6 +15,10 @@ export interface ExportChange {
   template: { id: string; source: 'builtin' | 'workspace'; htmlBound: boolean };
   filename: string;
   content: string;
+  /** The secret scan of `content` (async, so made before the rules run). */
+  secretFindings: readonly SecretFinding[];
+  /** Secrets in the request's own fields (file name, title, author, tags, metadata). */
+  fieldFindings: readonly FieldFinding[];
   tokenCount: number;
   validation: ValidationResult;
   preview: PreviewRendered;
@@ -79,9 +84,22 @@ const validation: ExportRule = (change) => {
   };
 };
 
+/**
+ * A secret in a field the user typed blocks every destination: it would be in
+ * the file name or the records, where it cannot be redacted quietly.
+ */
+const fieldSecrets: ExportRule = (change) => {
+  const findings = change.fieldFindings;
+  if (findings.length === 0) return pass;
+  return {
+    block: { reason: SECRET_IN_FIELD, message: fieldSecretsMessage(findings) },
+    warnings: findings.map((f) => ({ code: SECRET_IN_FIELD, message: `Possible secret (${f.ruleId}: ${f.description}) in the ${f.field}` })),
+  };
+};
+
 /** Secrets block anything that leaves the machine; for local files they are a warning. */
 const secrets: ExportRule = (change) => {
-  const findings = scanForSecrets(change.content);
+  const findings = change.secretFindings;
   if (findings.length === 0) return pass;
   const warnings = findings.map((f) => ({
     code: 'SECRET_DETECTED',
@@ -137,6 +155,7 @@ const overwrite: ExportRule = (change) => {
 
 /** Order matters only for which block reason is reported first. */
 export const EXPORT_RULES: readonly ExportRule[] = [
+  fieldSecrets,
   workspaceTrust,
   destinationPermission,
   validation,

@@ -15,7 +15,9 @@ export function redactionMarker(ruleId: string): string {
   return `[REDACTED:${ruleId}]`;
 }
 
-export function redactSecrets(content: string, findings: readonly SecretFinding[] = scanForSecrets(content)): RedactionResult {
+/** Scans `content` first when no findings are given. */
+export async function redactSecrets(content: string, given?: readonly SecretFinding[]): Promise<RedactionResult> {
+  const findings = given ?? (await scanForSecrets(content));
   if (findings.length === 0) return { content, redactions: 0 };
   const lines = new LineIndex(content);
   const spans = findings

@@ -1,10 +1,14 @@
 /**
- * Finds secrets in content with the rules of secretRules.ts. A finding says
- * where a secret is and which rule saw it, never what it is: the fingerprint
- * lets the same secret be recognised later without storing it.
+ * Finds secrets in content: secretlint's recommended preset (in-process) and
+ * our own rules for what it lacks (secretRules.ts), over the content and
+ * over its disguised parts undisguised (secretEvasions.ts). A finding says
+ * where a secret is and which rule saw it, never what it is: the
+ * fingerprint lets the same secret be recognised later without storing it.
  */
 import { createHash } from 'node:crypto';
-import { SECRET_RULES, looksLikePlaceholder, shannonEntropy, type RuleSpecificity, type SecretRule } from './secretRules';
+import { SECRET_RULES, isSlugLike, looksLikePlaceholder, shannonEntropy, type RuleSpecificity, type SecretRule } from './secretRules';
+import { derivedSegments, type DerivedSegment } from './secretEvasions';
+import { secretlintMatches, type SecretlintMatch } from './secretlintRules';
 
 export interface SecretFinding {
   ruleId: string;
@@ -49,50 +53,18 @@ export class LineIndex {
   }
 }
 
-/** A match with its offsets; internal, because it holds the secret. */
+/** A match with its offsets; internal (its offsets lead to the secret). */
 interface Match {
-  rule: SecretRule;
+  ruleId: string;
+  description: string;
+  specificity: RuleSpecificity;
   start: number;
   end: number;
-  secret: string;
 }
 
 const PRIORITY: Record<RuleSpecificity, number> = { specific: 3, contextual: 2, generic: 1 };
 
-function ruleApplies(rule: SecretRule, keywordsFound: ReadonlySet<string>): boolean {
-  return rule.keywords === undefined || rule.keywords.some((keyword) => keywordsFound.has(keyword));
-}
-
-const ALL_KEYWORDS: readonly string[] = [...new Set(SECRET_RULES.flatMap((rule) => rule.keywords ?? []))];
-
-function keywordPattern(keywords: readonly string[]): RegExp {
-  return new RegExp(keywords.map((k) => k.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'gi');
-}
-
-/**
- * The rules' keywords that occur in `content`, ignoring ASCII case, in one
- * pass: lower-casing a megabyte and searching it once per keyword cost more
- * than running the rules. Each keyword found leaves the pattern, and the
- * search goes on from where it was found (keywords may overlap).
- */
-function keywordsIn(content: string): Set<string> {
-  const found = new Set<string>();
-  let pending = ALL_KEYWORDS;
-  let from = 0;
-  while (pending.length > 0) {
-    const pattern = keywordPattern(pending);
-    pattern.lastIndex = from;
-    const match = pattern.exec(content);
-    if (match === null) break;
-    const keyword = match[0].toLowerCase();
-    found.add(keyword);
-    pending = pending.filter((k) => k !== keyword);
-    from = match.index;
-  }
-  return found;
-}
-
-function* matchesOf(rule: SecretRule, content: string): Generator<Match> {
+function* ruleMatches(rule: SecretRule, content: string): Generator<Match> {
   const regex = rule.regex;
   regex.lastIndex = 0;
   for (let match = regex.exec(content); match !== null; match = regex.exec(content)) {
@@ -105,7 +77,7 @@ function* matchesOf(rule: SecretRule, content: string): Generator<Match> {
       !(rule.allowlist ?? []).some((pattern) => pattern.test(secret)) &&
       (rule.checkPlaceholders === false || !looksLikePlaceholder(secret));
     if (accepted) {
-      yield { rule, start, end, secret };
+      yield { ruleId: rule.id, description: rule.description, specificity: rule.specificity, start, end };
     } else {
       // A rejected match may hide an acceptable one that starts inside it.
       regex.lastIndex = match.index + 1;
@@ -113,10 +85,81 @@ function* matchesOf(rule: SecretRule, content: string): Generator<Match> {
   }
 }
 
+/**
+ * Every rule over the whole text. (A keyword pre-pass used to decide which
+ * rules run; a case-insensitive search for the keywords cost more than the
+ * rules it skipped.)
+ */
+function ownMatches(text: string): Match[] {
+  const matches: Match[] = [];
+  for (const rule of SECRET_RULES) for (const match of ruleMatches(rule, text)) matches.push(match);
+  return matches;
+}
+
+/**
+ * The preset's matches, less the placeholders our rules also skip
+ * (`ghp_xxxx…`, `…EXAMPLE`, `xoxb-your-bot-token-here`).
+ */
+async function presetMatches(text: string): Promise<Match[]> {
+  const specificity = (m: SecretlintMatch): RuleSpecificity => (m.kind === 'url' ? 'contextual' : 'specific');
+  const placeholder = (secret: string) => looksLikePlaceholder(secret) || isSlugLike(secret);
+  return (await secretlintMatches(text))
+    .filter((m) => m.kind === 'block' || !placeholder(text.slice(m.start, m.end)))
+    .map((m) => ({ ruleId: m.ruleId, description: m.description, specificity: specificity(m), start: m.start, end: m.end }));
+}
+
+/** Neither a rule's character class nor a line join crosses it: matches stay inside one part. */
+const SEPARATOR = '\n\u0000\n';
+
+/** The content, then each derived segment: scanned as one text, so each rule set runs once. */
+interface ScanText {
+  text: string;
+  /** Where each segment starts in `text`. */
+  offsets: number[];
+}
+
+function layOut(content: string, segments: readonly DerivedSegment[]): ScanText {
+  if (segments.length === 0) return { text: content, offsets: [] };
+  const parts = [content];
+  const offsets: number[] = [];
+  let at = content.length;
+  for (const segment of segments) {
+    at += SEPARATOR.length;
+    offsets.push(at);
+    parts.push(SEPARATOR, segment.text);
+    at += segment.text.length;
+  }
+  return { text: parts.join(''), offsets };
+}
+
+/**
+ * A match of the scan text as a match of the content, or undefined. A match
+ * in a normalised part counts only where the disguise made a difference
+ * (elsewhere the content's own scan saw it); one in decoded base64 counts
+ * only for a token's shape, and covers the whole encoded run.
+ */
+function inContent(match: Match, content: string, layout: ScanText, segments: readonly DerivedSegment[]): Match | undefined {
+  if (match.end <= content.length) return match;
+  if (match.start < content.length) return undefined;
+  let k = layout.offsets.length - 1;
+  while (k > 0 && (layout.offsets[k] ?? 0) > match.start) k--;
+  const segment = segments[k];
+  const offset = layout.offsets[k] ?? 0;
+  if (segment === undefined || match.start < offset || match.end > offset + segment.text.length) return undefined;
+  if (segment.kind === 'base64') {
+    if (match.specificity !== 'specific') return undefined;
+    return { ruleId: 'base64-encoded-secret', description: `Base64-encoded ${match.description}`, specificity: 'specific', start: segment.start, end: segment.end };
+  }
+  const start = segment.starts[match.start - offset] ?? 0;
+  const end = segment.ends[match.end - 1 - offset] ?? 0;
+  if (content.slice(start, end) === layout.text.slice(match.start, match.end)) return undefined;
+  return { ...match, start, end };
+}
+
 /** Keeps one match per overlapping group: the most specific rule, then the longest match. */
 function withoutOverlaps(matches: Match[]): Match[] {
   const ranked = [...matches].sort(
-    (a, b) => PRIORITY[b.rule.specificity] - PRIORITY[a.rule.specificity] || b.end - b.start - (a.end - a.start) || a.start - b.start,
+    (a, b) => PRIORITY[b.specificity] - PRIORITY[a.specificity] || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
   const kept: Match[] = []; // sorted by start, pairwise disjoint
   for (const match of ranked) {
@@ -137,20 +180,18 @@ function withoutOverlaps(matches: Match[]): Match[] {
 }
 
 /** Findings in order of position; overlapping matches of several rules give one finding. */
-export function scanForSecrets(content: string): SecretFinding[] {
-  const keywordsFound = keywordsIn(content);
-  const matches: Match[] = [];
-  for (const rule of SECRET_RULES) {
-    if (!ruleApplies(rule, keywordsFound)) continue;
-    for (const match of matchesOf(rule, content)) matches.push(match);
-  }
+export async function scanForSecrets(content: string): Promise<SecretFinding[]> {
+  const segments = derivedSegments(content);
+  const layout = layOut(content, segments);
+  const found = [...ownMatches(layout.text), ...(await presetMatches(layout.text))];
+  const matches = found.flatMap((match) => inContent(match, content, layout, segments) ?? []);
   if (matches.length === 0) return [];
   const lines = new LineIndex(content);
   return withoutOverlaps(matches).map((match) => ({
-    ruleId: match.rule.id,
-    description: match.rule.description,
+    ruleId: match.ruleId,
+    description: match.description,
     ...lines.positionOf(match.start),
     length: match.end - match.start,
-    fingerprint: fingerprintSecret(match.secret),
+    fingerprint: fingerprintSecret(content.slice(match.start, match.end)),
   }));
 }

@@ -15,6 +15,7 @@ import { templateCompletions } from './completion';
 import { templateHover } from './hover';
 import { templateChecks } from './templateChecks';
 import { ValidationScheduler } from './validationScheduler';
+import { MAX_TEMPLATE_BYTES } from '../templates/registry';
 
 /**
  * The language features of template files (`*.hbs`): diagnostics,
@@ -71,9 +72,11 @@ export function registerTemplateLanguageFeatures(
     log,
   });
 
+  /** An open template document small enough to analyse (a larger one gets its one diagnostic and nothing else). */
   const templateAt = (uri: string): TextDocument | undefined => {
     const document = documents.get(uri);
-    return document !== undefined && options.isTemplateDocument(uri) ? document : undefined;
+    if (document === undefined || !options.isTemplateDocument(uri)) return undefined;
+    return document.getText().length > MAX_TEMPLATE_BYTES ? undefined : document;
   };
 
   /** A feature that throws answers "nothing here" and logs, rather than failing the request. */

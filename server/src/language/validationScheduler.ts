@@ -107,6 +107,7 @@ export class ValidationScheduler {
       this.cancelTimers(state);
       this.states.delete(uri);
     }
+    this.options.checks.forget(uri);
     await this.publish(uri, undefined, []);
   }
 

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Bin } from '../governance/bin';
 import type { Clock } from '../clock';
-import type { Destination, ExpectedVersion, ExportProvenance, SaveRequest } from '../destinations/types';
+import type { Destination, Expectation, ExportProvenance, SaveRequest } from '../destinations/types';
 import { ExportError, toExportError } from '../errors';
 import type { PublishResult } from '../model';
 import type { JobRecord, Store } from '../store/types';
@@ -24,8 +24,8 @@ export interface PublishPlan {
   content: string;
   title: string;
   metadata: Record<string, unknown>;
-  /** What the review saw at the target; the write holds to it (CONFLICT otherwise). */
-  expected?: ExpectedVersion;
+  /** What the review saw at the target: the write holds to it (see Destination). */
+  expected: Expectation;
 }
 
 export interface PublishDeps {
@@ -222,7 +222,7 @@ function saveRequestOf(plan: PublishPlan, job: JobRecord, signal: AbortSignal | 
     metadata: plan.metadata,
     jobId: job.job_id,
     provenance,
-    ...(plan.expected ? { expected: plan.expected } : {}),
+    expected: plan.expected,
     ...(signal ? { signal } : {}),
   };
 }

@@ -104,7 +104,8 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     }
     // An operation that failed because we aborted it should report the cancel, not its symptom.
     if (signal?.aborted) throw cancelledError();
-    if (!error.recoverable) throw error;
+    // CONFLICT is recoverable by a new review, never by writing again.
+    if (!error.recoverable || error.code === 'CONFLICT') throw error;
     if (attempt >= totalAttempts) throw retriesExhausted(attempt, error);
 
     const backoff = backoffDelayMs(attempt, baseDelayMs, maxDelayMs, jitter());

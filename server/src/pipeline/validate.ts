@@ -26,6 +26,14 @@ export function cleanContent(content: string): { content: string; removedNul: nu
   return { content: withoutNul.normalize('NFC'), removedNul };
 }
 
+/** U+FFFD: what a decoder puts where the source's bytes were not valid UTF-8. */
+function replacementCharacters(content: string): number {
+  if (!content.includes('\ufffd')) return 0;
+  let count = 0;
+  for (let at = content.indexOf('\ufffd'); at !== -1; at = content.indexOf('\ufffd', at + 1)) count += 1;
+  return count;
+}
+
 export function validate(formatted: FormattedContent, template: TemplateDefinition, options: ValidateOptions): ValidationResult {
   const { content, removedNul } = cleanContent(formatted.content);
   const errors: ValidationIssue[] = [];
@@ -33,6 +41,13 @@ export function validate(formatted: FormattedContent, template: TemplateDefiniti
 
   if (removedNul > 0) {
     warnings.push({ code: 'CONTENT_CLEANED', message: `Removed ${removedNul} NUL character(s) from the output.` });
+  }
+  const replaced = replacementCharacters(content);
+  if (replaced > 0) {
+    warnings.push({
+      code: 'CONTENT_CLEANED',
+      message: `${replaced} character(s) of the source were not valid UTF-8 and read as "\ufffd" (U+FFFD): check the transcript's encoding.`,
+    });
   }
   if (content.length > options.maxContentLength) {
     errors.push({

@@ -15,10 +15,24 @@ const SECONDS_LIMIT = 1e11;
  */
 const CANONICAL_ISO = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
+/** The calendar part of an ISO-like date-time, checked before Date.parse (which turns 2026-02-30 into March 2nd). */
+const CALENDAR = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/;
+
+/** False for a month, day, hour, minute or second that does not exist (2026-02-30, 13th month, 25 o'clock). */
+function calendarFieldsExist(value: string): boolean {
+  const match = CALENDAR.exec(value);
+  if (!match) return true; // not this shape: Date.parse decides
+  const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
+  if (year === undefined || month === undefined || day === undefined) return true;
+  if (month < 1 || month > 12) return false;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return day >= 1 && day <= daysInMonth && hour <= 24 && minute <= 59 && second <= 60;
+}
+
 export function isoFromString(value: string): string | undefined {
   if (CANONICAL_ISO.test(value)) return value;
   const trimmed = value.trim();
-  if (trimmed === '') return undefined;
+  if (trimmed === '' || !calendarFieldsExist(trimmed)) return undefined;
   const normalised = NO_ZONE.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed;
   return isoFromMillis(Date.parse(normalised));
 }

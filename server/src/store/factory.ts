@@ -3,6 +3,7 @@ import type { ExportConfig } from '../config';
 import { openFileStore } from './fileStore';
 import { resolveStoreDir } from './paths';
 import type { Store } from './types';
+import { secretFreeRecords } from '../governance/secretFreeRecords';
 
 /**
  * Opens the store the config's `store` entry names (DESIGN.md §8): the
@@ -40,7 +41,8 @@ const OPENERS: Record<ExportConfig['store']['type'], (dataDir: string) => Promis
 
 export async function openStore(config: ExportConfig, where: StoreLocation): Promise<OpenedStore> {
   const dataDir = dataDirOf(config, where);
-  const store = await OPENERS[config.store.type](dataDir);
+  // Every record goes through the secret scanner on its way in (governance/secretFreeRecords.ts).
+  const store = secretFreeRecords(await OPENERS[config.store.type](dataDir));
   await store.recoverInterrupted();
   return { key: storeKey(config, where), store, dataDir };
 }

@@ -93,9 +93,17 @@ function tryCreate(lockPath: string, token: string): boolean {
   try {
     const content: LockContent = { pid: process.pid, host: hostname(), at: Date.now(), token };
     writeSync(fd, JSON.stringify(content));
-  } finally {
+  } catch (error) {
+    // A full disk: no empty lock may stay behind to stall the next writer.
     closeSync(fd);
+    try {
+      unlinkSync(lockPath);
+    } catch {
+      // removed already
+    }
+    throw error;
   }
+  closeSync(fd);
   return true;
 }
 
@@ -125,8 +133,16 @@ function parseLock(raw: string): LockContent | undefined {
   }
 }
 
+/**
+ * A holder writes its lock right after creating it: a file still empty or
+ * unreadable after this long was left by a writer that died or failed in
+ * between (e.g. a full disk), and is stale at once rather than after staleMs.
+ */
+const UNWRITTEN_LOCK_MS = 1_000;
+
 function isStale(observed: ObservedLock, staleMs: number, now = Date.now()): boolean {
   const { content } = observed;
+  if (content === undefined && now - observed.modifiedAt > UNWRITTEN_LOCK_MS) return true;
   if (content !== undefined && content.host === hostname() && content.pid !== process.pid && !isProcessAlive(content.pid)) {
     return true;
   }

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { isoUtc, systemClock, type Clock } from '../clock';
 import { ExportError } from '../errors';
 import { LockTimeoutError } from './fileLock';
-import { JsonLinesLog, type LogConsumer, type LogDiagnostics } from './jsonLog';
+import { APPEND_NO_FOLLOW, JsonLinesLog, type LogConsumer, type LogDiagnostics } from './jsonLog';
 import { applyJobPatch, cloneJsonData, filterAudit, interruptedPatch, isUnfinished, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
 import { currentOwner, ownerIsGone } from './processOwner';
 import {
@@ -131,9 +131,13 @@ class JsonlFileStore implements FileStore {
       // Only a folder we created is narrowed: `--store .` must not chmod the user's own folder.
       if (created !== undefined) await fs.chmod(this.dir, 0o700);
       for (const file of Object.values(STORE_FILES)) {
-        const handle = await fs.open(path.join(this.dir, file), 'a', 0o600);
-        await handle.close();
-        await fs.chmod(path.join(this.dir, file), 0o600);
+        // Never through a link (APPEND_NO_FOLLOW), and the mode set on the file opened, not on a name.
+        const handle = await fs.open(path.join(this.dir, file), APPEND_NO_FOLLOW, 0o600);
+        try {
+          await handle.chmod(0o600);
+        } finally {
+          await handle.close();
+        }
       }
       await this.syncAll();
     });
@@ -271,13 +275,15 @@ class JsonlFileStore implements FileStore {
     } catch (error) {
       if (error instanceof ExportError) throw error;
       const reason =
-        error instanceof LockTimeoutError
+        (error as NodeJS.ErrnoException).code === 'ELOOP'
+          ? `${(error as NodeJS.ErrnoException).path ?? 'a store file'} is a symbolic link; the store does not follow links (remove it)`
+          : error instanceof LockTimeoutError
           ? `it stayed locked by another process (${error.holder ? `pid ${error.holder.pid}` : 'unknown'}) for too long`
           : error instanceof Error
             ? error.message
             : String(error);
       throw new ExportError('STORE_FAILED', `Could not ${verb} the export store at ${this.dir}: ${reason}`, {
-        recoverable: true,
+        recoverable: (error as NodeJS.ErrnoException).code !== 'ELOOP',
         details: { dir: this.dir },
         cause: error,
       });

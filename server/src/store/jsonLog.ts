@@ -1,8 +1,18 @@
-import { closeSync, fdatasync as fdatasyncCallback, fstatSync, openSync, promises as fs, readSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fdatasync as fdatasyncCallback, fstatSync, openSync, promises as fs, readSync, statSync, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { z } from 'zod';
 import { withFileLock, type FileLockOptions } from './fileLock';
 
+
+/**
+ * Store files are opened without following a symbolic link (O_NOFOLLOW):
+ * a `jobs.jsonl` that links elsewhere fails with ELOOP (reported as
+ * STORE_FAILED naming it) instead of getting the records appended there.
+ * Windows has no O_NOFOLLOW (0 there).
+ */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+export const APPEND_NO_FOLLOW = constants.O_APPEND | constants.O_CREAT | constants.O_RDWR | NO_FOLLOW;
+const READ_NO_FOLLOW = constants.O_RDONLY | NO_FOLLOW;
 /**
  * One append-only JSON Lines file shared by several processes.
  *
@@ -104,7 +114,7 @@ export class JsonLinesLog<T> {
   /** Appends whole lines in one write. Only call inside `exclusive`. */
   private async appendHeld(records: readonly T[]): Promise<void> {
     if (records.length === 0) return;
-    const fd = openSync(this.filePath, 'a+', 0o600);
+    const fd = openSync(this.filePath, APPEND_NO_FOLLOW, 0o600);
     try {
       const prefix = endsWithNewline(fd) ? '' : '\n';
       await this.write(fd, prefix + linesOf(records));
@@ -124,7 +134,7 @@ export class JsonLinesLog<T> {
     return this.reads.run(async () => {
       // Much to catch up with (another process wrote a lot): read it without blocking.
       if (this.unreadBytes() > SYNC_READ_LIMIT) await this.readNew(consumer);
-      const fd = openSync(this.filePath, 'a+', 0o600);
+      const fd = openSync(this.filePath, APPEND_NO_FOLLOW, 0o600);
       try {
         const sizeBefore = this.readFromSync(fd, consumer);
         const records = build();
@@ -164,7 +174,7 @@ export class JsonLinesLog<T> {
   private async readNew(consumer: LogConsumer<T>): Promise<void> {
     let handle: fs.FileHandle;
     try {
-      handle = await fs.open(this.filePath, 'r');
+      handle = await fs.open(this.filePath, READ_NO_FOLLOW);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
       if (this.identity !== undefined) this.startOver(consumer, undefined);

@@ -10,6 +10,7 @@ import { HELPERS, isKnownHelper, knownHelpersOption } from './helpers';
 import { parseBodyIncremental } from './incrementalParse';
 import { invalidTemplateError } from './templateFile';
 import type { TemplateDefinition } from './types';
+import { RenderBudget, type RenderLimits } from './renderBudget';
 
 /**
  * Renders templates in an isolated Handlebars environment: only our helpers,
@@ -27,6 +28,8 @@ export interface TemplateEngineOptions {
   cacheTtlMs?: number;
   maxCacheEntries?: number;
   clock?: Pick<Clock, 'monotonic'>;
+  /** Steps, time and output one render may take (renderBudget.ts); defaults there. */
+  renderLimits?: Partial<RenderLimits>;
 }
 
 export interface TemplateEngine {
@@ -106,15 +109,20 @@ export function createTemplateEngine(options: TemplateEngineOptions = {}): Templ
   return {
     render(template, context) {
       const compiled = compile(template);
+      const outer = running;
+      running = new RenderBudget(template.id, options.renderLimits);
       try {
         return compiled(context, RUNTIME_OPTIONS);
       } catch (error) {
         if (error instanceof ExportError) throw error;
+        // A stack overflow would take the server with it; as an error, it is the template's.
         throw new ExportError('TEMPLATE_RENDER_FAILED', `Template "${template.id}" failed to render: ${messageOf(error)}`, {
           details: { templateId: template.id },
           recoverable: false,
           cause: error,
         });
+      } finally {
+        running = outer;
       }
     },
     prepare(template) {
@@ -142,7 +150,38 @@ function createEnvironment(): typeof Handlebars {
       return spec.run(args, hashOf(options));
     });
   }
+  meterBlockHelpers(env);
   return env;
+}
+
+/** The budget of the render running now: renders are synchronous, so one at a time per process. */
+let running: RenderBudget | undefined;
+
+/**
+ * Every block body the built-in block helpers run (an iteration of each, the
+ * branch of an if, a section) is one step of the running render's budget,
+ * and what it produced counts towards its output budget (renderBudget.ts).
+ */
+function meterBlockHelpers(env: typeof Handlebars): void {
+  for (const name of ['each', 'if', 'unless', 'with', 'blockHelperMissing']) {
+    const builtin = env.helpers[name] as (this: unknown, ...args: unknown[]) => unknown;
+    env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+      const options = args[args.length - 1] as Handlebars.HelperOptions | undefined;
+      const budget = running;
+      if (budget && options && typeof options.fn === 'function') {
+        const meter = (body: Handlebars.TemplateDelegate | undefined) =>
+          body &&
+          ((context: unknown, runtime?: Handlebars.RuntimeOptions) => {
+            budget.step();
+            const out = body(context, runtime);
+            budget.produced(out.length);
+            return out;
+          });
+        args[args.length - 1] = { ...options, fn: meter(options.fn), inverse: meter(options.inverse) };
+      }
+      return builtin.apply(this, args);
+    });
+  }
 }
 
 function hashOf(options: unknown): Record<string, unknown> {

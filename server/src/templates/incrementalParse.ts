@@ -1,5 +1,6 @@
 import { type HbsNode, type HbsParseResult, type HbsProgram, copyTree, parseBody } from './ast';
 import { topLevelLineStarts } from './bodyChunks';
+import { nestingFailure } from './nesting';
 
 /**
  * Parsing a template body again after an edit without parsing all of it.
@@ -24,6 +25,9 @@ import { topLevelLineStarts } from './bodyChunks';
  */
 
 export function parseBodyIncremental(body: string): HbsParseResult {
+  // Before the parser, which recurses once per level (nesting.ts).
+  const tooDeep = nestingFailure(body);
+  if (tooDeep) return { ok: false, failure: tooDeep };
   const starts = topLevelLineStarts(body);
   if (starts === undefined || starts.length < 2) return parseBody(body);
 

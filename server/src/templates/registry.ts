@@ -39,7 +39,8 @@ export interface TemplateRegistry {
 }
 
 export const TEMPLATE_EXTENSION = '.hbs';
-const MAX_TEMPLATE_BYTES = 256 * 1024;
+/** Templates larger than this are not loaded, and not analysed in the editor either (language/templateChecks.ts). */
+export const MAX_TEMPLATE_BYTES = 256 * 1024;
 const TEMPLATE_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const BUILTIN_ORDER = ['markdown', 'yaml-markdown', 'skill', 'xml'];
 

@@ -33,6 +33,7 @@ export const TEMPLATE_ISSUE_CODES = [
   'SAMPLE_RENDER_FAILED',
   'SAMPLE_OUTPUT_INVALID',
   'FILE_UNREADABLE',
+  'TEMPLATE_TOO_LARGE',
 ] as const;
 
 export type TemplateIssueCode = (typeof TEMPLATE_ISSUE_CODES)[number];

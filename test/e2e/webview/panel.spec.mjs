@@ -18,6 +18,7 @@ import {
   panelInit,
   updatePreview,
 } from './fixtures.mjs';
+import { recordBench } from './benchRecord.mjs';
 import { until } from './harness.mjs';
 
 function initFor(t, preview, extra = {}) {
@@ -25,6 +26,10 @@ function initFor(t, preview, extra = {}) {
 }
 
 const opened = openedPanel;
+
+/** Issue 16: the panel's first render with the preview of a 1 MB export. */
+const PREVIEW_RENDER_BAR_MS = 50;
+const PREVIEW_RENDER_RUNS = 5;
 
 const text = (page, selector) => page.locator(selector).innerText();
 const isDisabled = (page, selector) => page.locator(selector).evaluate((el) => el.hasAttribute('disabled'));
@@ -344,8 +349,12 @@ export const tests = [
                 .map((el) => el.outerHTML.slice(0, 80)),
             );
             assert.deepEqual(armed, [], `handler or source attribute in ${where}`);
-            const hrefs = await body.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+            // A link to anything but http(s) is an <a> without href (issue 16): no href may be anything else.
+            const hrefs = await body.locator('a[href]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
             assert.ok(hrefs.every((h) => /^https?:\/\//.test(h)), `non-web href in ${where}: ${hrefs}`);
+            if (output === 'markdown' && view === 'rendered') {
+              assert.deepEqual(await body.locator('a.link-disabled').evaluateAll((as) => as.map((a) => [a.textContent, a.hasAttribute('href')])), [['click me', false], ['data', false]], `the javascript: and data: links in ${where}`);
+            }
             const shown = await body.innerText();
             assert.ok(shown.includes('<script>window.__pwned = true</script>'), `script text not shown literally in ${where}`);
             assert.ok(shown.includes('onerror="window.__pwned = true"'), `img text not shown literally in ${where}`);
@@ -417,33 +426,47 @@ export const tests = [
     },
   },
   {
-    name: 'opens a 1 MB export quickly (timings logged, not asserted)',
+    // Issue 16: the preview of a 1 MB export renders in ≤ 50 ms. Each panel is a fresh page (cold, as every
+    // panel VS Code opens is); the median of several keeps one slow run on a busy machine from deciding.
+    name: `a 1 MB export's preview renders in ≤ ${PREVIEW_RENDER_BAR_MS} ms (median of ${PREVIEW_RENDER_RUNS} fresh panels); Show all timed`,
+    timeoutMs: 120_000,
     fn: async (t) => {
       const preview = makePreview({ lines: bigLines(1024 * 1024) });
       t.log(`1 MB export: ${preview.statistics.line_count} lines, ${preview.content.length} characters`);
-      const panel = await t.open();
-      const { page } = panel;
-      await panel.waitForPosted('ready');
-      await panel.setFullContent(preview.content);
       const init = { type: 'init', revision: 0, phase: { kind: 'review' }, ...initFor(t, preview) };
-      const measured = await page.evaluate(async (message) => {
-        const start = performance.now();
-        window.postMessage(message, '*');
-        while (document.getElementById('app').classList.contains('pending')) await new Promise((r) => setTimeout(r, 0));
-        await new Promise((r) => requestAnimationFrame(() => r()));
-        return { endToEnd: performance.now() - start, render: Number(document.body.dataset.initRenderMs) };
-      }, init);
-      t.log(`initial render of the 1 MB export's preview: ${measured.render.toFixed(1)} ms (message to painted: ${measured.endToEnd.toFixed(1)} ms)`);
+      const renders = [];
+      let panel;
+      for (let run = 0; run < PREVIEW_RENDER_RUNS; run += 1) {
+        await panel?.close();
+        panel = await t.open();
+        await panel.waitForPosted('ready');
+        await panel.setFullContent(preview.content);
+        const measured = await panel.page.evaluate(async (message) => {
+          const start = performance.now();
+          window.postMessage(message, '*');
+          while (document.getElementById('app').classList.contains('pending')) await new Promise((r) => setTimeout(r, 0));
+          await new Promise((r) => requestAnimationFrame(() => r()));
+          return { endToEnd: performance.now() - start, render: Number(document.body.dataset.initRenderMs) };
+        }, init);
+        renders.push(measured.render);
+        t.log(`initial render of the 1 MB export's preview: ${measured.render.toFixed(1)} ms (message to painted: ${measured.endToEnd.toFixed(1)} ms)`);
+      }
+      const { page } = panel;
+      const showAll = {};
       for (const view of ['rendered', 'raw']) {
         if (view === 'raw') await page.locator('#view-raw').click();
         const started = Date.now();
         await page.locator('#show-all').click();
         await page.locator('#preview-extent', { hasText: 'All' }).waitFor({ timeout: 30_000 });
-        const renderMs = await page.evaluate(() => Number(document.body.dataset.showAllRenderMs));
-        t.log(`Show all of 1 MB (${view}): render ${renderMs.toFixed(1)} ms, click to shown ${Date.now() - started} ms`);
+        showAll[view] = await page.evaluate(() => Number(document.body.dataset.showAllRenderMs));
+        t.log(`Show all of 1 MB (${view}): render ${showAll[view].toFixed(1)} ms, click to shown ${Date.now() - started} ms`);
         await page.locator('#collapse').click();
         await page.locator('#show-all').waitFor();
       }
+      recordBench({ kind: 'webviewPreview', initRenderMs: renders, showAllRenderMs: { rendered: showAll.rendered, raw: showAll.raw } });
+      const median = [...renders].sort((a, b) => a - b)[Math.floor(renders.length / 2)];
+      t.log(`median initial render: ${median.toFixed(1)} ms (bar: ≤ ${PREVIEW_RENDER_BAR_MS} ms)`);
+      assert.ok(median <= PREVIEW_RENDER_BAR_MS, `the 1 MB export's preview rendered in ${median.toFixed(1)} ms (median of ${renders.map((ms) => ms.toFixed(1)).join(', ')})`);
     },
   },
   {

@@ -33,7 +33,7 @@ function rejectsWith(code: ErrorCode, pattern?: RegExp) {
 }
 
 function request(filename: string, content: string, extra: Partial<SaveRequest> = {}): SaveRequest {
-  return { filename, content, title: filename.replace(/\.md$/, ''), metadata: {}, jobId: `job_${filename.replace(/\W/g, '')}0000`, ...extra };
+  return { filename, content, title: filename.replace(/\.md$/, ''), metadata: {}, jobId: `job_${filename.replace(/\W/g, '')}0000`, expected: { exists: false }, ...extra };
 }
 
 describe('GitHub destination against the fake GitHub', function () {

@@ -50,6 +50,8 @@ export class LspTestClient {
    * `workspace/didChangeConfiguration`, to play a settings change.
    */
   settings: unknown = {};
+  /** The server's process id, when it runs as a child process (startBuiltServer). */
+  serverPid: number | undefined;
 
   constructor(
     readonly connection: ProtocolConnection,
@@ -247,6 +249,7 @@ export function startBuiltServer(options: { storeDir?: string } = {}): LspTestCl
       if (ownStore) await rm(ownStore, { recursive: true, force: true });
     },
   });
+  client.serverPid = child.pid;
   child.once('exit', (code, signal) => {
     if (code !== 0 && code !== null) client.serverLog.push(`server exited with ${code}: ${stderr.join('')}`);
     else if (signal !== null) client.serverLog.push(`server killed by ${signal}`);

@@ -87,6 +87,7 @@ function setup(checks: Partial<TemplateChecks> = {}) {
         calls.full.push(text);
         return [issue('HBS_SYNTAX', `quick:${text}`), issue('SAMPLE_OUTPUT_INVALID', `sample:${text}`)];
       }),
+      forget: () => undefined,
     },
     publish: async (uri, version, diagnostics) => {
       published.push({ uri, version, diagnostics });

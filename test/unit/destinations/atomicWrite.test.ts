@@ -26,6 +26,7 @@ function faultyFs(overrides: {
     },
     rename: overrides.rename ?? nodeAtomicWriteFs.rename,
     unlink: nodeAtomicWriteFs.unlink,
+    link: nodeAtomicWriteFs.link,
   };
 }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { promises as fsp } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,14 +9,20 @@ import type { LocalDestinationConfig } from '../../../server/src/config';
 import { ExportError, type ErrorCode } from '../../../server/src/errors';
 import { nodeAtomicWriteFs, type AtomicWriteFs } from '../../../server/src/destinations/atomicWrite';
 import { createLocalDestination } from '../../../server/src/destinations/local';
-import type { Destination, SaveRequest } from '../../../server/src/destinations/types';
+import { expectationOf, type Destination, type SaveRequest } from '../../../server/src/destinations/types';
 
 function config(overrides: Partial<LocalDestinationConfig> = {}): LocalDestinationConfig {
   return { id: 'local', type: 'local', baseDir: './exports', onExisting: 'update', ...overrides };
 }
 
+/** A save of a new file, as a review that saw no file there asks for it. */
 function request(filename: string, content: string, jobId = 'job-1'): SaveRequest {
-  return { filename, content, title: 'Title', metadata: {}, jobId };
+  return { filename, content, title: 'Title', metadata: {}, jobId, expected: { exists: false } };
+}
+
+/** A save as the real flow makes it: holding to what fetchExisting (the review) sees there now. */
+async function reviewed(destination: Destination, filename: string, content: string, jobId = 'job-1'): Promise<SaveRequest> {
+  return { ...request(filename, content, jobId), expected: expectationOf(await destination.fetchExisting(filename)) };
 }
 
 function rejectsWith(code: ErrorCode, pattern?: RegExp) {
@@ -35,6 +41,8 @@ function failingFs(failOn: 'open' | 'rename', code: string): AtomicWriteFs {
     open: (file, flags, mode) => (failOn === 'open' && flags !== 'r' ? failure() : nodeAtomicWriteFs.open(file, flags, mode)),
     rename: (from, to) => (failOn === 'rename' ? failure() : nodeAtomicWriteFs.rename(from, to)),
     unlink: nodeAtomicWriteFs.unlink,
+    // The last step of a write: a rename over the target, or the link of an exclusive create.
+    link: (from, to) => (failOn === 'rename' ? failure() : nodeAtomicWriteFs.link(from, to)),
   };
 }
 
@@ -118,7 +126,7 @@ describe('local destination', () => {
       await fsp.mkdir(exportsDir);
       const previous = Buffer.from([0xff, 0xfe, 0x00, 0x41]); // not UTF-8: must survive byte for byte
       await fsp.writeFile(path.join(exportsDir, 'a.md'), previous);
-      const result = await local.save(request('a.md', 'new content', 'job/42'));
+      const result = await local.save(await reviewed(local, 'a.md', 'new content', 'job/42'));
       assert.equal(result.action, 'UPDATE');
       assert.equal(await fsp.readFile(result.location, 'utf8'), 'new content');
       assert.ok(result.rollback.previous);
@@ -130,8 +138,8 @@ describe('local destination', () => {
     it('keeps the first backup when the same job saves again', async () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'original');
-      await local.save(request('a.md', 'first'));
-      const again = await local.save(request('a.md', 'second'));
+      await local.save(await reviewed(local, 'a.md', 'first'));
+      const again = await local.save(await reviewed(local, 'a.md', 'second'));
       assert.equal(await fsp.readFile(again.rollback.previous ?? '', 'utf8'), 'original');
       await local.rollback(again.rollback);
       assert.equal(await fsp.readFile(again.location, 'utf8'), 'original');
@@ -141,7 +149,7 @@ describe('local destination', () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'original');
       const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('rename', 'EIO') });
-      await assert.rejects(dest.save(request('a.md', 'new')), rejectsWith('WRITE_FAILED', /a\.md/));
+      await assert.rejects(dest.save(await reviewed(dest, 'a.md', 'new')), rejectsWith('WRITE_FAILED', /a\.md/));
       assert.equal(await fsp.readFile(path.join(exportsDir, 'a.md'), 'utf8'), 'original');
       assert.deepEqual(await listFiles(exportsDir), ['a.md']);
     });
@@ -161,6 +169,74 @@ describe('local destination', () => {
       await fsp.symlink(path.join(workspace, 'secret.txt'), path.join(exportsDir, 'a.md'));
       await assert.rejects(local.save(request('a.md', 'x')), rejectsWith('PERMISSION_DENIED'));
       assert.equal(await fsp.readFile(path.join(workspace, 'secret.txt'), 'utf8'), 'secret');
+    });
+  });
+
+  describe('save holds to what the review saw (issue 11 item 1)', () => {
+    it('a CREATE whose file appeared after the review is a CONFLICT, and the file that appeared is kept', async () => {
+      const review = await reviewed(local, 'a.md', 'mine');
+      await fsp.mkdir(exportsDir, { recursive: true });
+      await fsp.writeFile(path.join(exportsDir, 'a.md'), 'theirs');
+      await assert.rejects(local.save(review), rejectsWith('CONFLICT', /created after the review/));
+      assert.equal(await fsp.readFile(path.join(exportsDir, 'a.md'), 'utf8'), 'theirs');
+      assert.deepEqual(await listFiles(exportsDir), ['a.md'], 'no temp file left');
+    });
+
+    it('an UPDATE over a file changed or removed since the review is a CONFLICT; nothing written, no backup kept', async () => {
+      await fsp.mkdir(exportsDir, { recursive: true });
+      await fsp.writeFile(path.join(exportsDir, 'a.md'), 'reviewed');
+      const review = await reviewed(local, 'a.md', 'mine');
+      await fsp.writeFile(path.join(exportsDir, 'a.md'), 'a colleague\'s edit');
+      const conflict = await local.save(review).then(
+        () => assert.fail('saved over a changed file'),
+        (error: unknown) => error,
+      );
+      assert.ok(conflict instanceof ExportError && conflict.code === 'CONFLICT' && conflict.recoverable, String(conflict));
+      assert.match(conflict.message, /changed after the review[\s\S]*Preview the export again/);
+      assert.equal(await fsp.readFile(path.join(exportsDir, 'a.md'), 'utf8'), 'a colleague\'s edit');
+      assert.equal(existsSync(path.join(backups, 'objects')), false, 'no backup of a version nobody replaced');
+      await fsp.rm(path.join(exportsDir, 'a.md'));
+      await assert.rejects(local.save(review), rejectsWith('CONFLICT', /removed after the review/));
+      assert.equal(existsSync(path.join(exportsDir, 'a.md')), false);
+    });
+
+    it('parallel saves reviewed against the same state: one writes, every other is a CONFLICT; no version is lost', async () => {
+      const reviews = await Promise.all(Array.from({ length: 12 }, (_, i) => reviewed(local, 'same.md', `version ${i}`, `job-${i}`)));
+      const results = await Promise.allSettled(reviews.map((r) => local.save(r)));
+      const written = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      assert.equal(written.length, 1, 'exactly one CREATE');
+      for (const r of results) if (r.status === 'rejected') assert.equal((r.reason as ExportError).code, 'CONFLICT');
+      assert.equal(await fsp.readFile(path.join(exportsDir, 'same.md'), 'utf8'), `version ${written[0]}`);
+    });
+
+    it('a lock left by a writer that died is taken over at once', async () => {
+      const locks = path.join(backups, 'locks');
+      await fsp.mkdir(locks, { recursive: true });
+      const target = path.join(exportsDir, 'a.md');
+      const lock = path.join(locks, `${createHash('sha256').update(target).digest('hex')}.lock`);
+      // A pid that is not running (pid_max is ≤ 4194304 on Linux).
+      await fsp.writeFile(lock, JSON.stringify({ pid: 4_194_303, host: os.hostname(), at: Date.now(), token: 'dead' }));
+      const started = performance.now();
+      await local.save(await reviewed(local, 'a.md', 'x'));
+      assert.ok(performance.now() - started < 5_000, 'did not wait for the stale lock to age');
+      assert.equal(existsSync(lock), false);
+    });
+  });
+
+  describe('crash leftovers (issue 11 item 11)', () => {
+    it('the next export into a folder removes temp files of writers that died, and nothing else', async () => {
+      await fsp.mkdir(exportsDir, { recursive: true });
+      const old = new Date(Date.now() - 60_000);
+      const dead = path.join(exportsDir, '.devguide-tmp-4194303-0a1b2c3d4e5f.tmp'); // a pid that is not running
+      const live = path.join(exportsDir, `.devguide-tmp-${process.ppid}-0a1b2c3d4e5f.tmp`); // a writer still running
+      const mine = [path.join(exportsDir, '.devguide-tmp-notes.tmp'), path.join(exportsDir, 'keep.md')]; // the user's
+      for (const file of [dead, live, ...mine]) {
+        await fsp.writeFile(file, 'x'.repeat(1000));
+        await fsp.utimes(file, old, old);
+      }
+      await local.save(await reviewed(local, 'a.md', 'new'));
+      assert.equal(existsSync(dead), false, 'the dead writer\'s temp file is gone');
+      for (const file of [live, ...mine]) assert.ok(existsSync(file), `${path.basename(file)} is kept`);
     });
   });
 
@@ -253,6 +329,8 @@ describe('local destination', () => {
       assert.deepEqual(await local.fetchExisting('docs/a.md'), {
         location: path.join(exportsDir, 'docs', 'a.md'),
         content: 'héllo',
+        // The version a save holds to: the SHA-256 of the file's bytes.
+        version: createHash('sha256').update('héllo', 'utf8').digest('hex'),
       });
     });
 
@@ -353,7 +431,7 @@ describe('local destination', () => {
     it('UPDATE: restores the previous bytes and removes the backup', async () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'original');
-      const result = await local.save(request('a.md', 'changed'));
+      const result = await local.save(await reviewed(local, 'a.md', 'changed'));
       await local.rollback(result.rollback);
       assert.equal(await fsp.readFile(result.location, 'utf8'), 'original');
       assert.deepEqual(await listFiles(exportsDir), ['a.md']);
@@ -365,7 +443,7 @@ describe('local destination', () => {
     it('UPDATE: refuses when the file was edited after the export, keeping the backup', async () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'original');
-      const result = await local.save(request('a.md', 'changed'));
+      const result = await local.save(await reviewed(local, 'a.md', 'changed'));
       await fsp.writeFile(result.location, 'edited');
       await assert.rejects(local.rollback(result.rollback), rejectsWith('ROLLBACK_FAILED'));
       assert.equal(await fsp.readFile(result.location, 'utf8'), 'edited');
@@ -375,7 +453,7 @@ describe('local destination', () => {
     it('UPDATE: fails when the backup is gone', async () => {
       await fsp.mkdir(exportsDir);
       await fsp.writeFile(path.join(exportsDir, 'a.md'), 'original');
-      const result = await local.save(request('a.md', 'changed'));
+      const result = await local.save(await reviewed(local, 'a.md', 'changed'));
       await fsp.rm(result.rollback.previous ?? '');
       await assert.rejects(local.rollback(result.rollback), rejectsWith('ROLLBACK_FAILED', /backup/));
     });

@@ -7,7 +7,7 @@ import { Bin } from '../../../server/src/governance/bin';
 import { systemClock } from '../../../server/src/clock';
 import { nodeAtomicWriteFs, type AtomicWriteFs } from '../../../server/src/destinations/atomicWrite';
 import { createLocalDestination } from '../../../server/src/destinations/local';
-import type { Destination } from '../../../server/src/destinations/types';
+import { expectationOf, type Destination } from '../../../server/src/destinations/types';
 import { ExportError } from '../../../server/src/errors';
 import { publishJob, type PublishPlan } from '../../../server/src/pipeline/publish';
 import { createMemoryStore } from '../../../server/src/store/memoryStore';
@@ -81,6 +81,8 @@ describe('publish transaction under injected failures', () => {
       content: 'new content\n',
       title: 'T',
       metadata: {},
+      // What a review of the folder sees now (the plan's destination may be a test double without fetchExisting).
+      expected: expectationOf(await local().fetchExisting(filename)),
       job: {
         source: 'x.jsonl',
         session_id: 's',
@@ -153,7 +155,7 @@ describe('publish transaction under injected failures', () => {
 
   it('fails during the commit of an UPDATE: the previous content is restored', async () => {
     await writeFile(join(dir, 'seed.txt'), '');
-    await local().save({ filename: 'a.md', content: 'old content\n', title: 'T', metadata: {}, jobId: 'seed' });
+    await local().save({ filename: 'a.md', content: 'old content\n', title: 'T', metadata: {}, jobId: 'seed', expected: { exists: false } });
     faults.add('updateJob:completed');
     const outcome = await publishJob(await accepted(local()), deps());
     assert.equal(outcome.job.status, 'failed');

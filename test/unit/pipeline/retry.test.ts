@@ -52,6 +52,14 @@ describe('withRetry', () => {
     assert.deepEqual(waits, [250, 500]);
   });
 
+  it('never retries a CONFLICT: the target moved on since the review, writing again cannot fix that', async () => {
+    const { sleep, waits } = recordingSleep();
+    const { operation, attempts } = failingThen([new ExportError('CONFLICT', 'changed after the review')], 'done');
+    await assert.rejects(withRetry(operation, { maxRetries: 3, sleep }), (error: unknown) => error instanceof ExportError && error.code === 'CONFLICT');
+    assert.deepEqual(attempts, [1]);
+    assert.deepEqual(waits, []);
+  });
+
   describe('backoff (equal jitter)', () => {
     const cases: Array<{ jitter: number; expected: number[] }> = [
       { jitter: 0, expected: [250, 500, 1000, 2000, 4000] },

@@ -21,6 +21,14 @@ describe('pipeline: validate', () => {
     assert.deepEqual(result.warnings.map((w) => w.code), ['CONTENT_CLEANED']);
   });
 
+  it('warns CONTENT_CLEANED when the source had invalid UTF-8 (read as U+FFFD) rather than passing it silently (issue 11 item 15)', () => {
+    const result = validate(formatted('# T\n\nna\ufffdve and caf\ufffd\n'), inlineTemplate('x'), limits);
+    assert.equal(result.valid, true);
+    const warning = result.warnings.find((w) => w.code === 'CONTENT_CLEANED');
+    assert.ok(warning, JSON.stringify(result.warnings));
+    assert.match(warning.message, /2 character\(s\) of the source were not valid UTF-8/);
+  });
+
   it('collects every error at once', () => {
     const template = inlineTemplate('x', 'name: T\noutput: markdown\nrequired_fields: [owner]\nrequired_sections: [Description, Instructions]');
     const result = validate(formatted(`## Description\n${'x'.repeat(1200)}`, 'markdown', { exported_at: 'May 1st' }), template, limits);

@@ -28,6 +28,16 @@ describe('sources: bad input', () => {
     expectExportError(() => parseTranscript('{"a": "unterminated', 'x.json'), 'INVALID_INPUT', 'unterminated string');
   });
 
+  it('an impossible date (2026-02-30) is INVALID_INPUT at its line, not March 2nd (issue 11 item 15)', () => {
+    const row = (id: string, time: string) => JSON.stringify({ id, session_id: 's', surface: 'reasoning', agent_id: null, role: 'user', content: 'x', metadata: {}, created_at: time });
+    for (const time of ['2026-02-30T10:00:00Z', '2026-13-01 10:00:00', '2026-04-31', '2026-01-01T25:00:00Z']) {
+      const error = expectExportError(() => parseTranscript([row('m1', '2026-01-01T00:00:00Z'), row('m2', time)].join('\n'), 'rows.jsonl'), 'INVALID_INPUT', /line 2/);
+      assert.match(error.message, /created_at/, time);
+    }
+    const leap = parseTranscript(row('m1', '2028-02-29T12:00:00Z'), 'rows.jsonl');
+    assert.equal(leap.sessions[0]?.messages[0]?.createdAt, '2028-02-29T12:00:00.000Z', 'a leap day exists');
+  });
+
   it('lists the supported formats for JSON of an unknown shape, and for non-JSON text', () => {
     const error = expectExportError(() => parseTranscript('{"hello": "world"}', 'x.json'), 'UNKNOWN_FORMAT', 'Supported formats:');
     assert.ok(error.message.includes('ChatGPT conversations.json'));

@@ -16,9 +16,18 @@ import { isoFromString } from '../../../server/src/sources/timestamps';
 const NO_ZONE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
 
 /** isoFromString without its fast path. */
+/** The oracle: a calendar field that does not exist (Feb 30, month 13, minute 60) is no time at all (issue 11 item 15). */
+function impossibleCalendar(value: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?/.exec(value);
+  if (!match) return false;
+  const [y, mo, d, h = 0, mi = 0, s = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+  const lastDay = new Date(Date.UTC(y!, mo!, 0)).getUTCDate();
+  return mo! < 1 || mo! > 12 || d! < 1 || d! > lastDay || h > 24 || mi > 59 || s > 60;
+}
+
 function isoByDate(value: string): string | undefined {
   const trimmed = value.trim();
-  if (trimmed === '') return undefined;
+  if (trimmed === '' || impossibleCalendar(trimmed)) return undefined;
   const ms = Date.parse(NO_ZONE.test(trimmed) ? `${trimmed.replace(' ', 'T')}Z` : trimmed);
   return Number.isFinite(ms) ? new Date(Math.round(ms)).toISOString() : undefined;
 }
@@ -87,7 +96,7 @@ function rowValues() {
 }
 
 describe('sources: fast paths agree with the general rules', () => {
-  it('reads every time the way the Date round trip does, canonical or not', () => {
+  it('reads every time the way the Date round trip does, canonical or not, except impossible calendar fields', () => {
     const canonicalShaped = fc
       .tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 999 }))
       .map(([y, mo, d, h, mi, s, ms]) => `${pad(y, 4)}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}.${pad(ms, 3)}Z`);
@@ -98,9 +107,10 @@ describe('sources: fast paths agree with the general rules', () => {
       }),
       { numRuns: 3000 },
     );
-    for (const rolledOver of ['2026-02-30T00:00:00.000Z', '2026-04-31T12:00:00.000Z', '2026-01-01T24:00:00.000Z', ' 2026-01-01T00:00:00.000Z']) {
-      assert.equal(isoFromString(rolledOver), isoByDate(rolledOver), rolledOver);
+    for (const rolledOver of ['2026-02-30T00:00:00.000Z', '2026-04-31T12:00:00.000Z']) {
+      assert.equal(isoFromString(rolledOver), undefined, `${rolledOver} is not a day, not a later one`);
     }
+    for (const value of ['2026-01-01T24:00:00.000Z', ' 2026-01-01T00:00:00.000Z']) assert.equal(isoFromString(value), isoByDate(value), value);
   });
 
   it('judges binary input from the bytes as it would from the decoded text', () => {

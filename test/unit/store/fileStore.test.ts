@@ -235,6 +235,30 @@ describe('file store: files on disk', () => {
     });
   });
 
+  for (const file of ['jobs.jsonl', 'audit.jsonl']) {
+    it(`refuses ${file} when it is a symbolic link (STORE_FAILED naming it); the file it points at is untouched (issue 11 item 2)`, async () => {
+      await fs.mkdir(dir, { recursive: true });
+      const outside = path.join(root, 'outside.txt');
+      await fs.writeFile(outside, 'not yours\n', { mode: 0o644 });
+      await fs.symlink(outside, path.join(dir, file));
+      await assert.rejects(
+        (async () => {
+          const store = await open();
+          await store.createJob(makeJob('job-1'));
+          await store.appendAudit(makeAudit('audit-1'));
+        })(),
+        (error: unknown) => {
+          assert.ok(error instanceof ExportError);
+          assert.equal(error.code, 'STORE_FAILED');
+          assert.match(error.message, new RegExp(`${file.replace('.', '\\.')} is a symbolic link`));
+          return true;
+        },
+      );
+      assert.equal(await fs.readFile(outside, 'utf8'), 'not yours\n');
+      assert.equal((await fs.stat(outside)).mode & 0o777, 0o644, 'its mode unchanged');
+    });
+  }
+
   it('refuses to work after close', async () => {
     const store = await openFileStore(dir);
     await store.close();

@@ -6,7 +6,7 @@
 import { h } from '../dom';
 import { formatCount, plural } from '../format';
 import { HIGHLIGHT_LIMIT, highlighted, splitFrontMatter, xmlTokens, yamlTokens } from '../highlight';
-import { renderMarkdown } from '../markdown';
+import { renderMarkdown } from '../markdown/render';
 import type { Actions, Model } from '../model';
 import { button } from './controls';
 

@@ -3,7 +3,7 @@ import { ExportError } from '../../errors';
 import type { PublishResult, RollbackInfo } from '../../model';
 import { GITHUB_PUBLIC_API, checkedGitHubConfig, type GitHubDestinationConfig } from '../githubDescriptor';
 import { sanitizeFilename } from '../safePath';
-import type { ConnectionCheck, Destination, ExistingContent, ExpectedVersion, ImpactDescription, SaveRequest } from '../types';
+import type { ConnectionCheck, Destination, ExistingContent, Expectation, ImpactDescription, SaveRequest } from '../types';
 import { createGitHubClient, type GitHubClient } from './client';
 import {
   branchNotFound,
@@ -69,11 +69,7 @@ const rollbackExtraSchema = z.discriminatedUnion('mode', [
   z.object({ mode: z.literal('pull_request'), repo: z.string(), branch: z.string(), head: z.string().min(1), pull: z.string().regex(/^\d+$/), path: z.string(), sha: z.string() }),
 ]);
 
-function expectedOf(file: RemoteFile): ExpectedVersion {
-  return file ? { exists: true, version: file.sha } : { exists: false };
-}
-
-function matches(expected: ExpectedVersion, file: RemoteFile): boolean {
+function matches(expected: Expectation, file: RemoteFile): boolean {
   return expected.exists ? file?.sha === expected.version : file === undefined;
 }
 
@@ -120,6 +116,11 @@ class GitHubDestination implements Destination {
 
   validateConfig(): void {
     checkedGitHubConfig(this.config);
+  }
+
+  /** The name the file gets in the repository (the same clean-up as a local file, so a batch compares alike). */
+  normalizeFilename(filename: string): string {
+    return sanitizeFilename(filename);
   }
 
   async dispose(): Promise<void> {}
@@ -223,7 +224,7 @@ class GitHubDestination implements Destination {
   private async writeWithContentsApi(file: PlannedFile, signal?: AbortSignal): Promise<PublishResult> {
     const branch = await this.branchName(signal);
     const octokit = await this.octokit();
-    const expected = file.request.expected ?? expectedOf(await this.readFile(file.path, branch, signal));
+    const expected = file.request.expected;
     const message = commitMessageOf(this.config.commitMessage, { title: file.request.title, filename: file.path.split('/').pop() ?? file.path, path: file.path });
     const content = file.bytes.toString('base64');
     for (let attempt = 1; ; attempt++) {
@@ -267,7 +268,7 @@ class GitHubDestination implements Destination {
         if (isNotFastForward(error)) throw new ExportError('CONFLICT', `Branch ${branch} of ${this.repo} kept moving while exporting; nothing was written. Try again.`, { recoverable: true });
         throw this.failure(error, `update branch ${branch}`, () => branchNotFound(this.id, this.repo, branch));
       }
-      return files.map((file, i) => this.result(file, this.fileUrl(branch, file.path), branch, expected[i] as ExpectedVersion, { commit }));
+      return files.map((file, i) => this.result(file, this.fileUrl(branch, file.path), branch, expected[i] as Expectation, { commit }));
     }
   }
 
@@ -310,7 +311,7 @@ class GitHubDestination implements Destination {
       });
     }
     return files.map((file, i) =>
-      this.result(file, pull.html_url, base, expected[i] as ExpectedVersion, { commit, head: branch, pull: String(pull.number) }),
+      this.result(file, pull.html_url, base, expected[i] as Expectation, { commit, head: branch, pull: String(pull.number) }),
     );
   }
 
@@ -364,15 +365,15 @@ class GitHubDestination implements Destination {
    * stops the whole change with CONFLICT before anything is written.
    * Returns what each write replaces.
    */
-  private async holdToReview(files: PlannedFile[], head: string, branch: string, signal?: AbortSignal): Promise<ExpectedVersion[]> {
+  private async holdToReview(files: PlannedFile[], head: string, branch: string, signal?: AbortSignal): Promise<Expectation[]> {
     const current = await this.readFiles(files.map((f) => f.path), head, signal);
-    const expected = files.map((f) => f.request.expected ?? expectedOf(current.get(f.path)));
-    const changed = files.flatMap((f, i) => (matches(expected[i] as ExpectedVersion, current.get(f.path)) ? [] : [{ path: f.path, expected: expected[i] as ExpectedVersion, now: current.get(f.path) }]));
+    const expected = files.map((f) => f.request.expected);
+    const changed = files.flatMap((f, i) => (matches(expected[i] as Expectation, current.get(f.path)) ? [] : [{ path: f.path, expected: expected[i] as Expectation, now: current.get(f.path) }]));
     if (changed.length > 0) throw this.conflict(changed, branch);
     return expected;
   }
 
-  private result(file: PlannedFile, location: string, branch: string, expected: ExpectedVersion, extra: Record<string, string>): PublishResult {
+  private result(file: PlannedFile, location: string, branch: string, expected: Expectation, extra: Record<string, string>): PublishResult {
     const action = expected.exists ? 'UPDATE' : 'CREATE';
     const mode = this.config.mode;
     const rollbackExtra: Record<string, string> = { mode, repo: this.repo, branch, path: file.path, sha: file.sha, jobId: file.request.jobId, ...extra };
@@ -381,7 +382,7 @@ class GitHubDestination implements Destination {
     return { location, url: location, action, bytesWritten: file.bytes.length, rollback };
   }
 
-  private conflict(changed: { path: string; expected: ExpectedVersion; now: RemoteFile }[], branch: string): ExportError {
+  private conflict(changed: { path: string; expected: Expectation; now: RemoteFile }[], branch: string): ExportError {
     const describe = (c: (typeof changed)[number]) =>
       !c.expected.exists ? `${c.path} was created by someone else` : c.now === undefined ? `${c.path} was deleted` : `${c.path} was changed`;
     return new ExportError(
