@@ -29,6 +29,13 @@ export const destinationBaseFields = {
   allowedUsers: z.array(z.string().min(1)).optional(),
 };
 
+/** What a destination's migration did. */
+export interface MigrationReport {
+  /** e.g. `tidb://docs/exported_artifacts`. */
+  resource: string;
+  applied: { version: number; description: string }[];
+}
+
 export interface DestinationDescriptor<Config extends { id: string; type: string }> {
   type: Config['type'];
   configSchema: z.ZodType<Config, unknown>;
@@ -40,6 +47,8 @@ export interface DestinationDescriptor<Config extends { id: string; type: string
   secretEnvFallbacks?: Readonly<Record<string, string>>;
   /** Builds the destination; remote SDKs are imported here, only when a destination of the type is used. */
   create(config: Config, context: DestinationContext): Promise<Destination>;
+  /** Brings the destination's storage up to date (a database table's versioned migrations); `devguide-export db migrate` runs it. */
+  migrate?(config: Config, context: DestinationContext): Promise<MigrationReport>;
   /** Drops rollback data kept in the data folder that no job in `keep` (their `rollback.previous`) needs any more. */
   pruneRollbackData?(dataDir: string, keep: ReadonlySet<string>): Promise<void>;
 }

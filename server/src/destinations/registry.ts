@@ -3,13 +3,14 @@ import { ExportError } from '../errors';
 import type { DestinationContext, DestinationDescriptor } from './descriptor';
 import { githubDestination } from './githubDescriptor';
 import { localDestination } from './localDescriptor';
+import { tidbDestination } from './tidbDescriptor';
 import type { Destination } from './types';
 
 /**
  * The destination types this version publishes to. Adding one is a new
  * descriptor in this folder and one entry here.
  */
-export const DESTINATION_TYPES = [localDestination, githubDestination] as const;
+export const DESTINATION_TYPES = [localDestination, githubDestination, tidbDestination] as const;
 
 type AnyDescriptor = (typeof DESTINATION_TYPES)[number];
 /** A destination entry of the settings: the union of every type's config. */
