@@ -33,6 +33,11 @@ const commands = [
   { command: 'devguideExport.showLog', title: 'Show Log', icon: '$(output)' },
 ].map((c) => ({ ...c, category: CATEGORY }));
 
+/** The same names the server's zod schema checks (server/src/db/identifiers.ts). */
+const IDENTIFIER_PATTERN = '^[A-Za-z_][A-Za-z0-9_$]{0,63}$';
+const IDENTIFIER_MESSAGE = 'A plain SQL name: a letter or "_", then up to 63 letters, digits, "_" or "$".';
+const DATABASE_PATTERN = '^[A-Za-z0-9_$-]{1,64}$';
+
 const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', patternErrorMessage: '1–64 letters, digits, "_", "." or "-", starting with a letter or digit.' };
 const base = {
   id: { ...id, markdownDescription: 'Unique id of the destination; credentials are stored per id.' },
@@ -65,13 +70,23 @@ const destinationSchemas = [
   {
     properties: {
       ...base,
-      type: { const: 'tidb', markdownDescription: 'A TiDB (or MySQL) table. Credential: the password (**Set Destination Credential**).' },
-      host: { type: 'string', minLength: 1 },
-      port: { type: 'integer', minimum: 1, maximum: 65535, default: 4000 },
-      user: { type: 'string', minLength: 1 },
-      database: { type: 'string', minLength: 1 },
-      table: { type: 'string', default: 'exports' },
-      tls: { type: 'boolean', default: true, markdownDescription: 'Connect with TLS ≥ 1.2 (TiDB Cloud requires it).' },
+      type: { const: 'tidb', markdownDescription: 'A TiDB (or MySQL) table. Credential: the password (**Set Destination Credential**; the CLI: `DEVGUIDE_SECRET_<ID>_PASSWORD`).' },
+      host: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.:_\\-\\[\\]%]+$', patternErrorMessage: 'A host name or IP address: no scheme, port, path or spaces.', markdownDescription: 'Server host, e.g. `gateway01.us-west-2.prod.aws.tidbcloud.com` or `127.0.0.1`.' },
+      port: { type: 'integer', minimum: 1, maximum: 65535, default: 4000, markdownDescription: 'TiDB listens on 4000; MySQL on 3306.' },
+      user: { type: 'string', minLength: 1, maxLength: 128, markdownDescription: 'Database user (TiDB Cloud Serverless: `<prefix>.root` or another `<prefix>.` user).' },
+      database: { type: 'string', pattern: DATABASE_PATTERN, patternErrorMessage: '1–64 letters, digits, "_", "$" or "-".' },
+      table: { type: 'string', pattern: IDENTIFIER_PATTERN, patternErrorMessage: IDENTIFIER_MESSAGE, default: 'exported_artifacts', markdownDescription: 'The table exports go to; created (by a versioned migration) when missing.' },
+      columnMappings: {
+        type: 'object',
+        additionalProperties: false,
+        markdownDescription: 'For an existing table of another shape: its columns that hold the `filename`, `content` and `metadata`.',
+        properties: Object.fromEntries(['filename', 'content', 'metadata'].map((key) => [key, { type: 'string', pattern: IDENTIFIER_PATTERN, patternErrorMessage: IDENTIFIER_MESSAGE }])),
+      },
+      tls: {
+        default: true,
+        markdownDescription: '`true`: TLS ≥ 1.2 with the server certificate verified (TiDB Cloud requires it). `{"ca": "path/to/ca.pem"}`: verified against that CA. `false`: no TLS (a local server only).',
+        oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, required: ['ca'], properties: { ca: { type: 'string', minLength: 1, markdownDescription: 'CA certificate file (PEM), relative to the workspace.' } } }],
+      },
     },
     required: ['host', 'user', 'database'],
   },
@@ -104,7 +119,7 @@ const settings = {
       defaultSnippets: [
         { label: 'Local folder', body: { id: '${1:docs}', type: 'local', baseDir: '${2:./docs/exports}' } },
         { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', owner: '${2:owner}', repo: '${3:repo}', branch: 'main', path: 'exports', mode: 'commit' } },
-        { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exports' } },
+        { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exported_artifacts', tls: true } },
         { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
       ],
     },

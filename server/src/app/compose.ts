@@ -5,6 +5,7 @@ import { Catalog } from './catalog';
 import { Changes } from './changes';
 import { Exports } from './exports';
 import { Jobs } from './jobs';
+import { Migrations } from './migrations';
 import { OpenReviews } from './reviews';
 import { AppState, type AppEnvironment, type Trust } from './state';
 import { Transcripts } from './transcripts';
@@ -25,6 +26,8 @@ export interface App {
   readonly exports: Exports;
   readonly jobs: Jobs;
   readonly changes: Changes;
+  /** Database destinations' migrations (`devguide-export db migrate`). */
+  readonly migrations: Migrations;
   /** New settings (and the store they name) for every later call; open reviews stay open. */
   configure(config: ExportConfig, store?: StoreAndData): void;
   setTrust(trust: Trust): void;
@@ -63,6 +66,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
   const exports = new Exports(state, transcripts, reviews, catalog.names);
   const jobs = new Jobs(state, bin, exports, catalog.names);
   const changes = new Changes(state, bin);
+  const migrations = new Migrations(state, bin);
   const appState = state;
   return {
     state: appState,
@@ -72,6 +76,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
     exports,
     jobs,
     changes,
+    migrations,
     configure: (config, store) => appState.update({ config, ...(store ? { store } : {}) }),
     setTrust: (trust) => appState.update({ trust }),
     rejectReview: (transactionId, reason) => (changes.has(transactionId) ? changes.reject(transactionId, reason) : exports.reject(transactionId, reason)),

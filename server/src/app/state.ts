@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { destinationsOf, type DestinationConfig, type ExportConfig } from '../config';
 import type { Clock } from '../clock';
-import { createDestination, descriptorOf } from '../destinations/registry';
+import { createDestination, descriptorOf, type DestinationContext } from '../destinations/registry';
 import type { Destination } from '../destinations/types';
 import { ExportError } from '../errors';
 import { createRateLimiter, type RateLimiter } from '../pipeline/rateLimiter';
@@ -105,13 +105,18 @@ export class AppState {
   }
 
   async openDestination(config: DestinationConfig, signal?: AbortSignal): Promise<Destination> {
-    return createDestination(config, {
+    return createDestination(config, this.destinationContext(signal));
+  }
+
+  /** What a destination type is built (or migrated) with: folders, credentials, limits. */
+  destinationContext(signal?: AbortSignal): DestinationContext {
+    return {
       workspaceRoot: this.env.workspaceRoot,
       dataDir: this.dataDir,
       getSecret: (id, field) => this.secret(id, field),
       limits: { maxRetries: this.currentConfig.limits.maxRetries, timeoutMs: this.currentConfig.limits.defaultTimeoutMs },
       ...(signal ? { signal } : {}),
-    });
+    };
   }
 
   async secret(destinationId: string, field: string): Promise<string | undefined> {

@@ -85,7 +85,8 @@ export type Command =
   | { name: 'templates-check'; files: string[]; global: GlobalOptions }
   | { name: 'jobs-list'; status?: z.infer<typeof jobStatus>; limit: number; offset: number; global: GlobalOptions }
   | { name: 'jobs-show'; id: string; global: GlobalOptions }
-  | { name: 'jobs-rollback'; id: string; global: GlobalOptions };
+  | { name: 'jobs-rollback'; id: string; global: GlobalOptions }
+  | { name: 'db-migrate'; destination?: string; global: GlobalOptions };
 
 const globalFlags = {
   config: { type: 'string' },
@@ -206,6 +207,13 @@ export function parseCommandLine(argv: string[]): Command {
       }
       throw new UsageError('expected "jobs list", "jobs show ID" or "jobs rollback ID"');
     }
+    case 'db': {
+      if (second !== 'migrate') throw new UsageError('expected "db migrate [--dest ID]"');
+      const { values, positionals } = parse(rest, { ...globalFlags, dest: { type: 'string' } });
+      if (positionals.length > 0) throw new UsageError('db migrate takes no arguments');
+      const { dest, ...global } = values;
+      return { name: 'db-migrate', ...(dest === undefined ? {} : { destination: check(z.string().min(1), dest) }), global: check(globalOptionsSchema, global) };
+    }
     default:
       throw new UsageError(`unknown command "${first}"`);
   }
@@ -226,6 +234,7 @@ Usage:
   devguide-export jobs list [--status S] [--limit N] [--offset N] [--json]
   devguide-export jobs show ID [--json]
   devguide-export jobs rollback ID [--yes] [--json]
+  devguide-export db migrate --config FILE [--dest ID] [--json]
 
 Exit codes: 0 done; 1 export failed; 2 usage or input error; 3 review required or blocked.
 Secrets come from the environment: DEVGUIDE_SECRET_<DESTINATION_ID>_<FIELD>.

@@ -73,6 +73,17 @@ export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cw
     }
     case 'jobs-rollback':
       return rollback(app, command.id, command.global.yes, io, json);
+    case 'db-migrate': {
+      const results = await app.migrations.run(command.destination);
+      if (json) print({ destinations: results });
+      else {
+        for (const r of results) {
+          const what = r.applied.length === 0 ? 'up to date' : `applied ${r.applied.map((m) => `${m.version} (${m.description})`).join(', ')}`;
+          io.stdout(`${r.destination_id}: ${r.resource} ${what}\n`);
+        }
+      }
+      return EXIT.ok;
+    }
   }
 }
 
