@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ExportError } from './errors';
 import { MAX_CONTENT_LENGTH } from './model';
-import { RISK_LEVELS, TOOL_OUTPUT_MODES } from './protocolLimits';
+import { ID_PATTERN, ID_RULE, RISK_LEVELS, TOOL_OUTPUT_MODES } from './protocolLimits';
+import { databaseNameSchema, identifierSchema } from './db/identifiers';
 import { destinationConfigSchema, type DestinationConfig } from './destinations/registry';
 import { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
@@ -20,9 +21,36 @@ export { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
 export { RISK_LEVELS, type RiskLevel } from './protocolLimits';
 
+/**
+ * A database whose `chat_messages` table is a transcript source (VS Code's
+ * Export Transcript… offers it). Its password is a credential of the
+ * source (SecretStorage; the CLI: DEVGUIDE_SOURCE_PASSWORD), never here.
+ */
+export const sourceConfigSchema = z
+  .object({
+    id: z.string().regex(ID_PATTERN, ID_RULE),
+    name: z.string().optional(),
+    type: z.literal('tidb'),
+    host: z
+      .string()
+      .min(1)
+      .max(255)
+      .regex(/^[A-Za-z0-9.:_\-[\]%]+$/, 'must be a host name or IP address (no scheme, port, path or spaces)'),
+    port: z.number().int().min(1).max(65535).default(4000),
+    user: z.string().min(1).max(128),
+    database: databaseNameSchema,
+    table: identifierSchema.default('chat_messages'),
+    /** TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it); `false` only for a local server. */
+    tls: z.boolean().default(true),
+  })
+  .strict();
+export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
 export const configSchema = z
   .object({
     destinations: z.array(destinationConfigSchema).default([]),
+    /** Databases whose chat_messages tables are transcript sources. */
+    sources: z.array(sourceConfigSchema).default([]),
     templatesDir: z.string().default('.devguide/templates'),
     defaultTemplate: z.string().default('yaml-markdown'),
     defaultDestination: z.string().default('local'),
@@ -66,6 +94,11 @@ export function parseConfig(input: unknown, origin = 'configuration'): ExportCon
       details: { problems },
       recoverable: false,
     });
+  }
+  const sourceIds = new Set<string>();
+  for (const s of result.data.sources) {
+    if (sourceIds.has(s.id)) throw new ExportError('SCHEMA_INVALID', `Invalid ${origin}: source id "${s.id}" is defined twice`, { recoverable: false });
+    sourceIds.add(s.id);
   }
   const ids = new Set<string>();
   for (const d of result.data.destinations) {

@@ -170,8 +170,8 @@ export const TestDestinationRequest = request(
   z.object({ destinationId: id }),
   z.object({ ok: z.boolean(), message: z.string(), latencyMs: z.number() }),
 );
-/** The sessions and messages of a transcript file. */
-export const ListSessionsRequest = request('devguide/listSessions', z.object({ path: z.string().min(1) }), sessionsResultSchema);
+/** The sessions and messages of a transcript file, or of a database's chat_messages table (`mysql://…`: sessions only, unless `sessionId` asks for one). */
+export const ListSessionsRequest = request('devguide/listSessions', z.object({ path: z.string().min(1), sessionId: id.optional() }), sessionsResultSchema);
 /** The messages of a transcript file under an editor selection's lines. */
 export const FindMessagesAtLinesRequest = request(
   'devguide/findMessagesAtLines',

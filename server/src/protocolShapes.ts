@@ -212,6 +212,11 @@ export const sessionsResultSchema = z.object({
     z.object({
       id: z.string(),
       title: z.string().nullable(),
+      /** How many messages the session has (a database lists sessions without their messages). */
+      message_count: z.number().optional(),
+      first_at: z.string().optional(),
+      last_at: z.string().optional(),
+      /** Empty for a database's session listing: ask again with its id for them. */
       messages: z.array(
         z.object({
           id: z.string(),

@@ -8,6 +8,7 @@ import { mapWithConcurrency } from '../pipeline/concurrency';
 import type { ErrorJson, PreviewResult, ReviewJson } from '../protocol';
 import type { App } from './compose';
 import type { ExportRequest } from './prepare';
+import { isDatabaseAddress } from '../sources/sql/address';
 
 /**
  * Many exports as one operation (seed §8.3): every export is reviewed first
@@ -69,7 +70,8 @@ export function batchEntriesFromPlan(raw: unknown, planPath: string): BatchEntry
     }
     const tags = [...(item.tags ?? []), ...(item.tag === undefined ? [] : Array.isArray(item.tag) ? item.tag : [item.tag])];
     const request: ExportRequest = {
-      source: { kind: 'file', path: rel(item.file) },
+      // A database address (mysql://…) is not a path.
+      source: { kind: 'file', path: isDatabaseAddress(item.file) ? item.file : rel(item.file) },
       ...(item.session ? { sessionId: item.session } : {}),
       ...(item.messages ? { messageIds: item.messages } : {}),
       ...(item.blocks ? { blockIds: item.blocks } : {}),

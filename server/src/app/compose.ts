@@ -9,6 +9,7 @@ import { Migrations } from './migrations';
 import { OpenReviews } from './reviews';
 import { AppState, type AppEnvironment, type Trust } from './state';
 import { Transcripts } from './transcripts';
+import { databaseTranscripts } from './databaseSources';
 
 /**
  * The composition root (DESIGN.md §2): the one place the application is
@@ -33,7 +34,7 @@ export interface App {
   setTrust(trust: Trust): void;
   /** Declines an open review: an export's, or a template or destination change's. */
   rejectReview(transactionId: string, reason?: string): Promise<null>;
-  /** Closes what the open reviews hold; the store is the opener's to close. */
+  /** Closes what the open reviews and the database sources hold; the store is the opener's to close. */
   dispose(): Promise<void>;
 }
 
@@ -60,7 +61,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
   state = new AppState(env, initial.config, initial.trust, initial.store, async (destinationId, field, found) => {
     await bin.security('credential_accessed', 'info', destinationId, { field, found });
   });
-  const transcripts = new Transcripts(env.workspaceRoot, () => state.config.limits.maxInputBytes);
+  const transcripts = new Transcripts(env.workspaceRoot, () => state.config.limits.maxInputBytes, undefined, databaseTranscripts(() => state as AppState));
   const catalog = new Catalog(state);
   const reviews = new OpenReviews(state, bin);
   const exports = new Exports(state, transcripts, reviews, catalog.names);
@@ -80,6 +81,9 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
     configure: (config, store) => appState.update({ config, ...(store ? { store } : {}) }),
     setTrust: (trust) => appState.update({ trust }),
     rejectReview: (transactionId, reason) => (changes.has(transactionId) ? changes.reject(transactionId, reason) : exports.reject(transactionId, reason)),
-    dispose: () => reviews.dispose(),
+    dispose: async () => {
+      await reviews.dispose();
+      await transcripts.dispose();
+    },
   };
 }

@@ -65,7 +65,7 @@ export async function prepareExport(
   const { request, findings: fieldFindings } = await scanDescriptiveFields(given);
   const stagesMs: StageTimes = {};
   const timed = stageTimer(state, stagesMs);
-  const { transcript, label, selection } = await timed('assemble', () => transcripts.load(request.source));
+  const { transcript, label, selection } = await timed('assemble', () => transcripts.load(request.source, request.sessionId));
   const template = await state.templates.get(request.template ?? state.config.defaultTemplate);
   const destinationConfig = chooseDestination(state, request);
   const chosen = selection && !request.messageIds?.length ? { ...request, sessionId: selection.sessionId, messageIds: selection.messageIds } : request;

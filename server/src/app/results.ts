@@ -106,6 +106,21 @@ export function templateJson(t: RegistrySummary, trusted: boolean): TemplateSumm
 }
 
 /** Sessions and messages of a transcript, each message with its line and a one-line preview. */
+/** A database's sessions, one line each: their messages are listed when one is asked for. */
+export function databaseSessionsResult(lines: readonly { id: string; messageCount: number; firstAt?: string; lastAt?: string }[]): SessionsResult {
+  return {
+    format: 'sql',
+    sessions: lines.map((line) => ({
+      id: line.id,
+      title: null,
+      message_count: line.messageCount,
+      ...(line.firstAt ? { first_at: line.firstAt } : {}),
+      ...(line.lastAt ? { last_at: line.lastAt } : {}),
+      messages: [],
+    })),
+  };
+}
+
 export function sessionsResult(parsed: ParsedTranscript): SessionsResult {
   const short = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ');
   return {
@@ -113,6 +128,7 @@ export function sessionsResult(parsed: ParsedTranscript): SessionsResult {
     sessions: parsed.sessions.map((session) => ({
       id: session.id,
       title: session.title ?? null,
+      message_count: session.messages.length,
       messages: session.messages.map((m) => {
         const line = m.lines?.first ?? lineOfLocation(m.location);
         return {

@@ -78,7 +78,7 @@ const jobStatus = z.enum(['queued', 'running', 'completed', 'failed', 'rolled_ba
 export type Command =
   | { name: 'help' }
   | { name: 'version' }
-  | { name: 'sessions'; file: string; global: GlobalOptions }
+  | { name: 'sessions'; file: string; session?: string; global: GlobalOptions }
   | { name: 'export' | 'preview'; file: string; options: ExportOptions; global: GlobalOptions }
   | { name: 'batch'; plan: string; concurrency: number; global: GlobalOptions }
   | { name: 'templates-list'; global: GlobalOptions }
@@ -142,8 +142,14 @@ export function parseCommandLine(argv: string[]): Command {
 
   switch (first) {
     case 'sessions': {
-      const { values, positionals } = parse(argv.slice(1), globalFlags);
-      return { name: 'sessions', file: exactlyOne(positionals, 'one transcript FILE'), global: check(globalOptionsSchema, values) };
+      const { values, positionals } = parse(argv.slice(1), { ...globalFlags, session: { type: 'string' } });
+      const { session, ...global } = values;
+      return {
+        name: 'sessions',
+        file: exactlyOne(positionals, 'one transcript FILE (or mysql://USER@HOST:PORT/DATABASE)'),
+        ...(session === undefined ? {} : { session: check(z.string().min(1), session) }),
+        global: check(globalOptionsSchema, global),
+      };
     }
     case 'export':
     case 'preview': {
@@ -151,7 +157,7 @@ export function parseCommandLine(argv: string[]): Command {
       const { config, store, yes, json, redact, force, ...exportValues } = values;
       return {
         name: first,
-        file: exactlyOne(positionals, 'one transcript FILE'),
+        file: exactlyOne(positionals, 'one transcript FILE (or mysql://USER@HOST:PORT/DATABASE)'),
         options: check(exportOptionsSchema, exportValues),
         global: check(globalOptionsSchema, { config, store, yes, json, redact, force }),
       };
@@ -222,7 +228,7 @@ export function parseCommandLine(argv: string[]): Command {
 export const HELP_TEXT = `devguide-export — export AI reasoning sessions as reviewed, audited files
 
 Usage:
-  devguide-export sessions FILE [--json]
+  devguide-export sessions FILE|mysql://USER@HOST:PORT/DATABASE[?table=NAME&tls=true] [--session ID] [--json]
   devguide-export export FILE [--lines A-B[,C-D]] [--session ID] [--messages ID,ID] [--blocks ID,ID]
       [--template ID|PATH] [--dest ID] [--out DIR] [--filename NAME]
       [--title T] [--author A] [--tag T]... [--meta KEY=VALUE]... [--tool-output summary|full|none]
@@ -237,5 +243,6 @@ Usage:
   devguide-export db migrate --config FILE [--dest ID] [--json]
 
 Exit codes: 0 done; 1 export failed; 2 usage or input error; 3 review required or blocked.
+FILE may be a chat_messages table: mysql://USER@HOST:PORT/DATABASE (password: DEVGUIDE_SOURCE_PASSWORD).
 Secrets come from the environment: DEVGUIDE_SECRET_<DESTINATION_ID>_<FIELD>.
 `;

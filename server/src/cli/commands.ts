@@ -5,6 +5,7 @@ import { batchEntriesFromPlan, runBatch, type BatchProgress, type BatchResult } 
 import type { App } from '../app/compose';
 import type { ExportOutcome } from '../app/exports';
 import { ExportError } from '../errors';
+import { isDatabaseAddress } from '../sources/sql/address';
 import { checkTemplateFiles } from '../templates/check';
 import type { Command } from './args';
 import { errorJson, formatBytes, jobDetailsText, jobLine, previewText, reviewLines } from './output';
@@ -34,7 +35,7 @@ export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cw
   const json = command.global.json;
   switch (command.name) {
     case 'sessions': {
-      const sessions = await app.transcripts.listSessions(resolve(cwd, command.file));
+      const sessions = await app.transcripts.listSessions(isDatabaseAddress(command.file) ? command.file : resolve(cwd, command.file), command.session);
       if (json) print(sessions);
       else io.stdout(sessionsText(command.file, sessions));
       return EXIT.ok;
@@ -206,7 +207,8 @@ async function rollback(app: App, jobId: string, yes: boolean, io: CliIo, json: 
 function sessionsText(file: string, summary: Awaited<ReturnType<App['transcripts']['listSessions']>>): string {
   const lines = [`${file}: ${summary.format}, ${summary.sessions.length} session(s)`];
   for (const s of summary.sessions) {
-    lines.push(`  ${s.id}  ${s.messages.length} message(s)${s.title ? `  "${s.title}"` : ''}`);
+    const span = s.first_at && s.last_at ? `  ${s.first_at} – ${s.last_at}` : '';
+    lines.push(`  ${s.id}  ${s.message_count ?? s.messages.length} message(s)${s.title ? `  "${s.title}"` : ''}${span}`);
     for (const m of s.messages) lines.push(`    ${m.id}  ${m.role.padEnd(9)} ${m.created_at}  ${m.blocks.map((b) => `${b.id}:${b.kind}`).join(' ')}`);
   }
   return `${lines.join('\n')}\n`;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ExportRequest } from '../app/prepare';
 import { checkedParams } from '../errors';
 import { exportChoicesSchema } from '../protocol';
+import { isDatabaseAddress } from '../sources/sql/address';
 import type { ExportOptions } from './args';
 
 /**
@@ -30,7 +31,7 @@ export function exportRequestOf(file: string, options: ExportOptions, cwd: strin
   );
   return {
     ...choices,
-    source: { kind: 'file', path: resolve(cwd, file), ...(options.lines ? { lines: options.lines } : {}) },
+    source: { kind: 'file', path: isDatabaseAddress(file) ? file : resolve(cwd, file), ...(options.lines ? { lines: options.lines } : {}) },
     ...(options.out ? { outDir: resolve(cwd, options.out) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import { destinationsOf, parseConfig, type ExportConfig } from '../config';
 import { descriptorOf } from '../destinations/registry';
 import { ExportError } from '../errors';
 import { composeApp, type App } from '../app/compose';
+import { SOURCE_SECRET_PREFIX } from '../app/databaseSources';
 import { openStore } from '../store/factory';
 import { defaultBuiltinTemplatesDir } from '../templates/registry';
 
@@ -46,9 +47,12 @@ export function secretEnvName(destinationId: string, field: string): string {
 
 /**
  * `DEVGUIDE_SECRET_<ID>_<FIELD>`, else the variable the destination's type
- * names for the field (GitHub's token: GITHUB_TOKEN, as in CI).
+ * names for the field (GitHub's token: GITHUB_TOKEN, as in CI); a database
+ * source's password: DEVGUIDE_SOURCE_PASSWORD.
  */
 export function secretFromEnvironment(config: ExportConfig, env: NodeJS.ProcessEnv, destinationId: string, field: string): string | undefined {
+  // A database transcript source (`source:<id>`): one variable for the CLI's source.
+  if (destinationId.startsWith(SOURCE_SECRET_PREFIX)) return field === 'password' && env['DEVGUIDE_SOURCE_PASSWORD'] ? env['DEVGUIDE_SOURCE_PASSWORD'] : undefined;
   const own = env[secretEnvName(destinationId, field)];
   if (own !== undefined && own !== '') return own;
   const type = destinationsOf(config).find((d) => d.id === destinationId)?.type;

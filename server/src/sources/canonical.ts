@@ -56,7 +56,7 @@ const BLOCK_KINDS: ReadonlySet<unknown> = new Set<BlockKind>(['text', 'code', 't
  * (property-tested in test/unit/sources/fastPaths.test.ts); every other
  * row, and every error message, goes through the schema.
  */
-function plainRowMessage(value: unknown, location: string): ChatMessage | undefined {
+export function plainRowMessage(value: unknown, location: string): ChatMessage | undefined {
   if (!isPlainObject(value)) return undefined;
   const { id, session_id: sessionId, surface, agent_id: agentId, role, content, metadata, created_at: time } = value;
   if (typeof id !== 'string' || id === '' || typeof sessionId !== 'string' || sessionId === '') return undefined;
