@@ -37,6 +37,7 @@ const commands = [
 const IDENTIFIER_PATTERN = '^[A-Za-z_][A-Za-z0-9_$]{0,63}$';
 const IDENTIFIER_MESSAGE = 'A plain SQL name: a letter or "_", then up to 63 letters, digits, "_" or "$".';
 const DATABASE_PATTERN = '^[A-Za-z0-9_$-]{1,64}$';
+const HOST_PATTERN = '^[A-Za-z0-9.:_\\-\\[\\]%]+$';
 
 const id = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$', patternErrorMessage: '1–64 letters, digits, "_", "." or "-", starting with a letter or digit.' };
 const base = {
@@ -71,7 +72,7 @@ const destinationSchemas = [
     properties: {
       ...base,
       type: { const: 'tidb', markdownDescription: 'A TiDB (or MySQL) table. Credential: the password (**Set Destination Credential**; the CLI: `DEVGUIDE_SECRET_<ID>_PASSWORD`).' },
-      host: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.:_\\-\\[\\]%]+$', patternErrorMessage: 'A host name or IP address: no scheme, port, path or spaces.', markdownDescription: 'Server host, e.g. `gateway01.us-west-2.prod.aws.tidbcloud.com` or `127.0.0.1`.' },
+      host: { type: 'string', minLength: 1, maxLength: 255, pattern: HOST_PATTERN, patternErrorMessage: 'A host name or IP address: no scheme, port, path or spaces.', markdownDescription: 'Server host, e.g. `gateway01.us-west-2.prod.aws.tidbcloud.com` or `127.0.0.1`.' },
       port: { type: 'integer', minimum: 1, maximum: 65535, default: 4000, markdownDescription: 'TiDB listens on 4000; MySQL on 3306.' },
       user: { type: 'string', minLength: 1, maxLength: 128, markdownDescription: 'Database user (TiDB Cloud Serverless: `<prefix>.root` or another `<prefix>.` user).' },
       database: { type: 'string', pattern: DATABASE_PATTERN, patternErrorMessage: '1–64 letters, digits, "_", "$" or "-".' },
@@ -123,6 +124,30 @@ const settings = {
         { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
       ],
     },
+  },
+  'devguideExport.sources': {
+    type: 'array',
+    order: 0,
+    default: [],
+    markdownDescription:
+      'Databases whose `chat_messages` table (the seed\'s schema) is a transcript source: **Export Transcript…** offers them and lists their sessions and messages. **No password here**: you are asked for it once and it is kept in SecretStorage. The CLI takes the same entries under `sources` in `--config`, or an address `mysql://USER@HOST:PORT/DATABASE` with the password in `DEVGUIDE_SOURCE_PASSWORD`. Sources from workspace settings are ignored in Restricted Mode.',
+    items: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'type', 'host', 'user', 'database'],
+      properties: {
+        id: { ...id, markdownDescription: 'Unique id of the source; its password is stored per id.' },
+        name: { type: 'string', markdownDescription: 'Display name (defaults to the id).' },
+        type: { const: 'tidb', markdownDescription: 'A TiDB (or MySQL) database.' },
+        host: { type: 'string', minLength: 1, maxLength: 255, pattern: HOST_PATTERN, patternErrorMessage: 'A host name or IP address: no scheme, port, path or spaces.' },
+        port: { type: 'integer', minimum: 1, maximum: 65535, default: 4000 },
+        user: { type: 'string', minLength: 1, maxLength: 128 },
+        database: { type: 'string', pattern: DATABASE_PATTERN, patternErrorMessage: '1–64 letters, digits, "_", "$" or "-".' },
+        table: { type: 'string', pattern: IDENTIFIER_PATTERN, patternErrorMessage: IDENTIFIER_MESSAGE, default: 'chat_messages', markdownDescription: 'The table of chat messages.' },
+        tls: { type: 'boolean', default: true, markdownDescription: 'TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it); `false` for a local server only.' },
+      },
+    },
+    defaultSnippets: [{ label: 'TiDB chat_messages', body: [{ id: '${1:team-chats}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'chat_messages', tls: true }] }],
   },
   'devguideExport.defaultTemplate': {
     type: 'string',
@@ -248,7 +273,7 @@ const settings = {
 };
 
 const SECTIONS = [
-  { id: 'devguideExport', title: CATEGORY, keys: ['destinations', 'defaultTemplate', 'defaultDestination', 'templatesDir'] },
+  { id: 'devguideExport', title: CATEGORY, keys: ['destinations', 'sources', 'defaultTemplate', 'defaultDestination', 'templatesDir'] },
   { id: 'devguideExport.review', title: 'Review', keys: ['review.requireAt'] },
   { id: 'devguideExport.toolOutput', title: 'Tool Output', keys: ['toolOutput.mode', 'toolOutput.maxLines', 'toolOutput.maxInputChars'] },
   { id: 'devguideExport.store', title: 'Store', keys: ['store.type', 'storePath'] },
@@ -371,7 +396,8 @@ export const manifest = {
       supported: 'limited',
       description:
         'In Restricted Mode, workspace templates (they are code) and destinations defined in workspace settings are disabled; built-in templates and destinations from your user settings keep working.',
-      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.templatesDir', 'devguideExport.store.type', 'devguideExport.storePath'],
+      // Sources too: a workspace must not point a stored password at a server of its choosing.
+      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.sources', 'devguideExport.templatesDir', 'devguideExport.store.type', 'devguideExport.storePath'],
     },
     virtualWorkspaces: {
       supported: false,
