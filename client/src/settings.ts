@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { destinationRefsOf, workspaceDestinationIdsOf, type DestinationRef } from './settingsValues';
+import { databaseSourcesOf, type DatabaseSourceRef } from './transcript/databaseSources';
 
 /**
  * Typed getters for the `devguideExport.*` settings the client itself needs.
@@ -19,6 +20,8 @@ export const settings = {
   templatesDir: (): string => section().get<string>('templatesDir') || '.devguide/templates',
   /** Destinations in effect (in Restricted Mode VS Code leaves out the workspace's). */
   destinations: (): DestinationRef[] => destinationRefsOf(section().get('destinations')),
+  /** Databases whose chat_messages tables Export Transcript… offers (Restricted Mode hides the workspace's). */
+  sources: (): DatabaseSourceRef[] => databaseSourcesOf(section().get('sources')),
   /** Ids the workspace defines; empty in Restricted Mode, where VS Code hides them (see restrictedSettings.ts). */
   workspaceDestinationIds: (): string[] => workspaceDestinationIdsOf(section().inspect('destinations')),
 };

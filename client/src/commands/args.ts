@@ -24,6 +24,8 @@ export const exportSelectionArgs = z.object({ ...exportChoices });
 export const exportTranscriptArgs = z.object({
   ...exportChoices,
   path: z.optional(id),
+  /** A configured database source (`devguideExport.sources`) instead of a file. */
+  sourceId: z.optional(id),
   sessionId: z.optional(id),
   messageIds: z.optional(z.array(id)),
   blockIds: z.optional(z.array(id)),

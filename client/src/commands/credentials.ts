@@ -3,6 +3,8 @@ import type { CmdFactory, Ctx } from '../context';
 import { checkCredentialValue, type SecretField } from '../credentials/credentialFields';
 import { setCredential, type CredentialPrompts, type SetCredentialOutcome } from '../credentials/setCredentialFlow';
 import { listDestinations, type ListedDestination } from '../ui/exportPrompts';
+import { settings } from '../settings';
+import { sourceCredentialId } from '../transcript/databaseSources';
 import { clearCredentialArgs, parseArgs, setCredentialArgs } from './args';
 
 /**
@@ -40,10 +42,17 @@ const prompts: CredentialPrompts = {
   },
 };
 
-/** The destination named by id, or one picked among those that take a credential. */
+/** The password of a database source (devguideExport.sources), stored as `source:<id>`. */
+const SOURCE_PASSWORD: SecretField = { field: 'password', label: 'Database password', prompt: 'The password of the database user of this source.', placeHolder: 'password' };
+
+function sourceCredentials(): CredentialDestination[] {
+  return settings.sources().map((s) => ({ id: sourceCredentialId(s.id), type: 'tidb', name: `${s.name} (source)`, secretFields: [SOURCE_PASSWORD], workspaceDefined: false, enabled: true }));
+}
+
+/** The destination (or database source, `source:<id>`) named by id, or one picked among those that take a credential. */
 async function chooseDestination(ctx: Ctx, destinationId: string | undefined, purpose: string): Promise<CredentialDestination | undefined> {
   // A destination Restricted Mode hides from the server has no known fields.
-  const all = (await listDestinations(ctx)).map((d) => ({ ...d, secretFields: d.secretFields ?? [] }));
+  const all = [...(await listDestinations(ctx)).map((d) => ({ ...d, secretFields: d.secretFields ?? [] })), ...sourceCredentials()];
   if (destinationId) {
     const found = all.find((d) => d.id === destinationId);
     if (!found) void vscode.window.showErrorMessage(`There is no destination "${destinationId}".`);

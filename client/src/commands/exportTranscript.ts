@@ -6,20 +6,31 @@ import { pickSession } from '../ui/messagePicker';
 import { exportTranscriptArgs, parseArgs } from './args';
 import { CANCELLED, exportTarget, type ExportOutcome, type ExportTarget } from './exportFlow';
 import { pickFromTranscript } from './exportSource';
+import { databaseTarget } from './exportDatabase';
+import { settings } from '../settings';
+import type { DatabaseSourceRef } from '../transcript/databaseSources';
 
 /**
  * Export Transcript…: a transcript file (from the explorer's context menu,
- * an argument, or an open dialog), then its session and messages.
+ * an argument, or an open dialog) or a configured database source
+ * (`devguideExport.sources`), then its session and messages.
  */
 export const exportTranscript: CmdFactory = (ctx) => async (arg?: unknown): Promise<ExportOutcome> => {
   const startedAt = performance.now();
   const args = parseArgs(exportTranscriptArgs, arg instanceof vscode.Uri ? undefined : arg, 'Export Transcript');
-  const uri = arg instanceof vscode.Uri ? arg : args.path ? fileUri(args.path) : await askForTranscript();
-  if (!uri) return CANCELLED;
-  const target = await transcriptTarget(ctx, uri, args);
+  const chosen: vscode.Uri | DatabaseSourceRef | undefined =
+    arg instanceof vscode.Uri ? arg : args.sourceId ? findSource(args.sourceId) : args.path ? fileUri(args.path) : await askForTranscript();
+  if (!chosen) return CANCELLED;
+  const target = chosen instanceof vscode.Uri ? await transcriptTarget(ctx, chosen, args) : await databaseTarget(ctx, chosen, args);
   if (target === 'cancelled') return CANCELLED;
   return exportTarget(ctx, target, args, startedAt);
 };
+
+function findSource(sourceId: string): DatabaseSourceRef | undefined {
+  const found = settings.sources().find((s) => s.id === sourceId);
+  if (!found) void vscode.window.showErrorMessage(`There is no database source "${sourceId}" in the setting devguideExport.sources.`);
+  return found;
+}
 
 async function transcriptTarget(
   ctx: Ctx,
@@ -52,7 +63,24 @@ async function transcriptTarget(
   };
 }
 
-async function askForTranscript(): Promise<vscode.Uri | undefined> {
+/** A transcript file, or — when databases are configured — one of them. */
+async function askForTranscript(): Promise<vscode.Uri | DatabaseSourceRef | undefined> {
+  const sources = settings.sources();
+  if (sources.length > 0) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: '$(file) Transcript file…', detail: 'A chat transcript (JSON or JSONL) on disk.' },
+        ...sources.map((source) => ({ label: `$(database) ${source.name}`, description: source.description, detail: 'Sessions of its chat_messages table.', source })),
+      ],
+      { title: 'DevGuide Export: Export from', placeHolder: 'A transcript file or a database', matchOnDescription: true, ignoreFocusOut: true },
+    );
+    if (!picked) return undefined;
+    if ('source' in picked) return picked.source;
+  }
+  return askForTranscriptFile();
+}
+
+async function askForTranscriptFile(): Promise<vscode.Uri | undefined> {
   const picked = await vscode.window.showOpenDialog({
     title: 'DevGuide Export: Choose a chat transcript',
     openLabel: 'Export from this transcript',

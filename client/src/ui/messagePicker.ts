@@ -8,7 +8,7 @@ type Session = SessionsResult['sessions'][number];
 export async function pickSession(sessions: readonly Session[], fileName: string): Promise<Session | undefined> {
   if (sessions.length === 1) return sessions[0];
   const picked = await vscode.window.showQuickPick(
-    sessions.map((s) => ({ label: s.title ?? s.id, description: `${s.id} · ${s.messages.length} messages`, session: s })),
+    sessions.map((s) => ({ label: s.title ?? s.id, description: `${s.id} · ${s.message_count ?? s.messages.length} messages${s.last_at ? ` · ${s.last_at.slice(0, 16).replace('T', ' ')}` : ''}`, session: s })),
     { title: `DevGuide Export: Session in ${fileName}`, placeHolder: 'This transcript holds several sessions: choose one', matchOnDescription: true, ignoreFocusOut: true },
   );
   return picked?.session;
