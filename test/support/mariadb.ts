@@ -53,6 +53,7 @@ class Instance implements MariaDb {
   constructor(
     readonly dir: string,
     readonly port: number,
+    private readonly lockWaitTimeoutS: number,
   ) {}
 
   get dataDir(): string {
@@ -75,8 +76,8 @@ class Instance implements MariaDb {
         '--innodb-buffer-pool-size=32M',
         '--skip-log-bin',
         '--skip-name-resolve',
-        // Fault tests wait on a lock: two seconds instead of fifty.
-        '--innodb-lock-wait-timeout=2',
+        // Lock-wait tests wait seconds, not fifty.
+        `--innodb-lock-wait-timeout=${this.lockWaitTimeoutS}`,
       ],
       { stdio: 'ignore' },
     );
@@ -176,7 +177,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A new server of its own (stop() it when done). Throws — the test fails — when MariaDB is not installed. */
-export async function startMariaDb(): Promise<MariaDb> {
+export async function startMariaDb(options: { lockWaitTimeoutS?: number } = {}): Promise<MariaDb> {
   if (!existsSync(MARIADBD)) {
     throw new Error(`${MARIADBD} is missing: install Debian's mariadb-server (apt-get install -y --no-install-recommends mariadb-server), as .ci/run does.`);
   }
@@ -190,7 +191,7 @@ export async function startMariaDb(): Promise<MariaDb> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed (${installed.status ?? installed.error?.message}): ${installed.stderr}`);
   }
-  const instance = new Instance(dir, await freePort());
+  const instance = new Instance(dir, await freePort(), options.lockWaitTimeoutS ?? 2);
   try {
     await instance.launch();
   } catch (error) {

@@ -144,26 +144,44 @@ class PooledClient implements DbClient {
 }
 
 function statements(connection: PoolConnection, options: DbClientOptions): Sql {
-  const timeout = options.queryTimeoutMs;
   const before = async (sql: string) => {
     await options.beforeStatement?.(sql);
   };
+  const timed = <T>(work: Promise<T>) => withTimeout(connection, options.queryTimeoutMs, work);
   return {
     async rows<T extends object>(sql: string, values: readonly unknown[] = []): Promise<T[]> {
       await before(sql);
-      const [rows] =
-        values.length === 0
-          ? await connection.query<RowDataPacket[]>({ sql, timeout })
-          : await connection.execute<RowDataPacket[]>({ sql, timeout }, values as ExecuteValues[]);
+      const [rows] = await timed(values.length === 0 ? connection.query<RowDataPacket[]>(sql) : connection.execute<RowDataPacket[]>(sql, values as ExecuteValues[]));
       return rows as unknown as T[];
     },
     async run(sql: string, values: readonly unknown[] = []) {
       await before(sql);
-      const [result] =
-        values.length === 0
-          ? await connection.query<ResultSetHeader>({ sql, timeout })
-          : await connection.execute<ResultSetHeader>({ sql, timeout }, values as ExecuteValues[]);
+      const [result] = await timed(values.length === 0 ? connection.query<ResultSetHeader>(sql) : connection.execute<ResultSetHeader>(sql, values as ExecuteValues[]));
       return { affectedRows: result.affectedRows ?? 0, insertId: String(result.insertId ?? 0) };
     },
   };
+}
+
+/**
+ * A statement's time limit. Not mysql2's own `timeout` option: its timer
+ * outlives a connection the server dropped and keeps the process (the CLI)
+ * alive until it fires. This one is unref'd and cleared; when it fires the
+ * connection is destroyed (the server rolls its transaction back).
+ */
+async function withTimeout<T>(connection: PoolConnection, ms: number, work: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      connection.destroy();
+      reject(Object.assign(new Error(`no answer within ${ms} ms`), { code: 'PROTOCOL_SEQUENCE_TIMEOUT', fatal: true }));
+    }, ms);
+    timer.unref();
+  });
+  // Settles after a timeout too: its rejection is not the caller's any more.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

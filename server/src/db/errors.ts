@@ -54,10 +54,17 @@ export function isRetryableConflict(error: unknown): boolean {
   return errno !== undefined && RETRYABLE_ERRNOS.has(errno);
 }
 
+/** A statement or connect that got no answer in time: it may or may not have run. */
+export function isTimeout(error: unknown): boolean {
+  return isDbErrorLike(error) && error.code !== undefined && TIMEOUT_CODES.has(error.code);
+}
+
 /** The connection is gone (server stopped, network): a later try may work. */
 export function isConnectionLoss(error: unknown): boolean {
+  // mysql2, asked to use a connection that already broke (no code on that one).
+  if (error instanceof Error && /connection is in closed state/i.test(error.message)) return true;
   if (!isDbErrorLike(error)) return false;
-  if (error.code !== undefined && (CONNECTION_CODES.has(error.code) || TIMEOUT_CODES.has(error.code))) return true;
+  if (error.code !== undefined && CONNECTION_CODES.has(error.code)) return true;
   // 1053 server shutdown in progress, 2006/2013 server gone away / lost connection.
   return error.errno === 1053 || error.errno === 2006 || error.errno === 2013;
 }

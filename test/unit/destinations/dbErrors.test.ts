@@ -43,6 +43,8 @@ describe('db: errors and transaction retries', () => {
     assert.equal(isRetryableConflict(mysqlError({ errno: 1062 })), false);
     assert.equal(isConnectionLoss(mysqlError({ code: 'ECONNRESET' })), true);
     assert.equal(isConnectionLoss(mysqlError({ errno: 1045 })), false);
+    assert.equal(isConnectionLoss(new Error("Can't add new command when connection is in closed state")), true);
+    assert.equal(isConnectionLoss(mysqlError({ code: 'PROTOCOL_SEQUENCE_TIMEOUT' })), false, 'a timeout is not retried: the statement may have run');
   });
 
   it('tries the whole transaction again with growing waits, then hands back the last error with the attempts', async () => {

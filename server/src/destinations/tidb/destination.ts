@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { openDbClient, type DbClient, type Sql } from '../../db/client';
-import { dbFailure, isConnectionLoss, type DbFailureContext } from '../../db/errors';
+import { dbFailure, isConnectionLoss, isTimeout, type DbFailureContext } from '../../db/errors';
 import { RetriesExhausted, withTransactionRetries } from '../../db/retry';
 import { ExportError } from '../../errors';
 import type { PublishResult, RollbackInfo } from '../../model';
@@ -207,7 +207,7 @@ class TidbDestination implements Destination {
       );
     } catch (error) {
       // A connection lost at COMMIT may have committed: then the row needs its backup for rollback.
-      if (keptBackup && !isConnectionLoss(error)) await keptBackup.undo().catch(() => undefined);
+      if (keptBackup && !isConnectionLoss(error) && !isTimeout(error)) await keptBackup.undo().catch(() => undefined);
       throw this.failure(error, `write to ${this.tableName}`);
     }
   }
