@@ -50,6 +50,13 @@ export class LspTestClient {
    * `workspace/didChangeConfiguration`, to play a settings change.
    */
   settings: unknown = {};
+  /**
+   * What the client answers to devguide/getSecret, by `<destinationId>/<field>`
+   * (the extension's SecretStorage); unknown ones are null.
+   */
+  readonly secrets = new Map<string, string>();
+  /** Every devguide/getSecret the server sent, as `<destinationId>/<field>`. */
+  readonly secretRequests: string[] = [];
   /** The server's process id, when it runs as a child process (startBuiltServer). */
   serverPid: number | undefined;
 
@@ -69,7 +76,15 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.serverLog.push(params.message);
     });
-    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params, this.settings));
+    for (const method of SERVER_REQUESTS) {
+      connection.onRequest(method, (params: unknown) => {
+        if (method !== 'devguide/getSecret') return answerServerRequest(method, params, this.settings);
+        const { destinationId, field } = (params ?? {}) as { destinationId?: string; field?: string };
+        const key = `${destinationId}/${field}`;
+        this.secretRequests.push(key);
+        return { value: this.secrets.get(key) ?? null };
+      });
+    }
     connection.listen();
   }
 
