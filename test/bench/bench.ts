@@ -6,6 +6,8 @@
  * is built, diagnostics latency; the client bundle's minified size
  * (built here, as `node build.mjs --production` would), for information;
  * in chromium, the review panel's first render with a 1 MB export's preview;
+ * against a local MariaDB, listing and assembling a 10,000-message
+ * chat_messages session (bar ≤ 200 ms);
  * and, in code-server, activation and the review panel's first render.
  */
 import { existsSync, statSync } from 'node:fs';
@@ -24,6 +26,7 @@ import { composeApp, type App } from '../../server/src/app/compose';
 import { STAGES, type Stage } from '../../server/src/protocol';
 import { openFileStore } from '../../server/src/store/fileStore';
 import { benchColdAssembly } from './coldAssembly.bench';
+import { benchDatabaseSource } from './database.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 import { benchWebviewPreview } from './webview.bench';
@@ -159,6 +162,7 @@ async function benchExtras(): Promise<string[]> {
     const d = await benchDiagnostics();
     lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
   }
+  lines.push(...(await benchDatabaseSource()));
   lines.push(await benchClientBundle());
   lines.push(...(await benchWebviewPreview()));
   lines.push(...(await benchInVsCode()));

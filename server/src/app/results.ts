@@ -122,7 +122,6 @@ export function databaseSessionsResult(lines: readonly { id: string; messageCoun
 }
 
 export function sessionsResult(parsed: ParsedTranscript): SessionsResult {
-  const short = (text: string) => (text.length > 80 ? `${text.slice(0, 79)}…` : text).replace(/\s+/g, ' ');
   return {
     format: parsed.format,
     sessions: parsed.sessions.map((session) => ({
@@ -131,17 +130,24 @@ export function sessionsResult(parsed: ParsedTranscript): SessionsResult {
       message_count: session.messages.length,
       messages: session.messages.map((m) => {
         const line = m.lines?.first ?? lineOfLocation(m.location);
-        return {
-          id: m.id,
-          role: m.role,
-          created_at: m.createdAt,
-          agent_id: m.agentId ?? null,
-          surface: m.surface,
-          ...(line === undefined ? {} : { line }),
-          preview: short(m.content),
-          blocks: m.blocks.map((b) => ({ id: b.id, kind: b.kind, preview: short(b.content) })),
-        };
+        const preview = previewOf(m.content);
+        // A one-block message's block is its content: one preview for both (10,000-message listings allocate less).
+        const blocks = m.blocks.map((b) => ({ id: b.id, kind: b.kind, preview: b.content === m.content ? preview : previewOf(b.content) }));
+        const message: SessionsResult['sessions'][number]['messages'][number] = { id: m.id, role: m.role, created_at: m.createdAt, agent_id: m.agentId ?? null, surface: m.surface, preview, blocks };
+        if (line !== undefined) message.line = line;
+        return message;
       }),
     })),
   };
+}
+
+const PREVIEW_CHARS = 80;
+/** Whitespace that a preview changes: a run of it, or any but a plain space. */
+const UNTIDY_SPACE = /\s\s|[^\S ]/;
+
+/** One line of at most 80 characters: whitespace runs as one space, cut with "…". */
+export function previewOf(text: string): string {
+  const head = text.length > PREVIEW_CHARS ? text.slice(0, PREVIEW_CHARS - 1) : text;
+  const tidy = UNTIDY_SPACE.test(head) ? head.replace(/\s+/g, ' ') : head;
+  return head === text ? tidy : `${tidy}…`;
 }

@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseDatabaseAddress } from '../../../server/src/sources/sql/address';
 import { chatSourceSql } from '../../../server/src/sources/sql/chatMessagesSql';
+import { DatabaseTranscripts } from '../../../server/src/sources/sql/databaseTranscripts';
 import { cliWorkspace, type CliWorkspace } from '../cliHarness';
 import { createChatMessagesTable, insertChatRows, type ChatRow } from '../../support/chatMessages';
 import { sharedMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
@@ -104,6 +106,39 @@ describe('chat_messages source (mysql://) through the CLI', function () {
       await connection.end();
     }
     assert.match(chatSourceSql.sessionRows('chat_messages'), /WHERE `session_id` = \? ORDER BY `created_at`, `id`$/);
+  });
+
+  it('a session read for the picker is read again for the export only when its rows changed (added, edited)', async () => {
+    const statements: string[] = [];
+    const source = new DatabaseTranscripts({
+      workspaceRoot: cli.dir,
+      timeoutMs: () => 10_000,
+      credentialsFor: async () => ({ password: db.password, tls: false, hint: '' }),
+    });
+    const spy = source as unknown as { clientFor: (...args: unknown[]) => Promise<{ client: { rows: (sql: string, values?: unknown[]) => Promise<unknown[]> } }> };
+    const original = spy.clientFor.bind(source);
+    spy.clientFor = async (...args) => {
+      const opened = await original(...args);
+      const rows = opened.client.rows.bind(opened.client);
+      return { ...opened, client: { ...opened.client, rows: (sql: string, values?: unknown[]) => (statements.push(sql), rows(sql, values)) } };
+    };
+    const at = parseDatabaseAddress(address);
+    const reads = () => statements.filter((s) => s.includes('ORDER BY')).length;
+    const connection = await db.connect();
+    try {
+      const first = await source.loadSession(at, 's2');
+      assert.equal(await source.loadSession(at, 's2'), first, 'unchanged: the same parse');
+      assert.equal(reads(), 1);
+      await insertChatRows(connection, [{ id: 'x2', session_id: 's2', role: 'assistant', content: 'A later answer.', created_at: '2026-03-02T09:00:01.000Z' }]);
+      assert.deepEqual((await source.loadSession(at, 's2')).sessions[0]?.messages.map((m) => m.id), ['x1', 'x2']);
+      await connection.query("UPDATE chat_messages SET content = 'Edited answer.' WHERE id = 'x2'");
+      assert.equal((await source.loadSession(at, 's2')).sessions[0]?.messages[1]?.content, 'Edited answer.');
+      assert.equal(reads(), 3);
+    } finally {
+      await connection.query("DELETE FROM chat_messages WHERE id = 'x2'");
+      await connection.end();
+      await source.dispose();
+    }
   });
 
   it('a batch plan\'s file may be a database address', async () => {

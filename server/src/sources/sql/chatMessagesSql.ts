@@ -18,6 +18,14 @@ export const chatSourceSql = {
   /** One line per session: how many messages, when it started and ended. */
   sessions: (table: string) =>
     `SELECT ${q('session_id')} AS session_id, COUNT(*) AS message_count, MIN(${q('created_at')}) AS first_at, MAX(${q('created_at')}) AS last_at FROM ${q(table)} GROUP BY ${q('session_id')} ORDER BY last_at DESC, session_id LIMIT ${MAX_LISTED_SESSIONS}`,
+  /**
+   * What one session's rows are now, in one value: their number, newest
+   * time and a checksum of every row. Read before the rows, it tells a
+   * later read whether they changed (it scans the rows on the server but
+   * sends one).
+   */
+  sessionSignature: (table: string) =>
+    `SELECT COUNT(*) AS n, MAX(${q('created_at')}) AS last_at, SUM(CRC32(CONCAT_WS('|', ${CHAT_COLUMNS.map((c) => q(c)).join(', ')}))) AS checksum FROM ${q(table)} WHERE ${q('session_id')} = ?`,
   /** The rows of one session, in time order (ties by id). */
   sessionRows: (table: string) =>
     `SELECT ${CHAT_COLUMNS.map((c) => q(c)).join(', ')} FROM ${q(table)} WHERE ${q('session_id')} = ? ORDER BY ${q('created_at')}, ${q('id')}`,

@@ -40,6 +40,8 @@ export interface SessionLine {
 }
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Sessions kept parsed between the picker's listing and the export. */
+const CACHED_SESSIONS = 4;
 
 interface RawRow {
   id: unknown;
@@ -71,29 +73,57 @@ export class DatabaseTranscripts {
     });
   }
 
-  /** One session's messages, in time order (then by id). */
+  /**
+   * One session's messages, in time order (then by id). The session the
+   * picker listed is not read again for its export while its rows are the
+   * same (their signature, one aggregate on the server, says so).
+   */
   async loadSession(address: DatabaseAddress, sessionId: string): Promise<ParsedTranscript> {
-    return this.guard(address, 'read', async (client) => {
+    return this.guard(address, 'read', async (client, poolKey) => {
+      const key = JSON.stringify([poolKey, address.table, sessionId]);
+      const [signature] = await client.rows<{ n: unknown; last_at: unknown; checksum: unknown }>(chatSourceSql.sessionSignature(address.table), [sessionId]);
+      const now = JSON.stringify([signature?.n, isoOf(signature?.last_at), signature?.checksum]);
+      const cached = this.sessions.get(key);
+      if (cached && cached.signature === now) {
+        this.remember(key, cached);
+        return cached.transcript;
+      }
       const rows = await client.rows<RawRow>(chatSourceSql.sessionRows(address.table), [sessionId]);
       if (rows.length === 0) {
         throw new ExportError('SESSION_NOT_FOUND', `No session "${sessionId}" in ${tableOf(address)}.`, { details: { sessionId, table: address.table }, recoverable: false });
       }
       const messages = rows.map((row) => messageOfRow(row, address));
-      return { format: 'sql', sessions: [makeSession(sessionId, messages)] };
+      const transcript: ParsedTranscript = { format: 'sql', sessions: [makeSession(sessionId, messages)] };
+      // The signature read before the rows: a row added meanwhile makes the next read see a change.
+      this.remember(key, { signature: now, transcript });
+      return transcript;
     });
+  }
+
+  /** The most recently read sessions, the latest last. */
+  private readonly sessions = new Map<string, { signature: string; transcript: ParsedTranscript }>();
+
+  private remember(key: string, entry: { signature: string; transcript: ParsedTranscript }): void {
+    this.sessions.delete(key);
+    this.sessions.set(key, entry);
+    for (const old of this.sessions.keys()) {
+      if (this.sessions.size <= CACHED_SESSIONS) break;
+      this.sessions.delete(old);
+    }
   }
 
   async dispose(): Promise<void> {
     const all = [...this.clients.values()];
     this.clients.clear();
+    this.sessions.clear();
     await Promise.all(all.map(async (entry) => (await entry.client.catch(() => undefined))?.close()));
   }
 
-  private async guard<T>(address: DatabaseAddress, verb: string, work: (client: DbClient) => Promise<T>): Promise<T> {
+  private async guard<T>(address: DatabaseAddress, verb: string, work: (client: DbClient, poolKey: string) => Promise<T>): Promise<T> {
     const credentials = await this.deps.credentialsFor(address);
     try {
-      const client = await this.clientFor(address, credentials);
-      return await work(client);
+      const { client, key } = await this.clientFor(address, credentials);
+      return await work(client, key);
     } catch (error) {
       throw dbFailure(error, {
         what: `${verb} ${tableOf(address)}`,
@@ -108,7 +138,7 @@ export class DatabaseTranscripts {
   }
 
   /** A pool per server, user, password and TLS; the table's columns checked once per pool. */
-  private async clientFor(address: DatabaseAddress, credentials: DatabaseCredentials): Promise<DbClient> {
+  private async clientFor(address: DatabaseAddress, credentials: DatabaseCredentials): Promise<{ client: DbClient; key: string }> {
     const key = createHash('sha256').update(JSON.stringify([address.host, address.port, address.user, address.database, credentials.tls, credentials.password ?? null])).digest('hex');
     let entry = this.clients.get(key);
     if (!entry) {
@@ -129,7 +159,7 @@ export class DatabaseTranscripts {
       check.catch(() => this.checked.delete(checkKey));
     }
     await check;
-    return client;
+    return { client, key };
   }
 
   private readonly checked = new Map<string, Promise<void>>();
