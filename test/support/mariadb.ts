@@ -54,6 +54,7 @@ class Instance implements MariaDb {
     readonly dir: string,
     readonly port: number,
     private readonly lockWaitTimeoutS: number,
+    private readonly extraArgs: readonly string[],
   ) {}
 
   get dataDir(): string {
@@ -78,6 +79,7 @@ class Instance implements MariaDb {
         '--skip-name-resolve',
         // Lock-wait tests wait seconds, not fifty.
         `--innodb-lock-wait-timeout=${this.lockWaitTimeoutS}`,
+        ...this.extraArgs,
       ],
       { stdio: 'ignore' },
     );
@@ -177,7 +179,7 @@ async function freePort(): Promise<number> {
 }
 
 /** A new server of its own (stop() it when done). Throws — the test fails — when MariaDB is not installed. */
-export async function startMariaDb(options: { lockWaitTimeoutS?: number } = {}): Promise<MariaDb> {
+export async function startMariaDb(options: { lockWaitTimeoutS?: number; extraArgs?: string[] } = {}): Promise<MariaDb> {
   if (!existsSync(MARIADBD)) {
     throw new Error(`${MARIADBD} is missing: install Debian's mariadb-server (apt-get install -y --no-install-recommends mariadb-server), as .ci/run does.`);
   }
@@ -191,7 +193,7 @@ export async function startMariaDb(options: { lockWaitTimeoutS?: number } = {}):
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`mariadb-install-db failed (${installed.status ?? installed.error?.message}): ${installed.stderr}`);
   }
-  const instance = new Instance(dir, await freePort(), options.lockWaitTimeoutS ?? 2);
+  const instance = new Instance(dir, await freePort(), options.lockWaitTimeoutS ?? 2, options.extraArgs ?? []);
   try {
     await instance.launch();
   } catch (error) {

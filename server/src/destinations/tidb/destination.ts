@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { openDbClient, type DbClient, type Sql } from '../../db/client';
+import { nameCheckedFor, openDbClient, type DbClient, type Sql } from '../../db/client';
 import { dbFailure, isConnectionLoss, isTimeout, type DbFailureContext } from '../../db/errors';
 import { RetriesExhausted, withTransactionRetries } from '../../db/retry';
 import { ExportError } from '../../errors';
@@ -132,6 +132,7 @@ class TidbDestination implements Destination {
       if (!table.exists) warnings.push(`Table ${this.tableName} does not exist yet: this export creates it (user "${this.config.user}" needs the CREATE privilege).`);
       else if (!table.filenameUnique) warnings.push(`Column ${table.columns.filename} of ${this.tableName} has no unique index: two exports of the same name at once could both add a row.`);
       if (this.config.tls === false && !isLoopback(this.config.host)) warnings.push(`The connection to ${this.server} is not encrypted (tls: false).`);
+      if (this.config.tls !== false && !nameCheckedFor(this.config.host)) warnings.push(`TLS to the IP address ${this.config.host} verifies the certificate's chain but not its name: use the server's host name for that.`);
       const row = table.exists ? onlyRow(await client.rows<ArtifactRow>(table.statements.readByFilename.sql, table.statements.readByFilename.values(name)), name, this.tableName) : undefined;
       return {
         resource: row ? this.location(row, name) : `tidb://${this.config.database}/${this.config.table} (new row "${name}")`,
