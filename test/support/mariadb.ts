@@ -214,6 +214,13 @@ export function sharedMariaDb(): Promise<MariaDb> {
 process.once('exit', () => {
   for (const instance of running) instance.killNow();
 });
+// Stopped by a signal ('exit' does not run then): clean up, then end as the signal would.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const instance of running) instance.killNow();
+    process.kill(process.pid, signal);
+  });
+}
 
 // A root-level hook (this module is loaded once per process): the shared server stops after the last test.
 if (typeof after === 'function') {
