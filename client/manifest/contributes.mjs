@@ -51,16 +51,19 @@ const destinationSchemas = [
   {
     properties: {
       ...base,
-      type: { const: 'github', markdownDescription: 'A GitHub repository. Credential: your GitHub sign-in or a token (**Set Destination Credential**).' },
-      owner: { type: 'string', minLength: 1 },
-      repo: { type: 'string', minLength: 1 },
-      branch: { type: 'string', default: 'main' },
-      path: { type: 'string', default: 'exports', markdownDescription: 'Folder in the repository.' },
-      mode: { enum: ['commit', 'pull-request'], default: 'commit', markdownDescription: 'Commit directly, or open a pull request from a new branch.' },
-      baseUrl: { type: 'string', format: 'uri', markdownDescription: 'GitHub Enterprise API URL, e.g. `https://github.example.com/api/v3`.' },
-      visibility: { enum: ['public', 'private'] },
+      type: { const: 'github', markdownDescription: 'A GitHub repository. Credential: your GitHub sign-in, or a token stored with **Set Destination Credential**.' },
+      repo: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$', patternErrorMessage: 'owner/name, e.g. acme/handbook', markdownDescription: 'The repository, as `owner/name`.' },
+      branch: { type: 'string', markdownDescription: 'Branch to commit to (or the pull request\'s base). Default: the repository\'s default branch.' },
+      path: { type: 'string', default: '', markdownDescription: 'Folder in the repository (no `..`); empty: the root.' },
+      mode: {
+        enum: ['commit', 'pull_request'],
+        default: 'commit',
+        markdownEnumDescriptions: ['Commit to the branch directly.', 'Commit to a new branch `devguide-export/<job>` and open a pull request into the branch.'],
+      },
+      baseUrl: { type: 'string', format: 'uri', markdownDescription: 'GitHub Enterprise Server: `https://HOST/api/v3`. Default: the public API.' },
+      commitMessage: { type: 'string', minLength: 1, markdownDescription: 'Commit message; `{title}`, `{filename}` and `{path}` are filled in. Default: `docs: export {title}`.' },
     },
-    required: ['owner', 'repo'],
+    required: ['repo'],
   },
   {
     properties: {
@@ -103,7 +106,7 @@ const settings = {
       oneOf: destinationSchemas,
       defaultSnippets: [
         { label: 'Local folder', body: { id: '${1:docs}', type: 'local', baseDir: '${2:./docs/exports}' } },
-        { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', owner: '${2:owner}', repo: '${3:repo}', branch: 'main', path: 'exports', mode: 'commit' } },
+        { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', repo: '${2:owner}/${3:name}', path: '${4:docs}', mode: 'commit' } },
         { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exports' } },
         { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
       ],
