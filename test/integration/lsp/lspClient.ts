@@ -50,6 +50,8 @@ export class LspTestClient {
    * `workspace/didChangeConfiguration`, to play a settings change.
    */
   settings: unknown = {};
+  /** What the client answers to devguide/getSecret, by `<destinationId>/<field>` (SecretStorage in the extension). */
+  secrets: Record<string, string> = {};
   /** The server's process id, when it runs as a child process (startBuiltServer). */
   serverPid: number | undefined;
 
@@ -69,7 +71,7 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.serverLog.push(params.message);
     });
-    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params, this.settings));
+    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params, this.settings, this.secrets));
     connection.listen();
   }
 
@@ -214,15 +216,19 @@ const SERVER_REQUESTS = [
   'window/showMessageRequest',
 ] as const;
 
-/** What the extension answers when the server asks (its settings, no secrets). */
-function answerServerRequest(method: string, params: unknown, settings: unknown): unknown {
+/** What the extension answers when the server asks: its settings, and the secrets a test stored. */
+function answerServerRequest(method: string, params: unknown, settings: unknown, secrets: Record<string, string>): unknown {
   switch (method) {
+    case 'devguide/getSecret': {
+      const { destinationId, field } = params as { destinationId: string; field: string };
+      return { value: secrets[`${destinationId}/${field}`] ?? null };
+    }
     case 'workspace/configuration': {
       const items = (params as { items?: { section?: string }[] } | undefined)?.items ?? [];
       return items.map((item) => (item.section === 'devguideExport' ? settings : {}));
     }
     default:
-      // devguide/getSecret: no secret; the rest acknowledge with null.
+      // The rest acknowledge with null.
       return null;
   }
 }
