@@ -27,6 +27,7 @@ import { benchColdAssembly } from './coldAssembly.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 import { benchWebviewPreview } from './webview.bench';
+import { benchGitHub } from './github.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
@@ -160,6 +161,7 @@ async function benchExtras(): Promise<string[]> {
     lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
   }
   lines.push(await benchClientBundle());
+  lines.push(...(await benchGitHub()));
   lines.push(...(await benchWebviewPreview()));
   lines.push(...(await benchInVsCode()));
   return lines;
