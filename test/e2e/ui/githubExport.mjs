@@ -74,4 +74,43 @@ export const tests = [
       assert.equal(repo.history('main').length, 2, 'one commit on top of the first');
     },
   },
+  {
+    name: 'no token in this browser: the error offers Set Credential; then the same file again is an UPDATE: View Diff shows the repository\'s file against the new one; Accept commits it',
+    fn: async (t) => {
+      const { fake } = t.services;
+      const repo = fake.repo('acme/handbook');
+      repo.commitFiles('main', { 'docs/rollback-notes.md': '# Rollback notes\n\nA colleague\'s version.\n' });
+      await openFile(t.page, TRANSCRIPT, { attempts: 11 });
+      await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+      await quickInput(t.page, ':2');
+      await t.page.keyboard.press('Home');
+      await t.page.keyboard.press('Shift+End');
+
+      // code-server keeps SecretStorage in the browser: this fresh browser has no token. The error offers to set one.
+      await t.runCommand('DevGuide Export: Export Selection');
+      const toast = t.page.locator('.notification-toast', { hasText: 'No GitHub token for destination "gh"' });
+      await toast.waitFor({ state: 'visible' });
+      await toast.getByRole('button', { name: 'Set Credential' }).click();
+      await choose(t.page, 'Credential for Handbook', 'token', 'Enter a personal access token');
+      await typeInto(t.page, 'GitHub token for Handbook', fake.token);
+      await t.waitForNotification('Credential for Handbook stored');
+
+      await t.runCommand('DevGuide Export: Export Selection');
+      const { panel } = await openedReview(t.page);
+      await editReview(panel, { title: 'Rollback notes' }, 'rollback-notes.md');
+      await panel.locator('#action-kind', { hasText: 'UPDATE' }).waitFor({ state: 'visible' });
+      await panel.locator('#view-diff').click();
+      const diffTab = t.page.locator('.tab', { hasText: 'rollback-notes.md (existing ↔ export)' }).first();
+      await diffTab.waitFor({ state: 'visible' });
+      await t.page.locator('.monaco-diff-editor .editor.original', { hasText: "A colleague's version." }).first().waitFor({ state: 'visible' });
+      await t.screenshot('diff');
+
+      const commitsBefore = repo.history('main').length;
+      await panel.locator('#accept').click();
+      await panel.locator('#result').waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match(await panel.locator('#result').innerText(), /Updated rollback-notes\.md/);
+      assert.equal(repo.history('main').length, commitsBefore + 1);
+      assert.doesNotMatch(repo.file('main', 'docs/rollback-notes.md') ?? '', /A colleague's version/);
+    },
+  },
 ];
