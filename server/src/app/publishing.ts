@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { ExpectedTarget } from '../destinations/types';
 import type { Bin } from '../governance/bin';
 import { isRemote, riskOfDestination } from '../governance/risk';
 import { publishJob, type PublishOutcome } from '../pipeline/publish';
@@ -36,6 +37,7 @@ export async function publishPrepared(
       title: prepared.title,
       metadata: prepared.formatted.metadata,
       job: jobFields(prepared),
+      ...expectedTarget(prepared),
     },
     {
       store: state.store,
@@ -56,6 +58,13 @@ export async function publishPrepared(
     outcome.job = await state.store.updateJob(outcome.job.job_id, { stages_ms }).catch(() => ({ ...outcome.job, stages_ms }));
   }
   return outcome;
+}
+
+/** What the review saw (issue 11): absent, or a version; a destination without versions gets no check. */
+function expectedTarget(prepared: PreparedExport): { expected?: ExpectedTarget } {
+  const { existing } = prepared;
+  if (existing === undefined) return { expected: { exists: false } };
+  return existing.version === undefined ? {} : { expected: { exists: true, version: existing.version } };
 }
 
 /** The job as recorded before the destination is touched. */

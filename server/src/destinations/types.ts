@@ -9,11 +9,22 @@ export interface SaveRequest {
   metadata: Record<string, unknown>;
   jobId: string;
   signal?: AbortSignal;
+  /**
+   * What the review saw at the target (issue 11): a CREATE writes only if the
+   * file is still absent, an UPDATE only over the version the review saw;
+   * otherwise CONFLICT. Absent: no check (e.g. a destination without versions).
+   */
+  expected?: ExpectedTarget;
 }
+
+/** `version`: the destination's version id of what the review saw (a Drive file's headRevisionId). */
+export type ExpectedTarget = { exists: false } | { exists: true; version: string };
 
 export interface ExistingContent {
   location: string;
   content: string;
+  /** The version this content is (a Drive file's headRevisionId), when the destination has versions. */
+  version?: string;
 }
 
 export interface ImpactDescription {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Bin } from '../governance/bin';
 import type { Clock } from '../clock';
-import type { Destination } from '../destinations/types';
+import type { Destination, ExpectedTarget } from '../destinations/types';
 import { ExportError, toExportError } from '../errors';
 import type { PublishResult } from '../model';
 import type { JobRecord, Store } from '../store/types';
@@ -24,6 +24,8 @@ export interface PublishPlan {
   content: string;
   title: string;
   metadata: Record<string, unknown>;
+  /** What the review saw at the target; the destination refuses (CONFLICT) to write over anything else. */
+  expected?: ExpectedTarget;
 }
 
 export interface PublishDeps {
@@ -84,6 +86,7 @@ export async function publishJob(plan: PublishPlan, deps: PublishDeps): Promise<
           title: plan.title,
           metadata: plan.metadata,
           jobId,
+          ...(plan.expected ? { expected: plan.expected } : {}),
           ...(deps.signal ? { signal: deps.signal } : {}),
         });
       },

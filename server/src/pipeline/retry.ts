@@ -104,7 +104,7 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
     }
     // An operation that failed because we aborted it should report the cancel, not its symptom.
     if (signal?.aborted) throw cancelledError();
-    if (!error.recoverable) throw error;
+    if (!error.recoverable || retriedAlready(error)) throw error;
     if (attempt >= totalAttempts) throw retriesExhausted(attempt, error);
 
     const backoff = backoffDelayMs(attempt, baseDelayMs, maxDelayMs, jitter());
@@ -117,6 +117,15 @@ export async function withRetry<T>(operation: (attempt: number) => Promise<T>, o
       throw toExportError(thrown);
     }
   }
+}
+
+/**
+ * An error that says how many attempts it took (`details.attempts`) was
+ * retried already by whoever made it — a destination with its own backoff,
+ * or a nested withRetry — and is not retried again.
+ */
+export function retriedAlready(error: ExportError): boolean {
+  return typeof error.details?.['attempts'] === 'number';
 }
 
 function retriesExhausted(attempts: number, lastError: ExportError): ExportError {
