@@ -1,4 +1,4 @@
-import { createHash, createPublicKey, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes, verify, type KeyObject } from 'node:crypto';
 
 /**
  * The OAuth 2.0 token endpoint as Google's behaves (RFC 6749 §4.1.3, §6;
@@ -156,7 +156,7 @@ export class FakeTokenEndpoint {
     }
     const key = this.serviceAccounts.get(payload.iss ?? '');
     if (header.alg !== 'RS256' || !key) return invalidGrant('Invalid JWT Signature.');
-    if (!verify('RSA-SHA256', Buffer.from(`${head}.${claims}`), createPublicKey(key), Buffer.from(signature, 'base64url'))) return invalidGrant('Invalid JWT Signature.');
+    if (!verify('RSA-SHA256', Buffer.from(`${head}.${claims}`), key, Buffer.from(signature, 'base64url'))) return invalidGrant('Invalid JWT Signature.');
     const now = Date.now() / 1000;
     if (!payload.exp || payload.exp < now || !payload.iat || payload.exp - payload.iat > 3600) return invalidGrant('Invalid JWT: Token must be a short-lived token (60 minutes) and in a reasonable timeframe.');
     if (!this.audiences().includes(payload.aud ?? '')) return invalidGrant('Invalid JWT: audience');

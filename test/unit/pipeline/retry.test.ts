@@ -52,6 +52,16 @@ describe('withRetry', () => {
     assert.deepEqual(waits, [250, 500]);
   });
 
+  it('does not retry an error that was retried already where it was made (details.attempts): it keeps its code', async () => {
+    const { sleep, waits } = recordingSleep();
+    const rateLimited = new ExportError('RATE_LIMITED', 'try again in 8 s', { details: { attempts: 5, retryAfterMs: 8000 } });
+    const { operation, attempts } = failingThen([rateLimited], 'never');
+    const error = await rejectionOf(withRetry(operation, { maxRetries: 3, sleep }));
+    assert.equal(error, rateLimited);
+    assert.deepEqual(attempts, [1]);
+    assert.deepEqual(waits, []);
+  });
+
   describe('backoff (equal jitter)', () => {
     const cases: Array<{ jitter: number; expected: number[] }> = [
       { jitter: 0, expected: [250, 500, 1000, 2000, 4000] },

@@ -170,7 +170,7 @@ function authExpired(what: Action, failure: DriveFailure, attempts: number): Exp
 /** The token endpoint failed: a refused refresh token or key is AUTH_EXPIRED; an unreachable one CONNECTION_FAILED. */
 function tokenError(failure: DriveFailure, attempts: number): ExportError {
   if (isTransient(failure) || failure.kind === 'timeout') {
-    return new ExportError('CONNECTION_FAILED', `Could not reach the Google token endpoint after ${attempts} attempts: ${failure.message}.`, {
+    return new ExportError('CONNECTION_FAILED', `Could not reach the Google token endpoint after ${attempts} ${attempts === 1 ? 'attempt' : 'attempts'}: ${failure.message}.`, {
       details: { attempts, status: failure.status ?? null },
       recoverable: true,
     });
