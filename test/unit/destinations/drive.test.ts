@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { ExportError, type ErrorCode } from '../../../server/src/errors';
 import { driveDestinationSchema, type DriveDestinationConfig } from '../../../server/src/destinations/driveDescriptor';
 import { createDriveDestination, type DriveDestinationOptions } from '../../../server/src/destinations/drive/destination';
@@ -154,7 +155,7 @@ describe('drive destination', function () {
       assert.equal(file.appProperties['devguideJobId'], 'job_1');
       assert.equal(result.location, `${fake.rootUrl}file/d/${file.id}/view?usp=drivesdk`);
       assert.equal(result.url, result.location);
-      assert.deepEqual(result.rollback.extra, { fileId: file.id, folderId: folder.id, revisionId: file.revisions[0]?.id });
+      assert.deepEqual(result.rollback.extra, { fileId: file.id, folderId: folder.id, revisionId: file.revisions[0]?.id, md5: createHash('md5').update('# Report\n').digest('hex') });
       assert.deepEqual(fake.calls('files.create').map((r) => r.uploadType), ['multipart']);
     });
 
@@ -296,6 +297,15 @@ describe('drive destination', function () {
       fake.edit(created.rollback.extra!['fileId']!, 'edited');
       await assert.rejects(drive.rollback(created.rollback), rejectsWith('ROLLBACK_FAILED', /changed after the export/));
       assert.equal(fake.files.get(created.rollback.extra!['fileId']!)?.trashed, false);
+    });
+
+    it('rolls back an update, then the create before it (the file holds what the create wrote again)', async () => {
+      const drive = destination();
+      const created = await drive.save(request('a.md', 'first', 'job_16'));
+      const updated = await drive.save(request('a.md', 'second', 'job_17'));
+      await drive.rollback(updated.rollback);
+      await drive.rollback(created.rollback);
+      assert.equal(fake.files.get(created.rollback.extra!['fileId']!)?.trashed, true);
     });
 
     it('says so when Drive no longer keeps the replaced revision', async () => {

@@ -13,7 +13,7 @@ import type { DriveRequests, RunOptions } from './requests';
 
 export const FOLDER_MIME = 'application/vnd.google-apps.folder';
 /** Fields of a file the destination reads; Drive returns only the fields asked for. */
-export const FILE_FIELDS = 'id,name,mimeType,parents,trashed,headRevisionId,webViewLink,modifiedTime,size,appProperties';
+export const FILE_FIELDS = 'id,name,mimeType,parents,trashed,headRevisionId,md5Checksum,webViewLink,modifiedTime,size,appProperties';
 const FOLDER_FIELDS = 'id,name,mimeType,trashed,driveId,capabilities(canAddChildren)';
 
 export const fileSchema = z.object({
@@ -23,6 +23,7 @@ export const fileSchema = z.object({
   parents: z.array(z.string()).optional(),
   trashed: z.boolean().optional(),
   headRevisionId: z.string().optional(),
+  md5Checksum: z.string().optional(),
   webViewLink: z.string().optional(),
   modifiedTime: z.string().optional(),
   size: z.union([z.string(), z.number()]).optional(),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { ExportError } from '../../errors';
 import type { PublishResult, RollbackInfo } from '../../model';
@@ -52,7 +53,7 @@ const rollbackInfoSchema = z.object({
   location: z.string().min(1),
   action: z.enum(['CREATE', 'UPDATE']),
   previous: z.string().min(1).optional(),
-  extra: z.object({ fileId: z.string().min(1), revisionId: z.string().min(1).optional(), folderId: z.string().optional() }),
+  extra: z.object({ fileId: z.string().min(1), revisionId: z.string().min(1).optional(), md5: z.string().optional(), folderId: z.string().optional() }),
 });
 
 function rollbackFailure(message: string, recoverable = false): ExportError {
@@ -166,7 +167,7 @@ class DriveDestination implements Destination {
     const ours = files.find((f) => f.appProperties?.[JOB_PROPERTY] === jobId);
     if (ours) {
       const created = request.expected?.exists !== true;
-      return this.result(ours, created ? 'CREATE' : 'UPDATE', bytes.length, created ? undefined : versionOf(request.expected));
+      return this.result(ours, created ? 'CREATE' : 'UPDATE', bytes, created ? undefined : versionOf(request.expected));
     }
 
     const target = pick(files);
@@ -179,13 +180,13 @@ class DriveDestination implements Destination {
         const now = await api.getFile(target.id, signal);
         return now.appProperties?.[JOB_PROPERTY] === jobId ? now : undefined;
       });
-      return this.result(updated, 'UPDATE', bytes.length, target.headRevisionId);
+      return this.result(updated, 'UPDATE', bytes, target.headRevisionId);
     }
     const created = await this.writeContent(api, { name: filename, file: { name: filename, parents: [this.config.folderId], mimeType, appProperties: tag } }, bytes, content, signal, async () => {
       const now = await api.findByName(this.config.folderId, filename, folder.driveId, signal);
       return now.find((f) => f.appProperties?.[JOB_PROPERTY] === jobId);
     });
-    return this.result(created, 'CREATE', bytes.length);
+    return this.result(created, 'CREATE', bytes);
   }
 
   async rollback(info: RollbackInfo, signal?: AbortSignal): Promise<void> {
@@ -197,9 +198,11 @@ class DriveDestination implements Destination {
     const api = await this.connect();
     const current = await api.findFile(extra.fileId, signal);
     const name = current ? `"${current.name}"` : parsed.data.location;
+    // Unchanged since the export: still its revision, or (after another rollback restored it) the same bytes.
+    const unchanged = (file: DriveFile) => file.headRevisionId === extra.revisionId || (extra.md5 !== undefined && file.md5Checksum === extra.md5);
     if (action === 'CREATE') {
       if (!current || current.trashed) return; // already gone
-      if (extra.revisionId && current.headRevisionId !== extra.revisionId) {
+      if (extra.revisionId && !unchanged(current)) {
         throw rollbackFailure(`${name} on Google Drive was changed after the export; it was left in place.`);
       }
       await api.trash(current.id, current.name, signal);
@@ -209,7 +212,7 @@ class DriveDestination implements Destination {
     if (current.trashed) throw rollbackFailure(`${name} is in the Google Drive trash; restore it from the trash first.`);
     if (!previous || !extra.revisionId) throw rollbackFailure(`No earlier revision of ${name} was recorded.`);
     if (current.appProperties?.[RESTORED_PROPERTY] === extra.revisionId) return; // rolled back before
-    if (current.headRevisionId !== extra.revisionId) {
+    if (!unchanged(current)) {
       throw rollbackFailure(`${name} on Google Drive was changed after the export; it was not restored. Its earlier content is revision ${previous} in the file's version history.`);
     }
     const missing = () => new ExportError('ROLLBACK_FAILED', `Google Drive no longer keeps revision ${previous} of ${name} (Drive drops old revisions after 30 days); the file was left as it is.`, { recoverable: false });
@@ -334,12 +337,13 @@ class DriveDestination implements Destination {
     }
   }
 
-  private result(file: DriveFile, action: 'CREATE' | 'UPDATE', bytesWritten: number, previous?: string): PublishResult {
+  private result(file: DriveFile, action: 'CREATE' | 'UPDATE', bytes: Buffer, previous?: string): PublishResult {
     const location = linkOf(file);
-    const extra: Record<string, string> = { fileId: file.id, folderId: this.config.folderId };
+    // md5: what Drive reports as md5Checksum for these bytes; rollback compares it.
+    const extra: Record<string, string> = { fileId: file.id, folderId: this.config.folderId, md5: createHash('md5').update(bytes).digest('hex') };
     if (file.headRevisionId) extra.revisionId = file.headRevisionId;
     const rollback: RollbackInfo = { destinationId: this.id, location, action, extra, ...(previous ? { previous } : {}) };
-    return { location, url: location, action, bytesWritten, rollback };
+    return { location, url: location, action, bytesWritten: bytes.length, rollback };
   }
 }
 
