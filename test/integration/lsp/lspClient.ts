@@ -50,6 +50,8 @@ export class LspTestClient {
    * `workspace/didChangeConfiguration`, to play a settings change.
    */
   settings: unknown = {};
+  /** What the client answers for devguide/getSecret, by `destinationId/field` (the extension's SecretStorage). */
+  secrets: Record<string, string> = {};
 
   constructor(
     readonly connection: ProtocolConnection,
@@ -67,7 +69,7 @@ export class LspTestClient {
     connection.onNotification('window/logMessage', (params: { message: string }) => {
       this.serverLog.push(params.message);
     });
-    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params, this.settings));
+    for (const method of SERVER_REQUESTS) connection.onRequest(method, (params: unknown) => answerServerRequest(method, params, this.settings, this.secrets));
     connection.listen();
   }
 
@@ -213,14 +215,18 @@ const SERVER_REQUESTS = [
 ] as const;
 
 /** What the extension answers when the server asks (its settings, no secrets). */
-function answerServerRequest(method: string, params: unknown, settings: unknown): unknown {
+function answerServerRequest(method: string, params: unknown, settings: unknown, secrets: Record<string, string>): unknown {
   switch (method) {
+    case 'devguide/getSecret': {
+      const { destinationId, field } = (params ?? {}) as { destinationId?: string; field?: string };
+      return { value: secrets[`${destinationId}/${field}`] ?? null };
+    }
     case 'workspace/configuration': {
       const items = (params as { items?: { section?: string }[] } | undefined)?.items ?? [];
       return items.map((item) => (item.section === 'devguideExport' ? settings : {}));
     }
     default:
-      // devguide/getSecret: no secret; the rest acknowledge with null.
+      // The rest acknowledge with null.
       return null;
   }
 }
