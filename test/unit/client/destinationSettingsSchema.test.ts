@@ -33,6 +33,15 @@ const cases: { name: string; entry: Record<string, unknown>; valid: boolean }[] 
   { name: 'github, the old owner key', entry: { id: 'gh', type: 'github', owner: 'acme', repo: 'acme/handbook' }, valid: false },
   { name: 'github, mode spelled with a dash', entry: { id: 'gh', type: 'github', repo: 'acme/handbook', mode: 'pull-request' }, valid: false },
   { name: 'github, a token in the entry', entry: { id: 'gh', type: 'github', repo: 'acme/handbook', token: 'x' }, valid: false },
+  { name: 'drive, minimal', entry: { id: 'wiki', type: 'drive', folderId: '1AbC-dEf_2' }, valid: true },
+  {
+    name: 'drive, every key',
+    entry: { id: 'wiki', name: 'Wiki', type: 'drive', folderId: '1AbC-dEf_2', sharedDrive: true, rootUrl: 'https://www.googleapis.com/', tokenUrl: 'https://oauth2.googleapis.com/token' },
+    valid: true,
+  },
+  { name: 'drive without folderId', entry: { id: 'wiki', type: 'drive' }, valid: false },
+  { name: 'drive, a folder URL instead of its id', entry: { id: 'wiki', type: 'drive', folderId: 'https://drive.google.com/drive/folders/1AbC' }, valid: false },
+  { name: 'drive, credentials in the entry', entry: { id: 'wiki', type: 'drive', folderId: '1AbC', oauth_credentials: '{}' }, valid: false },
 ];
 
 describe('the destinations setting and the server agree', () => {
