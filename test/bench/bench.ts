@@ -27,6 +27,7 @@ import { benchColdAssembly } from './coldAssembly.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 import { benchWebviewPreview } from './webview.bench';
+import { benchDrive } from './drive.bench';
 import { benchGitHub } from './github.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -162,6 +163,7 @@ async function benchExtras(): Promise<string[]> {
   }
   lines.push(await benchClientBundle());
   lines.push(...(await benchGitHub()));
+  lines.push(...(await benchDrive()));
   lines.push(...(await benchWebviewPreview()));
   lines.push(...(await benchInVsCode()));
   return lines;
