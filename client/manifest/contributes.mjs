@@ -30,6 +30,7 @@ const commands = [
   { command: 'devguideExport.testDestination', title: 'Test Destination', icon: '$(debug-start)' },
   { command: 'devguideExport.setDestinationCredential', title: 'Set Destination Credential', icon: '$(key)' },
   { command: 'devguideExport.clearDestinationCredential', title: 'Clear Destination Credential', icon: '$(trash)' },
+  { command: 'devguideExport.signInToGoogleDrive', title: 'Sign in to Google Drive', icon: '$(sign-in)' },
   { command: 'devguideExport.showLog', title: 'Show Log', icon: '$(output)' },
 ].map((c) => ({ ...c, category: CATEGORY }));
 
@@ -57,16 +58,19 @@ const destinationSchemas = [
   {
     properties: {
       ...base,
-      type: { const: 'github', markdownDescription: 'A GitHub repository. Credential: your GitHub sign-in or a token (**Set Destination Credential**).' },
-      owner: { type: 'string', minLength: 1 },
-      repo: { type: 'string', minLength: 1 },
-      branch: { type: 'string', default: 'main' },
-      path: { type: 'string', default: 'exports', markdownDescription: 'Folder in the repository.' },
-      mode: { enum: ['commit', 'pull-request'], default: 'commit', markdownDescription: 'Commit directly, or open a pull request from a new branch.' },
-      baseUrl: { type: 'string', format: 'uri', markdownDescription: 'GitHub Enterprise API URL, e.g. `https://github.example.com/api/v3`.' },
-      visibility: { enum: ['public', 'private'] },
+      type: { const: 'github', markdownDescription: 'A GitHub repository. Credential: your GitHub sign-in, or a token stored with **Set Destination Credential**.' },
+      repo: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$', patternErrorMessage: 'owner/name, e.g. acme/handbook', markdownDescription: 'The repository, as `owner/name`.' },
+      branch: { type: 'string', markdownDescription: 'Branch to commit to (or the pull request\'s base). Default: the repository\'s default branch.' },
+      path: { type: 'string', default: '', markdownDescription: 'Folder in the repository (no `..`); empty: the root.' },
+      mode: {
+        enum: ['commit', 'pull_request'],
+        default: 'commit',
+        markdownEnumDescriptions: ['Commit to the branch directly.', 'Commit to a new branch `devguide-export/<job>` and open a pull request into the branch.'],
+      },
+      baseUrl: { type: 'string', format: 'uri', markdownDescription: 'GitHub Enterprise Server: `https://HOST/api/v3`. Default: the public API.' },
+      commitMessage: { type: 'string', minLength: 1, markdownDescription: 'Commit message; `{title}`, `{filename}` and `{path}` are filled in. Default: `docs: export {title}`.' },
     },
-    required: ['owner', 'repo'],
+    required: ['repo'],
   },
   {
     properties: {
@@ -94,9 +98,11 @@ const destinationSchemas = [
   {
     properties: {
       ...base,
-      type: { const: 'drive', markdownDescription: 'A Google Drive folder. Credential: OAuth JSON or a token (**Set Destination Credential**).' },
-      folderId: { type: 'string', minLength: 1, markdownDescription: 'The id of the Drive folder (from its URL).' },
-      baseUrl: { type: 'string', format: 'uri' },
+      type: { const: 'drive', markdownDescription: 'A Google Drive folder. Credential: **Sign in to Google Drive**, or an OAuth authorized-user / service-account JSON (**Set Destination Credential**).' },
+      folderId: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,200}$', markdownDescription: 'The id of the Drive folder: the last part of its URL, `https://drive.google.com/drive/folders/<id>`.' },
+      sharedDrive: { type: 'boolean', default: false, markdownDescription: 'The folder is in a shared drive (sets `supportsAllDrives` / `includeItemsFromAllDrives`).' },
+      rootUrl: { type: 'string', format: 'uri', default: 'https://www.googleapis.com/', markdownDescription: 'API root of Google Drive, or of a Google-compatible endpoint (https; http only for 127.0.0.1).' },
+      tokenUrl: { type: 'string', format: 'uri', default: 'https://oauth2.googleapis.com/token', markdownDescription: 'OAuth token endpoint, Google\'s or a compatible one\'s.' },
     },
     required: ['folderId'],
   },
@@ -119,9 +125,9 @@ const settings = {
       oneOf: destinationSchemas,
       defaultSnippets: [
         { label: 'Local folder', body: { id: '${1:docs}', type: 'local', baseDir: '${2:./docs/exports}' } },
-        { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', owner: '${2:owner}', repo: '${3:repo}', branch: 'main', path: 'exports', mode: 'commit' } },
+        { label: 'GitHub repository', body: { id: '${1:github}', type: 'github', repo: '${2:owner}/${3:name}', path: '${4:docs}', mode: 'commit' } },
         { label: 'TiDB table', body: { id: '${1:team-db}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'exported_artifacts', tls: true } },
-        { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}' } },
+        { label: 'Google Drive folder', body: { id: '${1:drive}', type: 'drive', folderId: '${2:folder-id}', sharedDrive: false } },
       ],
     },
   },
@@ -166,6 +172,20 @@ const settings = {
     order: 3,
     default: '.devguide/templates',
     markdownDescription: 'Folder of your own templates (`*.hbs`), relative to the workspace. Workspace templates are code: they are used only in a trusted workspace.',
+  },
+  'devguideExport.googleDrive.clientId': {
+    type: 'string',
+    order: 4,
+    default: '',
+    scope: 'application',
+    markdownDescription: 'Client id of your OAuth client of type **Desktop app** (Google Cloud console › APIs & Services › Credentials), for **Sign in to Google Drive**. User settings only.',
+  },
+  'devguideExport.googleDrive.clientSecret': {
+    type: 'string',
+    order: 4,
+    default: '',
+    scope: 'application',
+    markdownDescription: 'Client secret of that OAuth client (Google does not treat a desktop client\'s secret as confidential). User settings only; the CLI takes its credentials from `DEVGUIDE_SECRET_<ID>_OAUTH_CREDENTIALS`.',
   },
   'devguideExport.review.requireAt': {
     type: 'string',
@@ -275,6 +295,7 @@ const settings = {
 const SECTIONS = [
   { id: 'devguideExport', title: CATEGORY, keys: ['destinations', 'sources', 'defaultTemplate', 'defaultDestination', 'templatesDir'] },
   { id: 'devguideExport.review', title: 'Review', keys: ['review.requireAt'] },
+  { id: 'devguideExport.googleDrive', title: 'Google Drive', keys: ['googleDrive.clientId', 'googleDrive.clientSecret'] },
   { id: 'devguideExport.toolOutput', title: 'Tool Output', keys: ['toolOutput.mode', 'toolOutput.maxLines', 'toolOutput.maxInputChars'] },
   { id: 'devguideExport.store', title: 'Store', keys: ['store.type', 'storePath'] },
   { id: 'devguideExport.limits', title: 'Limits', keys: ['limits.maxContentLength', 'limits.defaultTimeoutMs', 'limits.maxRetries', 'limits.templateCacheTtlMs', 'limits.maxInputBytes', 'rateLimits'] },

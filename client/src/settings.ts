@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { destinationRefsOf, workspaceDestinationIdsOf, type DestinationRef } from './settingsValues';
+import { destinationRefsOf, driveTokenUrlOf, workspaceDestinationIdsOf, type DestinationRef } from './settingsValues';
 import { databaseSourcesOf, type DatabaseSourceRef } from './transcript/databaseSources';
 
 /**
@@ -24,6 +24,14 @@ export const settings = {
   sources: (): DatabaseSourceRef[] => databaseSourcesOf(section().get('sources')),
   /** Ids the workspace defines; empty in Restricted Mode, where VS Code hides them (see restrictedSettings.ts). */
   workspaceDestinationIds: (): string[] => workspaceDestinationIdsOf(section().inspect('destinations')),
+  /** The OAuth client of "Sign in to Google Drive": user settings only (application scope), never a workspace's. */
+  googleDriveClient: (): { clientId?: string; clientSecret?: string } => {
+    const clientId = section().inspect<string>('googleDrive.clientId')?.globalValue;
+    const clientSecret = section().inspect<string>('googleDrive.clientSecret')?.globalValue;
+    return { ...(clientId ? { clientId } : {}), ...(clientSecret ? { clientSecret } : {}) };
+  },
+  /** A Drive destination's tokenUrl, as the settings in effect define it. */
+  driveTokenUrl: (destinationId: string): string | undefined => driveTokenUrlOf(section().get('destinations'), destinationId),
 };
 
 export function affectsDestinations(event: vscode.ConfigurationChangeEvent): boolean {

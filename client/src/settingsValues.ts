@@ -25,6 +25,18 @@ export function destinationRefsOf(value: unknown): DestinationRef[] {
   return refs;
 }
 
+const driveEntry = z.object({ id: z.string(), type: z.literal('drive'), tokenUrl: z.optional(z.string()) });
+
+/** A Drive destination's own token endpoint (a Google-compatible one), when its entry sets one. */
+export function driveTokenUrlOf(value: unknown, destinationId: string): string | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (const entry of value) {
+    const parsed = driveEntry.safeParse(entry);
+    if (parsed.success && parsed.data.id === destinationId) return parsed.data.tokenUrl;
+  }
+  return undefined;
+}
+
 /** Ids defined by the workspace (or a folder of it): the ones Restricted Mode disables. */
 export function workspaceDestinationIdsOf(inspected: { workspaceValue?: unknown; workspaceFolderValue?: unknown } | undefined): string[] {
   if (!inspected) return [];

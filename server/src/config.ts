@@ -58,6 +58,8 @@ export const configSchema = z
     store: z.object({ type: z.enum(['embedded']).default('embedded') }).prefault({}),
     storePath: z.string().optional(),
     review: z.object({ requireAt: z.enum(RISK_LEVELS).default('medium') }).prefault({}),
+    /** The OAuth client VS Code's "Sign in to Google Drive" uses; the server and the CLI do not read it. */
+    googleDrive: z.object({ clientId: z.string().default(''), clientSecret: z.string().default('') }).prefault({}),
     limits: z
       .object({
         maxContentLength: z.number().int().positive().max(MAX_CONTENT_LENGTH).default(MAX_CONTENT_LENGTH),

@@ -30,6 +30,8 @@ import { benchDatabaseSource } from './database.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 import { benchWebviewPreview } from './webview.bench';
+import { benchDrive } from './drive.bench';
+import { benchGitHub } from './github.bench';
 
 const ROOT = resolve(__dirname, '..', '..');
 const SIZES = [10, 100, 1_000, 5_000];
@@ -164,6 +166,8 @@ async function benchExtras(): Promise<string[]> {
   }
   lines.push(...(await benchDatabaseSource()));
   lines.push(await benchClientBundle());
+  lines.push(...(await benchGitHub()));
+  lines.push(...(await benchDrive()));
   lines.push(...(await benchWebviewPreview()));
   lines.push(...(await benchInVsCode()));
   return lines;

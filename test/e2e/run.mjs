@@ -31,6 +31,10 @@
 //        settings: { 'devguide.x': 1 },      // user settings
 //        env: { DEVGUIDE_GITHUB_URL: '…' },  // environment of the extension host
 //      };
+//      // optional: services the file needs, started before code-server
+//      export async function setup({ workspace }) {
+//        return { settings: {…}, env: {…}, teardown: async () => {…}, …more };  // t.services
+//      }
 //      export const tests = [
 //        { name: 'exports a selection', fn: async (t) => {
 //            await t.runCommand('DevGuide: Export Selection');
@@ -214,11 +218,13 @@ async function runUiFile(file, { startCodeServer, browserLib, browser, vsix }) {
   const source = options.workspace ? fromRoot(options.workspace) : existsSync(fixtureWorkspace) ? fixtureWorkspace : null;
   if (source) cpSync(source, workspace, { recursive: true });
   const start = Date.now();
+  // A file's own services (a stand-in for GitHub, say) start before code-server, whose settings may point at them.
+  const services = typeof mod.setup === 'function' ? await mod.setup({ workspace }) : {};
   const server = await startCodeServer({
     workspace,
     workspaceTrust: options.workspaceTrust ?? false,
-    settings: options.settings,
-    env: options.env,
+    settings: { ...options.settings, ...services.settings },
+    env: { ...options.env, ...services.env },
     extensions: vsix ? [] : [extensionPath],
     vsix: vsix ? [vsix] : [],
     log: verbose ? (line) => console.log(`  ${line}`) : undefined,
@@ -244,6 +250,7 @@ async function runUiFile(file, { startCodeServer, browserLib, browser, vsix }) {
           server,
           workspace,
           extensionPath,
+          services,
           log: (line) => console.log(`      ${line}`),
           screenshot: (name) => browserLib.screenshot(page, `ui-${slug}-${name}`),
           runCommand: (title, o) => browserLib.runCommand(page, title, o),
@@ -275,6 +282,7 @@ async function runUiFile(file, { startCodeServer, browserLib, browser, vsix }) {
       writeFileSync(join(hostPaths().artifactsDir, `ui-${fileName}-code-server.log`), server.output());
     }
     await server.stop();
+    await services.teardown?.();
     rmSync(scratch, { recursive: true, force: true });
     console.log(`--- UI: ${basename(file)} done in ${seconds(start)} ---`);
   }

@@ -22,6 +22,7 @@ export const COMMAND_IDS = [
   'devguideExport.testDestination',
   'devguideExport.setDestinationCredential',
   'devguideExport.clearDestinationCredential',
+  'devguideExport.signInToGoogleDrive',
   'devguideExport.showLog',
 ] as const;
 

@@ -8,6 +8,7 @@ import { clearDestinationCredential, setDestinationCredential } from './credenti
 import { manageDestinations, testDestination } from './destinations';
 import { exportSelection } from './exportSelection';
 import { exportTranscript } from './exportTranscript';
+import { signInToGoogleDrive } from './googleDrive';
 import { copyContentHash, openExportOutput, retryExport, rollbackExport, showHistory, showJobDetails } from './history';
 import { clearHistoryFilter, filterHistoryByDestination, filterHistoryByStatus, refreshHistory } from './historyFilter';
 import { newTemplate } from './newTemplate';
@@ -33,6 +34,7 @@ const COMMANDS: Readonly<Record<CommandId, { title: string; factory: CmdFactory 
   'devguideExport.testDestination': { title: 'Test Destination', factory: testDestination },
   'devguideExport.setDestinationCredential': { title: 'Set Destination Credential', factory: setDestinationCredential },
   'devguideExport.clearDestinationCredential': { title: 'Clear Destination Credential', factory: clearDestinationCredential },
+  'devguideExport.signInToGoogleDrive': { title: 'Sign in to Google Drive', factory: signInToGoogleDrive },
   'devguideExport.showLog': { title: 'Show Log', factory: (ctx) => async () => ctx.channel.show() },
 };
 

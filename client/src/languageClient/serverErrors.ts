@@ -11,6 +11,8 @@ export interface UserFacingError {
   code: string;
   message: string;
   recoverable: boolean;
+  /** AUTH_EXPIRED: the destination whose credential to set again (the server's `details.destination`). */
+  credentialFor?: string;
 }
 
 /** JSON-RPC / LSP codes of failures that are not the server's answer. */
@@ -22,6 +24,7 @@ const errorInfoSchema = z.object({
   code: z.string(),
   message: z.string(),
   recoverable: z.optional(z.boolean()),
+  details: z.optional(z.record(z.string(), z.unknown())),
 });
 
 const responseErrorSchema = z.object({ message: z.string(), code: z.optional(z.number()), data: z.optional(z.unknown()) });
@@ -30,7 +33,12 @@ export function toUserFacingError(thrown: unknown): UserFacingError {
   const response = responseErrorSchema.safeParse(thrown);
   if (response.success) {
     const info = errorInfoSchema.safeParse(response.data.data);
-    if (info.success) return { code: info.data.code, message: info.data.message, recoverable: info.data.recoverable ?? false };
+    if (info.success) {
+      const { code, message, recoverable, details } = info.data;
+      const destination = details?.['destination'];
+      const credentialFor = code === 'AUTH_EXPIRED' && typeof destination === 'string' ? destination : undefined;
+      return { code, message, recoverable: recoverable ?? false, ...(credentialFor ? { credentialFor } : {}) };
+    }
     switch (response.data.code) {
       case REQUEST_CANCELLED:
         return { code: 'CANCELLED', message: 'Cancelled.', recoverable: false };

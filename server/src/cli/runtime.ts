@@ -10,6 +10,7 @@ import { composeApp, type App } from '../app/compose';
 import { SOURCE_SECRET_PREFIX } from '../app/databaseSources';
 import { openStore } from '../store/factory';
 import { defaultBuiltinTemplatesDir } from '../templates/registry';
+import { secretEnvName } from '../secretNames';
 
 /** Builds the CLI's App from flags and the environment (no VS Code here), through the one composition root. */
 
@@ -39,11 +40,7 @@ export async function loadConfigFile(path: string | undefined): Promise<ExportCo
   return parseConfig(raw, `config file ${path}`);
 }
 
-/** `DEVGUIDE_SECRET_<DESTINATION_ID>_<FIELD>`, upper case, non-alphanumerics as `_`. */
-export function secretEnvName(destinationId: string, field: string): string {
-  const part = (s: string) => s.toUpperCase().replace(/[^A-Z0-9]/g, '_');
-  return `DEVGUIDE_SECRET_${part(destinationId)}_${part(field)}`;
-}
+export { secretEnvName };
 
 /**
  * `DEVGUIDE_SECRET_<ID>_<FIELD>`, else the variable the destination's type

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ExportError } from '../errors';
 import type { DestinationContext, DestinationDescriptor } from './descriptor';
+import { driveDestination } from './driveDescriptor';
 import { githubDestination } from './githubDescriptor';
 import { localDestination } from './localDescriptor';
 import { tidbDestination } from './tidbDescriptor';
@@ -10,7 +11,7 @@ import type { Destination } from './types';
  * The destination types this version publishes to. Adding one is a new
  * descriptor in this folder and one entry here.
  */
-export const DESTINATION_TYPES = [localDestination, githubDestination, tidbDestination] as const;
+export const DESTINATION_TYPES = [localDestination, githubDestination, tidbDestination, driveDestination] as const;
 
 type AnyDescriptor = (typeof DESTINATION_TYPES)[number];
 /** A destination entry of the settings: the union of every type's config. */

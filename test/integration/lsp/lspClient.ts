@@ -50,11 +50,8 @@ export class LspTestClient {
    * `workspace/didChangeConfiguration`, to play a settings change.
    */
   settings: unknown = {};
-  /**
-   * What the client answers to devguide/getSecret, by `<destinationId>/<field>`
-   * (the extension's SecretStorage); unknown ones are null.
-   */
-  readonly secrets = new Map<string, string>();
+  /** What the client answers to devguide/getSecret, by `<destinationId>/<field>` (SecretStorage in the extension). */
+  secrets: Record<string, string> = {};
   /** Every devguide/getSecret the server sent, as `<destinationId>/<field>`. */
   readonly secretRequests: string[] = [];
   /** The server's process id, when it runs as a child process (startBuiltServer). */
@@ -78,11 +75,11 @@ export class LspTestClient {
     });
     for (const method of SERVER_REQUESTS) {
       connection.onRequest(method, (params: unknown) => {
-        if (method !== 'devguide/getSecret') return answerServerRequest(method, params, this.settings);
-        const { destinationId, field } = (params ?? {}) as { destinationId?: string; field?: string };
-        const key = `${destinationId}/${field}`;
-        this.secretRequests.push(key);
-        return { value: this.secrets.get(key) ?? null };
+        if (method === 'devguide/getSecret') {
+          const { destinationId, field } = (params ?? {}) as { destinationId?: string; field?: string };
+          this.secretRequests.push(`${destinationId}/${field}`);
+        }
+        return answerServerRequest(method, params, this.settings, this.secrets);
       });
     }
     connection.listen();
@@ -229,15 +226,19 @@ const SERVER_REQUESTS = [
   'window/showMessageRequest',
 ] as const;
 
-/** What the extension answers when the server asks (its settings, no secrets). */
-function answerServerRequest(method: string, params: unknown, settings: unknown): unknown {
+/** What the extension answers when the server asks: its settings, and the secrets a test stored. */
+function answerServerRequest(method: string, params: unknown, settings: unknown, secrets: Record<string, string>): unknown {
   switch (method) {
+    case 'devguide/getSecret': {
+      const { destinationId, field } = params as { destinationId: string; field: string };
+      return { value: secrets[`${destinationId}/${field}`] ?? null };
+    }
     case 'workspace/configuration': {
       const items = (params as { items?: { section?: string }[] } | undefined)?.items ?? [];
       return items.map((item) => (item.section === 'devguideExport' ? settings : {}));
     }
     default:
-      // devguide/getSecret: no secret; the rest acknowledge with null.
+      // The rest acknowledge with null.
       return null;
   }
 }

@@ -53,8 +53,7 @@ describe('TiDB destination and chat_messages source over stdio (dist/server.js)'
   const request = <R>(method: string, params: unknown) => client.connection.sendRequest<R>(method, params);
 
   it('tests the destination, lists the source, previews and publishes a row; passwords come from devguide/getSecret only', async () => {
-    client.secrets.set('kb/password', db.password);
-    client.secrets.set('source:team/password', db.password);
+    client.secrets = { 'kb/password': db.password, 'source:team/password': db.password };
     const [source] = databaseSourcesOf((client.settings as { sources: unknown }).sources);
     assert.ok(source);
 

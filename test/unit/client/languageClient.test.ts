@@ -71,4 +71,11 @@ describe('client: failed requests as people read them', () => {
     const answered = toUserFacingError({ code: -32803, message: 'x', data: { code: 'CANCELLED', message: 'The export was cancelled.', recoverable: false } });
     assert.equal(answered.message, 'The export was cancelled.');
   });
+
+  it('AUTH_EXPIRED names the destination whose credential to set again; other codes do not', () => {
+    const expired = toUserFacingError({ code: -32803, message: 'x', data: { code: 'AUTH_EXPIRED', message: 'GitHub refused the token.', recoverable: false, details: { destination: 'gh', action: 'reauthenticate' } } });
+    assert.equal(expired.credentialFor, 'gh');
+    const denied = toUserFacingError({ code: -32803, message: 'x', data: { code: 'PERMISSION_DENIED', message: 'No push.', recoverable: false, details: { destination: 'gh' } } });
+    assert.equal(denied.credentialFor, undefined);
+  });
 });

@@ -120,8 +120,8 @@ describe('client: manifest', () => {
 
   it('titles its settings "DevGuide Export", the product\'s name, in sections whose ids are their keys\' prefixes (so labels carry no "Devguide Export ›")', () => {
     const sections = manifest.contributes.configuration;
-    assert.deepEqual(sections.map((s) => s.title), ['DevGuide Export', 'Review', 'Tool Output', 'Store', 'Limits']);
-    assert.deepEqual(sections.map((s) => s.order), [0, 1, 2, 3, 4]);
+    assert.deepEqual(sections.map((s) => s.title), ['DevGuide Export', 'Review', 'Google Drive', 'Tool Output', 'Store', 'Limits']);
+    assert.deepEqual(sections.map((s) => s.order), [0, 1, 2, 3, 4, 5]);
     for (const section of sections) {
       for (const key of Object.keys(section.properties)) {
         // VS Code trims the key's category by the section id, from the front, a dotted part at a time.

@@ -296,6 +296,18 @@ describe('local destination', () => {
       });
     });
 
+    it('an UPDATE in a read-only folder (EROFS on the write) is PERMISSION_DENIED at once, not recoverable (issue 11)', async () => {
+      const writable = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups });
+      await writable.save(request('a.md', 'first'));
+      const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('open', 'EROFS') });
+      await assert.rejects(dest.save(await reviewed(dest, 'a.md', 'second')), (error: unknown) => {
+        rejectsWith('PERMISSION_DENIED', /permission denied/)(error);
+        assert.equal((error as ExportError).recoverable, false);
+        return true;
+      });
+      assert.equal(await fsp.readFile(path.join(exportsDir, 'a.md'), 'utf8'), 'first');
+    });
+
     it('maps EPERM to PERMISSION_DENIED', async () => {
       const dest = createLocalDestination(config(), { workspaceRoot: workspace, backupDir: backups, fs: failingFs('open', 'EPERM') });
       await assert.rejects(dest.save(request('a.md', 'x')), rejectsWith('PERMISSION_DENIED'));

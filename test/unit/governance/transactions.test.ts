@@ -121,6 +121,23 @@ describe('publish transaction under injected failures', () => {
     assert.equal((await store.getJob(outcome.job.job_id))?.status, 'failed');
   });
 
+  it('a read-only folder (EROFS) fails the job at once: PERMISSION_DENIED, tried once, never retried (issue 11)', async () => {
+    let opens = 0;
+    const readOnly: AtomicWriteFs = {
+      ...nodeAtomicWriteFs,
+      open: (file, flags, mode) => {
+        if (flags === 'r') return nodeAtomicWriteFs.open(file, flags, mode);
+        opens += 1;
+        return Promise.reject(Object.assign(new Error('EROFS: read-only file system'), { code: 'EROFS' }));
+      },
+    };
+    const outcome = await publishJob(await accepted(local(readOnly)), deps());
+    assert.equal(outcome.job.status, 'failed');
+    assert.equal(outcome.job.error_code, 'PERMISSION_DENIED');
+    assert.equal(outcome.job.retry_count, 0);
+    assert.equal(opens, 1, 'written once: a read-only folder does not become writable by asking again');
+  });
+
   it('fails during the write: no partial file, no temp file, job failed', async () => {
     let writes = 0;
     const brokenFs: AtomicWriteFs = {
