@@ -61,7 +61,7 @@ export function renderPhase(model: Model, actions: Actions): HTMLElement | null 
     { class: 'card phase done', attrs: { id: 'result', tabindex: -1, role: 'status', 'aria-labelledby': 'result-heading' } },
     h('h2', { attrs: { id: 'result-heading' } }, '✓ Exported'),
     job ? h('p', null, `${job.action === 'UPDATE' ? 'Updated' : 'Created'} ${job.filename} in ${destinationName(model, job.destination_id)}.`) : null,
-    job && jobHasOutput(job) ? h('p', { class: 'resource', attrs: { id: 'result-location' } }, outputText(job)) : null,
+    job && (job.output_url || job.output_location) ? h('p', { class: 'resource', attrs: { id: 'result-location' } }, outputText(job)) : null,
     job && jobHasOutput(job) ? h('div', { class: 'action-bar' }, button(openLabel(job), { id: 'open-result', onClick: () => actions.openResult() })) : null,
   );
 }
@@ -70,8 +70,11 @@ function destinationName(model: Model, id: string): string {
   return model.destinations.find((d) => d.id === id)?.name ?? id;
 }
 
+/** Something to open: a web or file URL, or a path on this machine — not a database row (`tidb://…`). */
 function jobHasOutput(job: PanelJob): boolean {
-  return Boolean(job.output_url || job.output_location);
+  if (job.output_url) return true;
+  const location = job.output_location;
+  return Boolean(location) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(location ?? '');
 }
 
 /** A local export's URL is a file: URL; it is shown as its path and opened in an editor. */
