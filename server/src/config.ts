@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { ExportError } from './errors';
 import { MAX_CONTENT_LENGTH } from './model';
 import { ID_PATTERN, ID_RULE, RISK_LEVELS, TOOL_OUTPUT_MODES } from './protocolLimits';
-import { databaseNameSchema, identifierSchema } from './db/identifiers';
+import { dbEndpointFields } from './db/endpoint';
+import { identifierSchema } from './db/identifiers';
 import { destinationConfigSchema, type DestinationConfig } from './destinations/registry';
 import { DEFAULT_LOCAL_DESTINATION } from './destinations/localDescriptor';
 
@@ -31,20 +32,32 @@ export const sourceConfigSchema = z
     id: z.string().regex(ID_PATTERN, ID_RULE),
     name: z.string().optional(),
     type: z.literal('tidb'),
-    host: z
-      .string()
-      .min(1)
-      .max(255)
-      .regex(/^[A-Za-z0-9.:_\-[\]%]+$/, 'must be a host name or IP address (no scheme, port, path or spaces)'),
-    port: z.number().int().min(1).max(65535).default(4000),
-    user: z.string().min(1).max(128),
-    database: databaseNameSchema,
+    host: dbEndpointFields.host,
+    port: dbEndpointFields.port,
+    user: dbEndpointFields.user,
+    database: dbEndpointFields.database,
     table: identifierSchema.default('chat_messages'),
     /** TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it); `false` only for a local server. */
     tls: z.boolean().default(true),
   })
   .strict();
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
+
+/**
+ * Where jobs, audit and security events live (DESIGN.md §8): `embedded`, a
+ * local store in the data folder (the default), or `tidb`, the team store —
+ * the seed's tables in a TiDB/MySQL database that many editors and CI runs
+ * share. Its password is the credential `password` of the id `store`
+ * (SecretStorage; the CLI: DEVGUIDE_SECRET_STORE_PASSWORD).
+ */
+export const storeConfigSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('embedded') }).strict(),
+  z.object({ type: z.literal('tidb'), ...dbEndpointFields }).strict(),
+]);
+export type StoreConfig = z.infer<typeof storeConfigSchema>;
+export type TidbStoreConfig = Extract<StoreConfig, { type: 'tidb' }>;
+/** The credential id of the team store's password (`DEVGUIDE_SECRET_STORE_PASSWORD` in the CLI). */
+export const STORE_SECRET_ID = 'store';
 
 export const configSchema = z
   .object({
@@ -54,8 +67,10 @@ export const configSchema = z
     templatesDir: z.string().default('.devguide/templates'),
     defaultTemplate: z.string().default('yaml-markdown'),
     defaultDestination: z.string().default('local'),
-    /** Where jobs and audit events live: `embedded` (a local store, at `storePath` or the data folder). */
-    store: z.object({ type: z.enum(['embedded']).default('embedded') }).prefault({}),
+    /** Where jobs and audit events live: `embedded` (at `storePath` or the data folder) or the `tidb` team store. */
+    store: storeConfigSchema.default({ type: 'embedded' }),
+    /** Who this person is in jobs, audit events and a shared destination's access list (else DEVGUIDE_USER, else the OS user). */
+    user: z.string().min(1).max(128).optional(),
     storePath: z.string().optional(),
     review: z.object({ requireAt: z.enum(RISK_LEVELS).default('medium') }).prefault({}),
     /** The OAuth client VS Code's "Sign in to Google Drive" uses; the server and the CLI do not read it. */

@@ -58,9 +58,11 @@ export function secretFromEnvironment(config: ExportConfig, env: NodeJS.ProcessE
   return value === '' ? undefined : value;
 }
 
-export function currentActor(env: NodeJS.ProcessEnv): string {
+/** Who runs the CLI: the config's `user`, else DEVGUIDE_USER (DEVGUIDE_ACTOR, its older name), else the OS user. */
+export function currentActor(env: NodeJS.ProcessEnv, configured?: string): string {
+  if (configured) return configured;
   try {
-    return env['DEVGUIDE_ACTOR'] || userInfo().username || 'unknown';
+    return env['DEVGUIDE_USER'] || env['DEVGUIDE_ACTOR'] || userInfo().username || 'unknown';
   } catch {
     return env['USER'] || 'unknown';
   }
@@ -73,7 +75,7 @@ export async function createCliApp(options: { config?: string; store?: string },
   const app = composeApp(
     {
       workspaceRoot: environment.cwd,
-      actor: currentActor(environment.env),
+      actor: currentActor(environment.env, config.user),
       clock: environment.clock ?? systemClock,
       builtinTemplatesDir: defaultBuiltinTemplatesDir(),
       getSecret: async (destinationId, field) => secretFromEnvironment(config, environment.env, destinationId, field),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { databaseNameSchema, identifierSchema } from '../db/identifiers';
+import { dbEndpointFields, DEFAULT_TIDB_PORT } from '../db/endpoint';
+import { identifierSchema } from '../db/identifiers';
 import { ExportError } from '../errors';
 import { defineDestination, destinationBaseFields } from './descriptor';
 
@@ -9,32 +10,24 @@ import { defineDestination, destinationBaseFields } from './descriptor';
  * imported only when a destination of this type is built.
  */
 
-export const DEFAULT_TIDB_PORT = 4000;
+export { DEFAULT_TIDB_PORT };
 export const DEFAULT_ARTIFACT_TABLE = 'exported_artifacts';
-
-/** A host name or address: no spaces, slashes or `@` (a URL pasted whole is refused). */
-const hostSchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[A-Za-z0-9.:_\-[\]%]+$/, 'must be a host name or IP address (no scheme, port, path or spaces)');
 
 export const tidbDestinationSchema = z
   .object({
     ...destinationBaseFields,
     type: z.literal('tidb'),
-    host: hostSchema,
-    port: z.number().int().min(1).max(65535).default(DEFAULT_TIDB_PORT),
-    user: z.string().min(1).max(128),
-    database: databaseNameSchema,
+    host: dbEndpointFields.host,
+    port: dbEndpointFields.port,
+    user: dbEndpointFields.user,
+    database: dbEndpointFields.database,
     table: identifierSchema.default(DEFAULT_ARTIFACT_TABLE),
     /** An existing table of another shape: which of its columns hold the filename, content and metadata. */
     columnMappings: z
       .object({ filename: identifierSchema.optional(), content: identifierSchema.optional(), metadata: identifierSchema.optional() })
       .strict()
       .optional(),
-    /** TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it); `{ca}` names a CA file; `false` only for a local server. */
-    tls: z.union([z.boolean(), z.object({ ca: z.string().min(1) }).strict()]).default(true),
+    tls: dbEndpointFields.tls,
   })
   .strict();
 export type TidbDestinationConfig = z.infer<typeof tidbDestinationSchema>;

@@ -1,5 +1,6 @@
 import { homedir } from 'node:os';
 import type { ExportConfig } from '../config';
+import { ExportError } from '../errors';
 import { openFileStore } from './fileStore';
 import { resolveStoreDir } from './paths';
 import type { Store } from './types';
@@ -35,14 +36,20 @@ export interface OpenedStore {
   dataDir: string;
 }
 
-const OPENERS: Record<ExportConfig['store']['type'], (dataDir: string) => Promise<Store>> = {
-  embedded: async (dataDir) => openFileStore(dataDir),
+type StoreOpener = (config: ExportConfig, dataDir: string) => Promise<Store>;
+
+const OPENERS: Record<ExportConfig['store']['type'], StoreOpener> = {
+  embedded: async (_config, dataDir) => openFileStore(dataDir),
+  // Replaced by the team store (issue 14) before this lands.
+  tidb: async () => {
+    throw new ExportError('STORE_FAILED', 'The team store (store.type "tidb") is not available yet.', { recoverable: false });
+  },
 };
 
 export async function openStore(config: ExportConfig, where: StoreLocation): Promise<OpenedStore> {
   const dataDir = dataDirOf(config, where);
   // Every record goes through the secret scanner on its way in (governance/secretFreeRecords.ts).
-  const store = secretFreeRecords(await OPENERS[config.store.type](dataDir));
+  const store = secretFreeRecords(await OPENERS[config.store.type](config, dataDir));
   await store.recoverInterrupted();
   return { key: storeKey(config, where), store, dataDir };
 }
