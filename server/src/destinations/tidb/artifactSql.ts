@@ -8,9 +8,6 @@ import { quoteIdentifier as q } from '../../db/identifiers';
  * (db/identifiers.ts) and backquoted; every value is a `?` parameter.
  */
 
-/** Where applied migrations are recorded, per artifact table. */
-export const MIGRATIONS_TABLE = 'devguide_export_migrations';
-
 /** The artifact table's columns as the destination uses them; optional ones are used when the table has them. */
 export interface ArtifactColumns {
   filename: string;
@@ -73,18 +70,6 @@ export const ARTIFACT_MIGRATIONS: readonly Migration[] = [
     ],
   },
 ];
-
-export const migrationSql = {
-  createLedger: `CREATE TABLE IF NOT EXISTS ${q(MIGRATIONS_TABLE)} (
-  ${q('table_name')} VARCHAR(64) NOT NULL,
-  ${q('version')} INT NOT NULL,
-  ${q('description')} VARCHAR(255) NOT NULL,
-  ${q('applied_at')} DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  PRIMARY KEY (${q('table_name')}, ${q('version')})
-) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
-  appliedVersions: `SELECT ${q('version')} AS version FROM ${q(MIGRATIONS_TABLE)} WHERE ${q('table_name')} = ?`,
-  recordVersion: `INSERT IGNORE INTO ${q(MIGRATIONS_TABLE)} (${q('table_name')}, ${q('version')}, ${q('description')}) VALUES (?, ?, ?)`,
-};
 
 /** Reading the table's shape (information_schema, in the connection's database). */
 export const inspectSql = {

@@ -1,4 +1,5 @@
 import type { Sql } from '../../db/client';
+import { applyMigrations } from '../../db/migrations';
 import { ExportError } from '../../errors';
 import type { TidbDestinationConfig } from '../tidbDescriptor';
 import {
@@ -6,7 +7,6 @@ import {
   DEFAULT_COLUMNS,
   artifactSql,
   inspectSql,
-  migrationSql,
   type ArtifactColumns,
   type ArtifactStatements,
   type MappableNames,
@@ -78,14 +78,11 @@ export async function inspectArtifactTable(sql: Sql, config: TidbDestinationConf
 
 /** Applies the migrations not yet recorded for this table; idempotent (and safe when two run at once). Returns what it applied. */
 export async function migrateArtifactTable(sql: Sql, config: TidbDestinationConfig): Promise<{ version: number; description: string }[]> {
-  await sql.run(migrationSql.createLedger);
-  const done = new Set((await sql.rows<{ version: number | string }>(migrationSql.appliedVersions, [config.table])).map((r) => Number(r.version)));
-  const applied: { version: number; description: string }[] = [];
-  for (const migration of ARTIFACT_MIGRATIONS) {
-    if (done.has(migration.version)) continue;
-    for (const statement of migration.statements(config.table, mappableNames(config))) await sql.run(statement);
-    await sql.run(migrationSql.recordVersion, [config.table, migration.version, migration.description]);
-    applied.push({ version: migration.version, description: migration.description });
-  }
-  return applied;
+  // The ledger's scope is the artifact table's name (one database may hold several).
+  const names = mappableNames(config);
+  return applyMigrations(
+    sql,
+    config.table,
+    ARTIFACT_MIGRATIONS.map((m) => ({ version: m.version, description: m.description, statements: m.statements(config.table, names) })),
+  );
 }
