@@ -169,8 +169,11 @@ export const templateSummarySchema = z.object({
   extension: z.string(),
   file_extension: z.string(),
   type: z.enum(['builtin', 'custom']),
-  source: z.enum(['builtin', 'workspace']),
+  /** `team`: published to the team store (`templates publish`); it wins over a workspace file of its id. */
+  source: z.enum(['builtin', 'workspace', 'team']),
   path: z.string(),
+  /** A team template: who published it first. */
+  created_by: z.string().optional(),
   /** False when the file has errors; `problem` says the first one. */
   valid: z.boolean(),
   problem: z.string().optional(),
@@ -200,6 +203,9 @@ export const destinationSummarySchema = z.object({
   remote: z.boolean(),
   secretFields: z.array(secretFieldSchema),
   workspaceDefined: z.boolean(),
+  /** Kept in the team store (`destinations add`), with its owner. */
+  shared: z.boolean().optional(),
+  owner: z.string().optional(),
   /** False in Restricted Mode for destinations the workspace defines; `reason` says why. */
   enabled: z.boolean(),
   reason: z.string().optional(),

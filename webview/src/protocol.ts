@@ -96,7 +96,9 @@ export const panelTemplateSchema = z.object({
   id: z.string(),
   name: z.string(),
   output: z.enum(outputKinds),
-  source: z.enum(['builtin', 'workspace']),
+  source: z.enum(['builtin', 'workspace', 'team']),
+  /** A team template's publisher. */
+  createdBy: z.optional(z.string()),
   valid: z.boolean(),
   problem: z.optional(z.string()),
 });
@@ -361,7 +363,15 @@ function outputKindOf(value: string): OutputKind {
 /** A template the panel lists; one that cannot be used now (errors, or Restricted Mode) is listed disabled with why. */
 export function toPanelTemplate(t: TemplateSummary): PanelTemplate {
   const problem = t.enabled ? t.problem : t.reason;
-  return { id: t.id, name: t.name, output: outputKindOf(t.output), source: t.source, valid: t.valid && t.enabled, ...(problem ? { problem } : {}) };
+  return {
+    id: t.id,
+    name: t.name,
+    output: outputKindOf(t.output),
+    source: t.source,
+    ...(t.created_by ? { createdBy: t.created_by } : {}),
+    valid: t.valid && t.enabled,
+    ...(problem ? { problem } : {}),
+  };
 }
 
 /** What the panel shows of a destination (the server's summary, or one the client lists while Restricted Mode hides it). */

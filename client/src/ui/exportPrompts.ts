@@ -31,11 +31,11 @@ export async function pickTemplate(ctx: Ctx, listed?: readonly TemplateSummary[]
   const ordered = [...templates].sort((a, b) => Number(b.id === preferred) - Number(a.id === preferred));
   type Item = vscode.QuickPickItem & { templateId: string; path: string; problem?: string; disabledReason?: string };
   const items: Item[] = ordered.map((t) => {
-    const icon = !t.enabled ? '$(circle-slash)' : !t.valid ? '$(error)' : t.source === 'workspace' ? '$(file-code)' : '$(file)';
+    const icon = !t.enabled ? '$(circle-slash)' : !t.valid ? '$(error)' : t.source === 'workspace' ? '$(file-code)' : t.source === 'team' ? '$(organization)' : '$(file)';
     const detail = !t.enabled ? `Disabled: ${t.reason ?? 'not available'}` : !t.valid ? `Cannot be used: ${t.problem ?? 'the template has errors'}` : t.description;
     return {
       label: `${icon} ${t.name}`,
-      description: [t.id, t.output, t.source === 'workspace' ? 'workspace' : 'built-in', t.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
+      description: [t.id, t.output, t.source === 'workspace' ? 'workspace' : t.source === 'team' ? `team${t.created_by ? ` (${t.created_by})` : ''}` : 'built-in', t.id === preferred ? 'default' : ''].filter(Boolean).join(' · '),
       ...(detail ? { detail } : {}),
       templateId: t.id,
       path: t.path,

@@ -16,11 +16,15 @@ export class Catalog {
     return list.map((t) => templateJson(t, this.state.trust.trusted));
   }
 
-  destinations(): DestinationSummary[] {
+  /** The settings' destinations and the team's shared ones (read again now). */
+  async destinations(): Promise<DestinationSummary[]> {
+    await this.state.team.refresh();
     return this.state.destinations().map((d) => {
       const descriptor = descriptorOf(d.type);
       const reason = this.state.destinationUnavailable(d);
+      const shared = this.state.sharedDestination(d.id);
       return {
+        ...(shared ? { shared: true, owner: shared.owner } : {}),
         id: d.id,
         type: d.type,
         name: d.name ?? d.id,

@@ -8,6 +8,7 @@ import { Jobs } from './jobs';
 import { Migrations } from './migrations';
 import { OpenReviews } from './reviews';
 import { AppState, type AppEnvironment, type Trust } from './state';
+import { Team } from './team';
 import { Transcripts } from './transcripts';
 import { databaseTranscripts } from './databaseSources';
 
@@ -29,6 +30,8 @@ export interface App {
   readonly changes: Changes;
   /** Database destinations' migrations (`devguide-export db migrate`). */
   readonly migrations: Migrations;
+  /** The team store's shared templates and destinations (store.type tidb). */
+  readonly team: Team;
   /** New settings (and the store they name) for every later call; open reviews stay open. */
   configure(config: ExportConfig, store?: StoreAndData): void;
   setTrust(trust: Trust): void;
@@ -58,9 +61,18 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
     clock: env.clock,
     actor: env.actor,
   });
-  state = new AppState(env, initial.config, initial.trust, initial.store, async (destinationId, field, found) => {
-    await bin.security('credential_accessed', 'info', destinationId, { field, found });
-  });
+  state = new AppState(
+    env,
+    initial.config,
+    initial.trust,
+    initial.store,
+    async (destinationId, field, found) => {
+      await bin.security('credential_accessed', 'info', destinationId, { field, found });
+    },
+    async (resource, metadata) => {
+      await bin.security('access_denied', 'warning', resource, metadata);
+    },
+  );
   const transcripts = new Transcripts(env.workspaceRoot, () => state.config.limits.maxInputBytes, undefined, databaseTranscripts(() => state as AppState));
   const catalog = new Catalog(state);
   const reviews = new OpenReviews(state, bin);
@@ -68,6 +80,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
   const jobs = new Jobs(state, bin, exports, catalog.names);
   const changes = new Changes(state, bin);
   const migrations = new Migrations(state, bin);
+  const team = new Team(state, bin);
   const appState = state;
   return {
     state: appState,
@@ -78,12 +91,15 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
     jobs,
     changes,
     migrations,
+    team,
     configure: (config, store) => appState.update({ config, ...(store ? { store } : {}) }),
     setTrust: (trust) => appState.update({ trust }),
-    rejectReview: (transactionId, reason) => (changes.has(transactionId) ? changes.reject(transactionId, reason) : exports.reject(transactionId, reason)),
+    rejectReview: (transactionId, reason) =>
+      changes.has(transactionId) ? changes.reject(transactionId, reason) : team.has(transactionId) ? team.reject(transactionId, reason) : exports.reject(transactionId, reason),
     dispose: async () => {
       await reviews.dispose();
       await transcripts.dispose();
+      await team.dispose();
     },
   };
 }

@@ -54,6 +54,8 @@ export class Jobs {
 
   /** Undoes a completed export at the destination it was written to, as it was configured then. */
   async rollback(jobId: string, signal?: AbortSignal): Promise<JobJson> {
+    // A shared destination's credentials are the team's: read its record first.
+    await this.state.team.refresh();
     const rolled = await rollbackJob(jobId, {
       store: this.state.store,
       bin: this.bin,

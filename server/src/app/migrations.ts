@@ -24,8 +24,10 @@ export class Migrations {
 
   /** Every destination that has migrations, or the one named. */
   async run(destinationId?: string, signal?: AbortSignal): Promise<MigrationResult[]> {
-    const chosen = this.targets(destinationId);
     const results: MigrationResult[] = [];
+    // The team store's tables come first (store.type tidb), when no one destination is named.
+    if (destinationId === undefined && this.state.team.enabled) results.push(await this.teamShared());
+    const chosen = this.targets(destinationId, results.length > 0);
     for (const config of chosen) {
       const descriptor = descriptorOf(config.type);
       if (!descriptor?.migrate) continue;
@@ -44,7 +46,22 @@ export class Migrations {
     return results;
   }
 
-  private targets(destinationId: string | undefined): DestinationConfig[] {
+  /** The team's shared tables (export_templates, export_destinations, destination_access). */
+  private async teamShared(): Promise<MigrationResult> {
+    const store = this.state.config.store;
+    const resource = store.type === 'tidb' ? `tidb://${store.host}:${store.port}/${store.database} (team: templates, destinations, access)` : 'team store';
+    try {
+      const applied = await (await this.state.team.requireCatalog('Migrating the team store')).migrate();
+      await this.bin.auditAction('MigrateTeamStore', resource, 'success', { scope: 'team_shared', applied: applied.map((m) => m.version) });
+      return { destination_id: 'store', resource, applied };
+    } catch (thrown) {
+      const error = toExportError(thrown);
+      await this.bin.auditAction('MigrateTeamStore', resource, 'failure', { scope: 'team_shared', error_code: error.code }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private targets(destinationId: string | undefined, storeMigrated = false): DestinationConfig[] {
     if (destinationId !== undefined) {
       const config = this.state.destinationConfig(destinationId);
       if (!descriptorOf(config.type)?.migrate) {
@@ -53,8 +70,8 @@ export class Migrations {
       return [config];
     }
     const all = this.state.destinations().filter((d) => descriptorOf(d.type)?.migrate !== undefined);
-    if (all.length === 0) {
-      throw new ExportError('INVALID_INPUT', 'The configuration has no database (tidb) destination to migrate.', { recoverable: false });
+    if (all.length === 0 && !storeMigrated) {
+      throw new ExportError('INVALID_INPUT', 'The configuration has no team store (store.type tidb) and no database (tidb) destination to migrate.', { recoverable: false });
     }
     return all;
   }

@@ -67,7 +67,11 @@ export async function prepareExport(
   const timed = stageTimer(state, stagesMs);
   const { transcript, label, selection } = await timed('assemble', () => transcripts.load(request.source, request.sessionId));
   const template = await state.templates.get(request.template ?? state.config.defaultTemplate);
+  // The team's shared destinations as they are now; one the actor may not use stops here, before its credentials are opened.
+  await state.team.refresh();
   const destinationConfig = chooseDestination(state, request);
+  const shared = state.sharedDestination(destinationConfig.id);
+  if (shared) await state.team.checkExport(shared, 'export');
   const chosen = selection && !request.messageIds?.length ? { ...request, sessionId: selection.sessionId, messageIds: selection.messageIds } : request;
   const toolOutput = { ...state.config.toolOutput, ...(request.toolOutput ? { mode: request.toolOutput } : {}) };
   const assembled = await timed('assemble', () => assemble(transcript, label, { ...selectionOf(chosen), toolOutput }));

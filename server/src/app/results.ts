@@ -94,14 +94,16 @@ export function jobDetailsJson(job: JobRecord, audit: AuditEvent[], names: JobNa
   return { ...jobJson(job, names), audit_events: audit };
 }
 
-export function templateJson(t: RegistrySummary, trusted: boolean): TemplateSummary {
+export function templateJson(summary: RegistrySummary, trusted: boolean): TemplateSummary {
+  const { createdBy, ...t } = summary;
   const enabled = t.source === 'builtin' || trusted;
   return {
     ...t,
+    ...(createdBy === undefined ? {} : { created_by: createdBy }),
     file_extension: t.extension,
     type: t.source === 'builtin' ? 'builtin' : 'custom',
     enabled,
-    ...(enabled ? {} : { reason: 'A workspace template is code: it runs only in a trusted workspace (Restricted Mode).' }),
+    ...(enabled ? {} : { reason: `A ${t.source === 'team' ? 'team' : 'workspace'} template is code: it runs only in a trusted workspace (Restricted Mode).` }),
   };
 }
 

@@ -7,6 +7,8 @@ import { ExportError } from '../errors';
 import { createRateLimiter, type RateLimiter } from '../pipeline/rateLimiter';
 import type { JobStatus, Store } from '../store/types';
 import { createTemplateRegistry, type TemplateRegistry } from '../templates/registry';
+import { TeamState } from '../team/teamState';
+import { withTeamTemplates } from '../team/teamTemplates';
 
 /**
  * What every application call reads: the settings, the workspace's trust,
@@ -38,6 +40,8 @@ export class AppState {
   /** Built on first use; the templates depend on settings and trust, the rate limiter on settings only (its buckets survive a trust change). */
   private builtTemplates: TemplateRegistry | undefined;
   private builtRateLimiter: RateLimiter | undefined;
+  /** The team store's shared templates and destinations (store.type tidb); empty otherwise. */
+  readonly team: TeamState;
 
   constructor(
     readonly env: AppEnvironment,
@@ -46,7 +50,17 @@ export class AppState {
     private currentStore: { store: Store; dataDir: string },
     /** Records a credential access (never the value) in the security log. */
     private readonly auditSecret: (destinationId: string, field: string, found: boolean) => Promise<void>,
-  ) {}
+    /** Records a refused use of a shared destination (access_denied) in the security log. */
+    recordDenied: (resource: string, metadata: Record<string, unknown>) => Promise<void> = async () => undefined,
+  ) {
+    this.team = new TeamState({
+      storeConfig: () => this.currentConfig.store,
+      workspaceRoot: env.workspaceRoot,
+      actor: env.actor,
+      getSecret: (id, field) => this.secret(id, field),
+      denied: recordDenied,
+    });
+  }
 
   get config(): ExportConfig {
     return this.currentConfig;
@@ -62,12 +76,15 @@ export class AppState {
     return this.currentStore.dataDir;
   }
   get templates(): TemplateRegistry {
-    return (this.builtTemplates ??= createTemplateRegistry({
-      builtinDir: this.env.builtinTemplatesDir,
-      workspaceDir: resolve(this.env.workspaceRoot, this.currentConfig.templatesDir),
-      trusted: this.currentTrust.trusted,
-      cacheTtlMs: this.currentConfig.limits.templateCacheTtlMs,
-    }));
+    return (this.builtTemplates ??= withTeamTemplates(
+      createTemplateRegistry({
+        builtinDir: this.env.builtinTemplatesDir,
+        workspaceDir: resolve(this.env.workspaceRoot, this.currentConfig.templatesDir),
+        trusted: this.currentTrust.trusted,
+        cacheTtlMs: this.currentConfig.limits.templateCacheTtlMs,
+      }),
+      async () => (await this.team.catalog())?.templates() ?? [],
+    ));
   }
   get rateLimiter(): RateLimiter {
     return (this.builtRateLimiter ??= createRateLimiter(this.currentConfig.rateLimits, this.env.sleep ? { sleep: this.env.sleep } : {}));
@@ -81,8 +98,15 @@ export class AppState {
     if (change.config) this.builtRateLimiter = undefined;
   }
 
+  /** The settings' destinations, then the team's shared ones as last read (team.refresh()) whose ids the settings do not use. */
   destinations(): DestinationConfig[] {
-    return destinationsOf(this.currentConfig);
+    const local = destinationsOf(this.currentConfig);
+    return [...local, ...this.team.sharedDestinations(new Set(local.map((d) => d.id))).map((s) => s.config)];
+  }
+
+  /** The shared destination behind an id, unless a settings entry of that id wins. */
+  sharedDestination(id: string) {
+    return this.team.sharedRecord(id, new Set(destinationsOf(this.currentConfig).map((d) => d.id)));
   }
 
   /** A configured destination by id; DESTINATION_NOT_FOUND names the ones there are. */
@@ -119,8 +143,10 @@ export class AppState {
     };
   }
 
+  /** A credential: a shared destination's own (opened with the member's team key, for those who may export there), else the member's. */
   async secret(destinationId: string, field: string): Promise<string | undefined> {
-    const value = await this.env.getSecret(destinationId, field);
+    const shared = this.sharedDestination(destinationId);
+    const value = (shared ? await this.team.credential(shared, field) : undefined) ?? (await this.env.getSecret(destinationId, field));
     await this.auditSecret(destinationId, field, value !== undefined);
     return value;
   }

@@ -108,8 +108,11 @@ export interface TemplateSummary {
   description?: string;
   output: OutputKind;
   extension: string;
-  source: 'builtin' | 'workspace';
+  /** `team`: published to the team store (`templates publish`), shared by everyone who uses it. */
+  source: 'builtin' | 'workspace' | 'team';
   path: string;
+  /** A team template: who published it first. */
+  createdBy?: string;
   /** False when the file has errors; `problem` then says the first one. */
   valid: boolean;
   problem?: string;

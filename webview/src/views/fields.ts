@@ -122,8 +122,8 @@ export class FieldsForm {
     this.optionsKey = key;
     const templateOptions = templates.map((t) => ({
       value: t.id,
-      label: `${t.name}${t.source === 'workspace' ? ' (workspace)' : ''}`,
-      description: t.valid ? `${t.source === 'workspace' ? 'Workspace' : 'Built-in'} template · ${t.output} output` : `Has errors: ${t.problem ?? 'see the template file'}`,
+      label: `${t.name}${t.source === 'workspace' ? ' (workspace)' : t.source === 'team' ? ' (team)' : ''}`,
+      description: t.valid ? `${templateOrigin(t)} template · ${t.output} output` : `Has errors: ${t.problem ?? 'see the template file'}`,
       disabled: !t.valid,
     }));
     const destinationOptions = destinations.map((d) => ({
@@ -259,4 +259,10 @@ export function splitTags(text: string): string[] {
     .map((t) => t.trim().slice(0, LIMITS.tag))
     .filter((t) => t !== '')
     .slice(0, LIMITS.tags);
+}
+
+/** Where a template comes from, as the picker says it. */
+function templateOrigin(t: PanelTemplate): string {
+  if (t.source === 'team') return `Team${t.createdBy ? ` (by ${t.createdBy})` : ''}`;
+  return t.source === 'workspace' ? 'Workspace' : 'Built-in';
 }
