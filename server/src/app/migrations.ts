@@ -27,6 +27,8 @@ export class Migrations {
     const results: MigrationResult[] = [];
     // The team store's tables come first (store.type tidb), when no one destination is named.
     if (destinationId === undefined && this.state.team.enabled) results.push(await this.teamShared());
+    // A shared destination is migrated when named (--dest), by someone who may export there.
+    else if (destinationId !== undefined) await this.state.team.refresh();
     const chosen = this.targets(destinationId, results.length > 0);
     for (const config of chosen) {
       const descriptor = descriptorOf(config.type);
@@ -69,7 +71,7 @@ export class Migrations {
       }
       return [config];
     }
-    const all = this.state.destinations().filter((d) => descriptorOf(d.type)?.migrate !== undefined);
+    const all = this.state.destinations().filter((d) => descriptorOf(d.type)?.migrate !== undefined && !this.state.sharedDestination(d.id));
     if (all.length === 0 && !storeMigrated) {
       throw new ExportError('INVALID_INPUT', 'The configuration has no team store (store.type tidb) and no database (tidb) destination to migrate.', { recoverable: false });
     }

@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import { TOOL_OUTPUT_MODES } from '../protocolLimits';
 import { plainExportFields } from './exportFields';
+import { parseTeamCommand, TEAM_HELP, type TeamCommand } from './teamArgs';
 
 /**
  * The CLI's command line, checked with zod. The contract (issue 2) is kept
@@ -86,7 +87,8 @@ export type Command =
   | { name: 'jobs-list'; status?: z.infer<typeof jobStatus>; limit: number; offset: number; global: GlobalOptions }
   | { name: 'jobs-show'; id: string; global: GlobalOptions }
   | { name: 'jobs-rollback'; id: string; global: GlobalOptions }
-  | { name: 'db-migrate'; destination?: string; global: GlobalOptions };
+  | { name: 'db-migrate'; destination?: string; global: GlobalOptions }
+  | TeamCommand<GlobalOptions>;
 
 const globalFlags = {
   config: { type: 'string' },
@@ -139,6 +141,8 @@ export function parseCommandLine(argv: string[]): Command {
   const [first, second, ...rest] = argv;
   if (first === undefined || first === 'help' || first === '--help' || first === '-h') return { name: 'help' };
   if (first === '--version' || first === 'version') return { name: 'version' };
+  const team = parseTeamCommand(argv, (values) => check(globalOptionsSchema, values), (message) => new UsageError(message));
+  if (team) return team;
 
   switch (first) {
     case 'sessions': {
@@ -183,7 +187,7 @@ export function parseCommandLine(argv: string[]): Command {
         if (positionals.length === 0) throw new UsageError('templates check expects one or more FILEs');
         return { name: 'templates-check', files: positionals, global: check(globalOptionsSchema, values) };
       }
-      throw new UsageError('expected "templates list" or "templates check FILE..."');
+      throw new UsageError('expected "templates list", "templates check FILE..." or "templates publish FILE"');
     }
     case 'jobs': {
       if (second === 'list') {
@@ -241,8 +245,9 @@ Usage:
   devguide-export jobs show ID [--json]
   devguide-export jobs rollback ID [--yes] [--json]
   devguide-export db migrate --config FILE [--dest ID] [--json]
-
+${TEAM_HELP}
 Exit codes: 0 done; 1 export failed; 2 usage or input error; 3 review required or blocked.
 FILE may be a chat_messages table: mysql://USER@HOST:PORT/DATABASE (password: DEVGUIDE_SOURCE_PASSWORD).
 Secrets come from the environment: DEVGUIDE_SECRET_<DESTINATION_ID>_<FIELD>.
+Team store: its password DEVGUIDE_SECRET_STORE_PASSWORD, the team key DEVGUIDE_STORE_KEY (base64 of 32 bytes), who you are DEVGUIDE_USER.
 `;

@@ -7,7 +7,8 @@ import type { ExportOutcome } from '../app/exports';
 import { ExportError } from '../errors';
 import { isDatabaseAddress } from '../sources/sql/address';
 import { checkTemplateFiles } from '../templates/check';
-import type { Command } from './args';
+import type { Command, GlobalOptions } from './args';
+import type { TeamCommand } from './teamArgs';
 import { errorJson, formatBytes, jobDetailsText, jobLine, previewText, reviewLines } from './output';
 import { exportRequestOf } from './request';
 
@@ -28,7 +29,7 @@ export interface CliIo {
   liveLine?: (text: string, final: boolean) => void;
 }
 
-type AppCommand = Exclude<Command, { name: 'help' | 'version' | 'templates-check' }>;
+type AppCommand = Exclude<Command, { name: 'help' | 'version' | 'templates-check' } | TeamCommand<GlobalOptions>>;
 
 export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cwd: string): Promise<number> {
   const print = (value: unknown) => io.stdout(`${JSON.stringify(value, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { checkTemplates, EXIT, runAppCommand, type CliIo } from './commands';
 import { errorJson } from './output';
 import { createCliApp, type CliEnvironment } from './runtime';
 import { redactedIo } from './redactedOutput';
+import { isTeamCommand, runTeamCommand } from './teamCommands';
 import { terminalSafe } from './terminalText';
 
 /**
@@ -37,7 +38,7 @@ async function run(command: Exclude<Command, { name: 'help' | 'version' }>, io: 
   if (command.name === 'templates-check') return checkTemplates(command.files, io, environment.cwd, command.global.json);
   const { app, close } = await createCliApp(command.global, environment);
   try {
-    return await runAppCommand(command, app, io, environment.cwd);
+    return isTeamCommand(command) ? await runTeamCommand(command, app, io, environment) : await runAppCommand(command, app, io, environment.cwd);
   } finally {
     await close();
   }

@@ -11,6 +11,7 @@ import { SOURCE_SECRET_PREFIX } from '../app/databaseSources';
 import { openStore } from '../store/factory';
 import { defaultBuiltinTemplatesDir } from '../templates/registry';
 import { secretEnvName } from '../secretNames';
+import { STORE_KEY_ENV, STORE_KEY_SECRET } from '../team/crypto';
 
 /** Builds the CLI's App from flags and the environment (no VS Code here), through the one composition root. */
 
@@ -50,6 +51,8 @@ export { secretEnvName };
 export function secretFromEnvironment(config: ExportConfig, env: NodeJS.ProcessEnv, destinationId: string, field: string): string | undefined {
   // A database transcript source (`source:<id>`): one variable for the CLI's source.
   if (destinationId.startsWith(SOURCE_SECRET_PREFIX)) return field === 'password' && env['DEVGUIDE_SOURCE_PASSWORD'] ? env['DEVGUIDE_SOURCE_PASSWORD'] : undefined;
+  // The team store's master key (team/crypto.ts): one variable, named for what it is.
+  if (destinationId === STORE_KEY_SECRET.id && field === STORE_KEY_SECRET.field) return env[STORE_KEY_ENV] || undefined;
   const own = env[secretEnvName(destinationId, field)];
   if (own !== undefined && own !== '') return own;
   const type = destinationsOf(config).find((d) => d.id === destinationId)?.type;
