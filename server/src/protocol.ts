@@ -218,6 +218,59 @@ export const FinishChangeRequest = request(
   z.object({ transactionId: id, ok: z.boolean(), message: z.string().max(1000).optional() }),
   z.null(),
 );
+// ---------------------------------------------------------------- team store (store.type tidb)
+
+/** A destination kept in the team store: who owns it, who may use it, which credentials are sealed there (names only). */
+export const sharedDestinationSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  type: z.string(),
+  owner: z.string(),
+  version: z.number(),
+  updated_by: z.string(),
+  updated_at: z.string(),
+  credential_fields: z.array(z.string()),
+  access: z.array(z.object({ user: z.string(), permission: z.enum(['read', 'write', 'admin']), granted_by: z.string() })),
+  can_export: z.boolean(),
+  can_administer: z.boolean(),
+  /** A settings entry of this id wins on this machine. */
+  shadowed: z.boolean(),
+});
+export type SharedDestinationSummary = z.infer<typeof sharedDestinationSummarySchema>;
+
+/** The team store's shared destinations (Manage Destinations). */
+export const ListSharedDestinationsRequest = request('devguide/listSharedDestinations', none, z.array(sharedDestinationSummarySchema));
+/**
+ * Share a destination entry with the team, step 1: the Bin's review. Its
+ * credentials are the asking member's own (SecretStorage, read with
+ * devguide/getSecret, never sent in these params), sealed with the team key on apply.
+ */
+export const ShareDestinationRequest = request(
+  'devguide/shareDestination',
+  z.object({ config: z.unknown(), replace: z.boolean().default(false) }),
+  reviewJsonSchema,
+);
+/** Publish a template to the team store, step 1: the Bin's review (critical). */
+export const PublishTemplateRequest = request('devguide/publishTemplate', z.object({ id: z.string().regex(ID_PATTERN, ID_RULE), text: z.string().max(256 * 1024) }), reviewJsonSchema);
+/** Step 2 of a team change: accepted, written to the team store, committed. */
+export const ApplyTeamChangeRequest = request(
+  'devguide/applyTeamChange',
+  transaction,
+  z.object({ kind: z.enum(['template', 'destination']), id: z.string(), version: z.number() }),
+);
+/** Remove a shared destination (its owner or an admin; the client confirms first). */
+export const RemoveSharedDestinationRequest = request('devguide/removeSharedDestination', z.object({ destinationId: id }), z.null());
+export const GrantDestinationAccessRequest = request(
+  'devguide/grantDestinationAccess',
+  z.object({ destinationId: id, user: z.string().min(1).max(128), permission: z.enum(['read', 'write', 'admin']) }),
+  z.null(),
+);
+export const RevokeDestinationAccessRequest = request(
+  'devguide/revokeDestinationAccess',
+  z.object({ destinationId: id, user: z.string().min(1).max(128) }),
+  z.object({ revoked: z.boolean() }),
+);
+
 /** Server → client: a destination credential from SecretStorage; the server never keeps it beyond one use. */
 export const GetSecretRequest = request('devguide/getSecret', z.object({ destinationId: id, field: id }), z.object({ value: z.string().nullable() }));
 

@@ -59,7 +59,10 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
       return live().config.review.requireAt;
     },
     clock: env.clock,
-    actor: env.actor,
+    // Read at each decision: the language server's `user` setting may change it.
+    get actor() {
+      return env.actor;
+    },
   });
   state = new AppState(
     env,

@@ -56,7 +56,9 @@ export class AppState {
     this.team = new TeamState({
       storeConfig: () => this.currentConfig.store,
       workspaceRoot: env.workspaceRoot,
-      actor: env.actor,
+      get actor() {
+        return env.actor;
+      },
       getSecret: (id, field) => this.secret(id, field),
       denied: recordDenied,
     });

@@ -15,6 +15,7 @@ import { TEMPLATE_EXTENSION } from '../templates/registry';
 import { teamTemplatePath } from '../team/teamTemplates';
 import { createHash } from 'node:crypto';
 import { analyzeTemplateFile } from '../templates/templateFile';
+import type { SharedDestinationSummary } from '../protocol';
 import type { AppState } from './state';
 
 /**
@@ -27,23 +28,7 @@ import type { AppState } from './state';
  * Removing, granting and revoking are for the owner and admins, audited.
  */
 
-export interface SharedDestinationSummary {
-  id: string;
-  name: string;
-  type: string;
-  owner: string;
-  version: number;
-  updated_by: string;
-  updated_at: string;
-  /** Names of the credentials the team keeps for it (never values). */
-  credential_fields: string[];
-  access: { user: string; permission: Permission; granted_by: string }[];
-  /** What the asking person may do. */
-  can_export: boolean;
-  can_administer: boolean;
-  /** A settings entry with this id wins over the shared one on this machine. */
-  shadowed: boolean;
-}
+export type { SharedDestinationSummary };
 
 export interface TeamChangeResult {
   kind: 'template' | 'destination';
@@ -121,7 +106,7 @@ export class Team {
       workspaceDefined: false,
       trusted: this.state.trust.trusted,
     });
-    const shared = sharedVerdict(verdict, existing);
+    const shared = sharedVerdict(verdict, existing, Object.keys(secrets));
     if (config && !shared.block) {
       const fields = descriptorOf(config.type)?.secretFields.map((f) => f.field) ?? [];
       const unknown = Object.keys(secrets).filter((f) => !fields.includes(f));
@@ -138,6 +123,23 @@ export class Team {
       this.open.set(review.transaction_id, { kind: 'destination', id: config.id, config: entry, secrets: { ...secrets }, ...(existing ? { replacesVersion: existing.version } : {}) });
     }
     return reviewToJson(review);
+  }
+
+  /**
+   * The language server's share: the credentials are the member's own for
+   * this id (SecretStorage, asked for with devguide/getSecret), as the CLI's
+   * are its DEVGUIDE_SECRET_<ID>_<FIELD>; they never travel in a request.
+   */
+  async reviewSharedFromOwnCredentials(rawConfig: unknown, replace: boolean): Promise<ReviewJson> {
+    const { id, type } = (typeof rawConfig === 'object' && rawConfig !== null ? rawConfig : {}) as { id?: unknown; type?: unknown };
+    const secrets: Record<string, string> = {};
+    if (typeof id === 'string' && typeof type === 'string') {
+      for (const { field } of descriptorOf(type)?.secretFields ?? []) {
+        const value = await this.state.env.getSecret(id, field);
+        if (value !== undefined && value !== '') secrets[field] = value;
+      }
+    }
+    return this.reviewDestination(rawConfig, secrets, replace);
   }
 
   /** Step 2: an accepted change is written to the team store and committed (or rolled back when the write fails). */
@@ -282,12 +284,18 @@ export class Team {
 }
 
 /** A shared destination changes every member's exports: high risk at least, always an explicit Accept. */
-function sharedVerdict(verdict: Verdict, existing: SharedDestinationRecord | undefined): Verdict {
+function sharedVerdict(verdict: Verdict, existing: SharedDestinationRecord | undefined, sealedFields: string[]): Verdict {
   const risk = isAtLeast(verdict.impact.risk_level, 'high') ? verdict.impact.risk_level : 'high';
   return {
     ...verdict,
     impact: { ...verdict.impact, risk_level: risk, affected_users: 2, details: { ...verdict.impact.details, shared: true, ...(existing ? { replaces_version: existing.version, owner: existing.owner } : {}) } },
-    warnings: [...verdict.warnings, { code: 'SHARED_DESTINATION', message: 'Stored in the team store: everyone granted access exports with it; its credentials are sealed with the team key.' }],
+    warnings: [
+      ...verdict.warnings,
+      { code: 'SHARED_DESTINATION', message: 'Stored in the team store: its owner and everyone granted write or admin export with it.' },
+      sealedFields.length > 0
+        ? { code: 'SHARED_CREDENTIALS', message: `Your credential(s) ${sealedFields.join(', ')} will be sealed with the team key and used by everyone allowed to export there.` }
+        : { code: 'NO_SHARED_CREDENTIALS', message: 'No credential is shared: each member uses their own.' },
+    ],
     forceAccept: true,
   };
 }

@@ -18,6 +18,13 @@ import {
   ReviewChangeRequest,
   RollbackJobRequest,
   TestDestinationRequest,
+  ListSharedDestinationsRequest,
+  ShareDestinationRequest,
+  PublishTemplateRequest,
+  ApplyTeamChangeRequest,
+  RemoveSharedDestinationRequest,
+  GrantDestinationAccessRequest,
+  RevokeDestinationAccessRequest,
 } from '../protocol';
 import { requestHandler } from './handle';
 
@@ -39,6 +46,13 @@ export function registerHandlers(connection: Connection, app: () => Promise<App>
   on(ReviewChangeRequest, (a, p) => a.changes.review(p));
   on(ApplyChangeRequest, (a, p) => a.changes.apply(p.transactionId, p.explicit));
   on(FinishChangeRequest, (a, p) => a.changes.finish(p.transactionId, p.ok, p.message));
+  on(ListSharedDestinationsRequest, (a) => a.team.listDestinations());
+  on(ShareDestinationRequest, (a, p) => a.team.reviewSharedFromOwnCredentials(p.config, p.replace));
+  on(PublishTemplateRequest, (a, p) => a.team.reviewTemplate(p.id, p.text));
+  on(ApplyTeamChangeRequest, (a, p) => a.team.apply(p.transactionId, p.explicit));
+  on(RemoveSharedDestinationRequest, (a, p) => a.team.removeDestination(p.destinationId));
+  on(GrantDestinationAccessRequest, (a, p) => a.team.grant(p.destinationId, p.user, p.permission));
+  on(RevokeDestinationAccessRequest, (a, p) => a.team.revoke(p.destinationId, p.user));
 }
 
 /** Job progress goes to the token the client sent with the request; none sent, none reported. */

@@ -18,6 +18,9 @@ export interface SessionInputs extends AppEnvironment {
 
 export class ServerSession {
   private app: App | undefined;
+  /** The `user` setting (devguideExport.user), else the initialization actor: who this person is in jobs, audit events and access lists. */
+  private configuredUser: string | undefined;
+  private readonly environment: AppEnvironment;
   private store: OpenedStore | undefined;
   private trust: { trusted: boolean; workspaceDestinationIds: ReadonlySet<string> };
   private settingsApplied!: () => void;
@@ -28,6 +31,7 @@ export class ServerSession {
 
   constructor(private readonly inputs: SessionInputs) {
     this.trust = { trusted: inputs.trusted, workspaceDestinationIds: new Set(inputs.workspaceDestinationIds) };
+    this.environment = Object.defineProperty({ ...inputs }, 'actor', { get: () => this.configuredUser ?? inputs.actor, enumerable: true });
   }
 
   /** Called once the first settings were applied (or could not be). */
@@ -47,8 +51,9 @@ export class ServerSession {
     const previous = this.store;
     if (previous?.key !== key) this.store = await openStore(config, where);
     const store = this.store as OpenedStore;
+    this.configuredUser = config.user;
     if (this.app) this.app.configure(config, store);
-    else this.app = composeApp(this.inputs, { config, trust: this.trust, store });
+    else this.app = composeApp(this.environment, { config, trust: this.trust, store });
     if (previous && previous.key !== key) await previous.store.close();
     return config;
   }

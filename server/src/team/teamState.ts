@@ -20,7 +20,8 @@ export interface TeamEnvironment {
   /** The settings' store entry, as it is now. */
   storeConfig(): StoreConfig;
   workspaceRoot: string;
-  actor: string;
+  /** Read at each use (the `user` setting may change). */
+  readonly actor: string;
   /** The member's own credentials: the store's password and master key (SecretStorage / the environment). */
   getSecret(id: string, field: string): Promise<string | undefined>;
   /** Records a refused use (access_denied) in the security log. */
