@@ -31,6 +31,7 @@ const commands = [
   { command: 'devguideExport.setDestinationCredential', title: 'Set Destination Credential', icon: '$(key)' },
   { command: 'devguideExport.clearDestinationCredential', title: 'Clear Destination Credential', icon: '$(trash)' },
   { command: 'devguideExport.signInToGoogleDrive', title: 'Sign in to Google Drive', icon: '$(sign-in)' },
+  { command: 'devguideExport.setTeamStoreKey', title: 'Set Team Store Key', icon: '$(key)' },
   { command: 'devguideExport.showLog', title: 'Show Log', icon: '$(output)' },
 ].map((c) => ({ ...c, category: CATEGORY }));
 
@@ -203,6 +204,17 @@ const settings = {
     default: 'embedded',
     markdownDescription: 'Where the export history and audit trail live. `embedded` today; the TiDB team store comes next.',
   },
+  'devguideExport.user': {
+    type: ['string', 'null'],
+    order: 6,
+    default: null,
+    minLength: 1,
+    maxLength: 128,
+    // A workspace must not choose who you are: it would borrow someone else's access to the team's shared destinations.
+    scope: 'application',
+    markdownDescription:
+      'Who you are in export jobs, audit events and the team store\'s access lists (a shared destination\'s owner and grants). Empty: your operating-system user name. The CLI reads `user` in `--config`, else `DEVGUIDE_USER`. User settings only.',
+  },
   'devguideExport.storePath': {
     type: ['string', 'null'],
     order: 5,
@@ -293,7 +305,7 @@ const settings = {
 };
 
 const SECTIONS = [
-  { id: 'devguideExport', title: CATEGORY, keys: ['destinations', 'sources', 'defaultTemplate', 'defaultDestination', 'templatesDir'] },
+  { id: 'devguideExport', title: CATEGORY, keys: ['destinations', 'sources', 'defaultTemplate', 'defaultDestination', 'templatesDir', 'user'] },
   { id: 'devguideExport.review', title: 'Review', keys: ['review.requireAt'] },
   { id: 'devguideExport.googleDrive', title: 'Google Drive', keys: ['googleDrive.clientId', 'googleDrive.clientSecret'] },
   { id: 'devguideExport.toolOutput', title: 'Tool Output', keys: ['toolOutput.mode', 'toolOutput.maxLines', 'toolOutput.maxInputChars'] },

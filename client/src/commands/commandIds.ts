@@ -23,6 +23,7 @@ export const COMMAND_IDS = [
   'devguideExport.setDestinationCredential',
   'devguideExport.clearDestinationCredential',
   'devguideExport.signInToGoogleDrive',
+  'devguideExport.setTeamStoreKey',
   'devguideExport.showLog',
 ] as const;
 

@@ -4,6 +4,7 @@ import type { CmdFactory, Ctx } from '../context';
 import { findDestination, listDestinations, pickDestination, type ListedDestination } from '../ui/exportPrompts';
 import { showError } from '../ui/notify';
 import { destinationArgs, parseArgs } from './args';
+import { listShared, removeShared, shareDestination, sharedDetail } from './teamStore';
 
 /** Manage Destinations (list, status, actions) and Test Destination. */
 
@@ -34,29 +35,41 @@ async function runTest(ctx: Ctx, destination: ListedDestination): Promise<TestOu
 }
 
 export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown> => {
-  const destinations = await listDestinations(ctx);
-  type Item = vscode.QuickPickItem & { destination?: ListedDestination };
+  const [destinations, shared] = await Promise.all([listDestinations(ctx), listShared(ctx)]);
+  type Item = vscode.QuickPickItem & { destination?: ListedDestination; team?: 'share' | 'key' };
   const items: Item[] = [];
   for (const d of destinations) {
+    const teamEntry = d.shared ? shared?.find((s) => s.id === d.id) : undefined;
     items.push({
       label: `${d.enabled ? '$(export)' : '$(circle-slash)'} ${d.name}`,
-      description: [d.id, d.type, d.workspaceDefined ? 'workspace' : 'user'].join(' · '),
-      detail: d.enabled ? await credentialStatus(ctx, d) : `Disabled: ${d.reason ?? 'not available'}`,
+      description: [d.id, d.type, d.shared ? 'team' : d.workspaceDefined ? 'workspace' : 'user'].join(' · '),
+      detail: !d.enabled ? `Disabled: ${d.reason ?? 'not available'}` : teamEntry ? sharedDetail(teamEntry) : await credentialStatus(ctx, d),
       destination: d,
     });
   }
   items.push({ label: '', kind: vscode.QuickPickItemKind.Separator }, { label: '$(settings-gear) Edit destinations in Settings', detail: 'devguideExport.destinations — ids, types, folders, repositories; never secrets' });
+  // With a team store (store.type tidb): share one of yours, and the key that opens the team's credentials.
+  if (shared) {
+    items.push(
+      { label: '$(cloud-upload) Share a destination with the team…', detail: 'Stores one of your destinations in the team store, its credential sealed with the team key', team: 'share' },
+      { label: '$(key) Set Team Store Key…', detail: 'The key every member keeps in SecretStorage', team: 'key' },
+    );
+  }
   const picked = await vscode.window.showQuickPick(items, { title: 'DevGuide Export: Destinations', placeHolder: 'Choose a destination', matchOnDescription: true });
   if (!picked) return { status: 'cancelled' };
+  if (picked.team === 'share') return shareDestination(ctx);
+  if (picked.team === 'key') return vscode.commands.executeCommand('devguideExport.setTeamStoreKey');
   if (!picked.destination) {
     await vscode.commands.executeCommand('workbench.action.openSettings', 'devguideExport.destinations');
     return { status: 'cancelled' };
   }
   const destination = picked.destination;
   const stored = await storedFields(ctx, destination);
-  type Action = 'test' | 'set' | 'clear';
+  const teamEntry = destination.shared ? shared?.find((s) => s.id === destination.id) : undefined;
+  type Action = 'test' | 'set' | 'clear' | 'unshare';
   const actions: (vscode.QuickPickItem & { action: Action })[] = [
     { label: '$(debug-start) Test Connection', action: 'test' },
+    ...(teamEntry?.can_administer ? [{ label: '$(trash) Remove from the team store', description: `shared by ${teamEntry.owner}`, action: 'unshare' as const }] : []),
     ...(secretFieldsOf(destination).length > 0 ? [{ label: '$(key) Set Credential…', description: 'stored in SecretStorage', action: 'set' as const }] : []),
     ...(stored.length > 0 ? [{ label: '$(trash) Clear Credential', action: 'clear' as const }] : []),
   ];
@@ -68,6 +81,8 @@ export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown
       return vscode.commands.executeCommand('devguideExport.setDestinationCredential', { destinationId: destination.id });
     case 'clear':
       return vscode.commands.executeCommand('devguideExport.clearDestinationCredential', { destinationId: destination.id });
+    case 'unshare':
+      return teamEntry ? removeShared(ctx, teamEntry) : { status: 'cancelled' };
     default:
       return { status: 'cancelled' };
   }

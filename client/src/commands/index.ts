@@ -13,6 +13,7 @@ import { copyContentHash, openExportOutput, retryExport, rollbackExport, showHis
 import { clearHistoryFilter, filterHistoryByDestination, filterHistoryByStatus, refreshHistory } from './historyFilter';
 import { newTemplate } from './newTemplate';
 import { previewExport } from './previewExport';
+import { setTeamStoreKey } from './teamStore';
 
 /** The one table of commands (rust-analyzer style): id → (ctx) => Cmd, with the title used in errors. */
 const COMMANDS: Readonly<Record<CommandId, { title: string; factory: CmdFactory }>> = {
@@ -35,6 +36,7 @@ const COMMANDS: Readonly<Record<CommandId, { title: string; factory: CmdFactory 
   'devguideExport.setDestinationCredential': { title: 'Set Destination Credential', factory: setDestinationCredential },
   'devguideExport.clearDestinationCredential': { title: 'Clear Destination Credential', factory: clearDestinationCredential },
   'devguideExport.signInToGoogleDrive': { title: 'Sign in to Google Drive', factory: signInToGoogleDrive },
+  'devguideExport.setTeamStoreKey': { title: 'Set Team Store Key', factory: setTeamStoreKey },
   'devguideExport.showLog': { title: 'Show Log', factory: (ctx) => async () => ctx.channel.show() },
 };
 

@@ -13,6 +13,8 @@ export interface UserFacingError {
   recoverable: boolean;
   /** AUTH_EXPIRED: the destination whose credential to set again (the server's `details.destination`). */
   credentialFor?: string;
+  /** AUTH_EXPIRED: which credential of it (`details.field`), e.g. the team store's `key`. */
+  credentialField?: string;
 }
 
 /** JSON-RPC / LSP codes of failures that are not the server's answer. */
@@ -37,7 +39,9 @@ export function toUserFacingError(thrown: unknown): UserFacingError {
       const { code, message, recoverable, details } = info.data;
       const destination = details?.['destination'];
       const credentialFor = code === 'AUTH_EXPIRED' && typeof destination === 'string' ? destination : undefined;
-      return { code, message, recoverable: recoverable ?? false, ...(credentialFor ? { credentialFor } : {}) };
+      const field = details?.['field'];
+      const credentialField = credentialFor && typeof field === 'string' ? field : undefined;
+      return { code, message, recoverable: recoverable ?? false, ...(credentialFor ? { credentialFor } : {}), ...(credentialField ? { credentialField } : {}) };
     }
     switch (response.data.code) {
       case REQUEST_CANCELLED:

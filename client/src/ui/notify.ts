@@ -18,7 +18,8 @@ export function showError(ctx: Ctx, thrown: unknown, options: { prefix?: string;
     if (choice === 'Retry' && options.retry) options.retry().catch((again: unknown) => showError(ctx, again, options));
     if (choice === 'Show Log') ctx.channel.show();
     // Sign in again (GitHub) or store a new token, for the destination that refused.
-    if (choice === 'Set Credential') void vscode.commands.executeCommand('devguideExport.setDestinationCredential' satisfies (typeof COMMAND_IDS)[number], { destinationId: error.credentialFor });
+    if (choice === 'Set Credential' && error.credentialFor === 'store' && error.credentialField === 'key') void vscode.commands.executeCommand('devguideExport.setTeamStoreKey' satisfies (typeof COMMAND_IDS)[number]);
+    else if (choice === 'Set Credential') void vscode.commands.executeCommand('devguideExport.setDestinationCredential' satisfies (typeof COMMAND_IDS)[number], { destinationId: error.credentialFor });
   });
   return error;
 }

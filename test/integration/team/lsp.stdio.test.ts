@@ -54,7 +54,7 @@ describe('Team store over stdio (dist/server.js): team templates, shared destina
         actor: 'alice',
         clock: systemClock,
         builtinTemplatesDir: join(ROOT, 'templates'),
-        getSecret: async (id, field) => ({ 'store/password': teamDb.password, 'store/key': key })[`${id}/${field}`],
+        getSecret: async (id, field) => (({ 'store/password': teamDb.password, 'store/key': key }) as Record<string, string>)[`${id}/${field}`],
       },
       { config: parseConfig({ store: storeEntry }), trust: { trusted: true, workspaceDestinationIds: new Set() }, store: { store: createMemoryStore(), dataDir: join(ws.dir, '.alice') } },
     );
