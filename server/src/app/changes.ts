@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Bin } from '../governance/bin';
@@ -88,7 +89,9 @@ export class Changes {
   private async reviewTemplate(change: Extract<ChangeParams, { kind: 'template' }>): Promise<ReviewJson> {
     const { workspaceRoot } = this.state.env;
     const path = join(resolve(workspaceRoot, this.state.config.templatesDir), `${change.id}.hbs`);
-    const existingIds = (await this.state.templates.list()).filter((t) => t.source === 'workspace').map((t) => t.id);
+    const listed = (await this.state.templates.list()).filter((t) => t.source === 'workspace').map((t) => t.id);
+    // A team template of this id hides the workspace file from the list; the file is still there to overwrite.
+    const existingIds = existsSync(path) && !listed.includes(change.id) ? [...listed, change.id] : listed;
     const review = await this.bin.preflight(
       templateChangeVerdict({ ...change, path, shared: isInside(workspaceRoot, path), existingIds, trusted: this.state.trust.trusted }),
     );

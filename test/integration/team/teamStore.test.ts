@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Connection } from 'mysql2/promise';
@@ -135,6 +135,12 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     const run = await bob.exports.exportNow({ source: { kind: 'file', path: TRANSCRIPT }, template: 'team-notes', title: 'Standup' }, { yes: true, force: false });
     assert.equal(run.status, 'completed');
     assert.ok('job' in run && run.job.template_id === 'team-notes');
+
+    // A workspace file of the id stays a workspace file: New Template cannot create it over the draft the team version hides.
+    await mkdir(join(dir, '.devguide', 'templates'), { recursive: true });
+    await writeFile(join(dir, '.devguide', 'templates', 'team-notes.hbs'), NOTES);
+    const shadowed = await alice.changes.review({ kind: 'template', type: 'CreateTemplate', id: 'team-notes', text: NOTES });
+    assert.equal(shadowed.reason, 'NAME_NOT_UNIQUE');
 
     // Publishing again is an UPDATE of version 1; a change under it in between is a CONFLICT.
     const update = await bob.team.reviewTemplate('team-notes', NOTES.replace('(team notes)', '(v2)'));
