@@ -150,3 +150,44 @@ describe('Team store over stdio (dist/server.js): team templates, shared destina
     assert.deepEqual((await request<{ id: string }[]>('devguide/listSharedDestinations', null)).map((d) => d.id), ['kb']);
   });
 });
+
+describe('The user setting over stdio (dist/server.js): who acts in audit events', function () {
+  this.timeout(60_000);
+  let client: LspTestClient;
+  let ws: TempWorkspace;
+
+  beforeEach(async () => {
+    ws = await tempWorkspace();
+    client = startBuiltServer({ storeDir: join(ws.dir, '.store') });
+    client.settings = { user: 'alice', destinations: [{ id: 'out', type: 'local', baseDir: 'out' }], defaultDestination: 'out' };
+    await client.initialize(ws.uri);
+  });
+  afterEach(async () => {
+    await client.shutdown();
+    await ws.cleanup();
+  });
+
+  async function exportAs(title: string): Promise<string[]> {
+    const preview = await client.connection.sendRequest<{ transaction_id: string }>('devguide/previewExport', {
+      source: { kind: 'file', path: join(ROOT, 'examples', 'chat-messages.jsonl') },
+      title,
+    });
+    const run = await client.connection.sendRequest<{ job: { job_id: string; status: string } }>('devguide/createJob', { transactionId: preview.transaction_id, explicit: true });
+    assert.equal(run.job.status, 'completed');
+    const details = await client.connection.sendRequest<{ audit_events: { actor: string }[] }>('devguide/getJob', { jobId: run.job.job_id });
+    return [...new Set(details.audit_events.map((e) => e.actor))];
+  }
+
+  it('records the user setting as the actor, and a changed setting from then on (not the OS user)', async () => {
+    assert.deepEqual(await exportAs('As alice'), ['alice']);
+    client.settings = { user: 'bob', destinations: [{ id: 'out', type: 'local', baseDir: 'out' }], defaultDestination: 'out' };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    let actors: string[] = [];
+    for (let attempt = 0; attempt < 50; attempt++) {
+      actors = await exportAs(`As bob ${attempt}`);
+      if (actors.includes('bob')) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.deepEqual(actors, ['bob']);
+  });
+});
