@@ -8,10 +8,18 @@ type Session = SessionsResult['sessions'][number];
 export async function pickSession(sessions: readonly Session[], fileName: string): Promise<Session | undefined> {
   if (sessions.length === 1) return sessions[0];
   const picked = await vscode.window.showQuickPick(
-    sessions.map((s) => ({ label: s.title ?? s.id, description: `${s.id} · ${s.message_count ?? s.messages.length} messages${s.last_at ? ` · ${s.last_at.slice(0, 16).replace('T', ' ')}` : ''}`, session: s })),
+    sessions.map((s) => ({ label: s.title ?? s.id, description: sessionDescription(s), session: s })),
     { title: `DevGuide Export: Session in ${fileName}`, placeHolder: 'This transcript holds several sessions: choose one', matchOnDescription: true, ignoreFocusOut: true },
   );
   return picked?.session;
+}
+
+/** Its id (unless that is already the label), message count and last message time. */
+function sessionDescription(s: Session): string {
+  const parts = s.title ? [s.id] : [];
+  parts.push(`${s.message_count ?? s.messages.length} messages`);
+  if (s.last_at) parts.push(s.last_at.slice(0, 16).replace('T', ' '));
+  return parts.join(' · ');
 }
 
 /** A multi-select of the session's messages and their blocks. */

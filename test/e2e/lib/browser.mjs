@@ -89,7 +89,17 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
     }
   }
   await input.press('Enter');
-  await widget.waitFor({ state: 'hidden', timeout: Math.max(1, deadline - Date.now()) });
+  // The palette is gone once it hides — or once the command has replaced it by its own quick pick (no '>' query any more).
+  await page.waitForFunction(
+    () => {
+      const shown = document.querySelector('.quick-input-widget:not([aria-hidden="true"])');
+      const visible = shown instanceof HTMLElement && shown.offsetParent !== null && shown.style.display !== 'none';
+      const field = document.querySelector('.quick-input-widget .quick-input-box input');
+      return !visible || !(field instanceof HTMLInputElement) || !field.value.startsWith('>');
+    },
+    undefined,
+    { timeout: Math.max(1, deadline - Date.now()) },
+  );
 }
 
 /** Waits for a notification toast whose text contains `text`; returns its locator. */
