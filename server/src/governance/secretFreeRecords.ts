@@ -30,6 +30,8 @@ export function secretFreeRecords(store: Store): Store {
     updateJob: async (jobId, patch) => store.updateJob(jobId, await withoutSecrets(patch)),
     getJob: (jobId) => store.getJob(jobId),
     listJobs: (query) => store.listJobs(query),
+    countJobs: (filter) => store.countJobs(filter),
+    jobStats: (filter) => store.jobStats(filter),
     appendAudit: async (event: AuditEvent) => store.appendAudit(await withoutSecrets(event)),
     listAudit: (filter) => store.listAudit(filter),
     appendSecurity: async (event: SecurityEvent) => store.appendSecurity(await withoutSecrets(event)),

@@ -5,7 +5,7 @@ import { isoUtc, systemClock, type Clock } from '../clock';
 import { ExportError } from '../errors';
 import { LockTimeoutError } from './fileLock';
 import { APPEND_NO_FOLLOW, JsonLinesLog, type LogConsumer, type LogDiagnostics } from './jsonLog';
-import { applyJobPatch, cloneJsonData, filterAudit, interruptedPatch, isUnfinished, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
+import { applyJobPatch, cloneJsonData, filterAudit, interruptedPatch, isUnfinished, jobMatches, jobStatsOf, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
 import { currentOwner, ownerIsGone } from './processOwner';
 import {
   auditEventSchema,
@@ -16,7 +16,7 @@ import {
   type JobLogLine,
   type JobPatch,
 } from './recordSchemas';
-import type { AuditEvent, JobQuery, JobRecord, SecurityEvent, Store } from './types';
+import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat, SecurityEvent, Store } from './types';
 
 /**
  * The embedded default store (DESIGN.md §8): three append-only JSON Lines
@@ -188,6 +188,18 @@ class JsonlFileStore implements FileStore {
   async listJobs(query: JobQuery = {}): Promise<JobRecord[]> {
     await this.guard('read', () => this.jobLog.sync(this.jobs));
     return queryJobs([...this.jobs.jobs.values()], query).map((job) => cloneJsonData(job));
+  }
+
+  async countJobs(filter: JobFilter = {}): Promise<number> {
+    await this.guard('read', () => this.jobLog.sync(this.jobs));
+    let count = 0;
+    for (const job of this.jobs.jobs.values()) if (jobMatches(job, filter)) count += 1;
+    return count;
+  }
+
+  async jobStats(filter: JobFilter = {}): Promise<JobStat[]> {
+    await this.guard('read', () => this.jobLog.sync(this.jobs));
+    return jobStatsOf([...this.jobs.jobs.values()], filter);
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {

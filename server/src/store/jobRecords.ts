@@ -1,6 +1,6 @@
 import { isoUtc } from '../clock';
 import { CLEARABLE_JOB_FIELDS, type ClearableJobField, type JobPatch } from './recordSchemas';
-import type { AuditEvent, JobQuery, JobRecord } from './types';
+import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat } from './types';
 
 /**
  * The record logic both stores share: applying a patch, listing jobs, and
@@ -35,13 +35,38 @@ export function applyJobPatch(job: JobRecord, set: JobPatch, unset: readonly Cle
 export function queryJobs(jobsInCreationOrder: readonly JobRecord[], query: JobQuery = {}): JobRecord[] {
   const matching = jobsInCreationOrder
     .map((job, order) => ({ job, order, time: Date.parse(job.created_at) }))
-    .filter(({ job }) => query.status === undefined || job.status === query.status)
-    .filter(({ job }) => query.destinationId === undefined || job.destination_id === query.destinationId)
+    .filter(({ job }) => jobMatches(job, query))
     .sort((a, b) => b.time - a.time || b.order - a.order)
     .map(({ job }) => job);
   const offset = Math.max(0, Math.floor(query.offset ?? 0));
   const end = query.limit === undefined ? undefined : offset + Math.max(0, Math.floor(query.limit));
   return matching.slice(offset, end);
+}
+
+/** Whether a job passes every given field of the filter. */
+export function jobMatches(job: JobRecord, filter: JobFilter): boolean {
+  if (filter.status !== undefined && job.status !== filter.status) return false;
+  if (filter.destinationId !== undefined && job.destination_id !== filter.destinationId) return false;
+  if (filter.destinationType !== undefined && (job.destination_type ?? UNKNOWN_DESTINATION_TYPE) !== filter.destinationType) return false;
+  if (filter.since !== undefined && !(Date.parse(job.created_at) >= Date.parse(filter.since))) return false;
+  return true;
+}
+
+/** What `jobStats` calls a job recorded without its destination's type (written before types were recorded). */
+export const UNKNOWN_DESTINATION_TYPE = 'unknown';
+
+/** Counts by destination type, then status; sorted by type, then status. */
+export function jobStatsOf(jobs: readonly JobRecord[], filter: JobFilter = {}): JobStat[] {
+  const counts = new Map<string, JobStat>();
+  for (const job of jobs) {
+    if (!jobMatches(job, filter)) continue;
+    const type = job.destination_type ?? UNKNOWN_DESTINATION_TYPE;
+    const key = `${type}\u0000${job.status}`;
+    const stat = counts.get(key) ?? { destination_type: type, status: job.status, count: 0 };
+    stat.count += 1;
+    counts.set(key, stat);
+  }
+  return [...counts.values()].sort((a, b) => a.destination_type.localeCompare(b.destination_type) || a.status.localeCompare(b.status));
 }
 
 /** In time order (stable: events with equal timestamps keep their append order). */

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock';
 import { ExportError } from '../errors';
-import { applyJobPatch, filterAudit, interruptedPatch, isUnfinished, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
+import { applyJobPatch, filterAudit, interruptedPatch, isUnfinished, jobMatches, jobStatsOf, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
 import { currentOwner, ownerIsGone } from './processOwner';
 import type { JobPatch } from './recordSchemas';
 import type { AuditEvent, JobQuery, JobRecord, SecurityEvent, Store } from './types';
@@ -38,6 +38,12 @@ export function createMemoryStore(options: { clock?: Clock } = {}): Store {
     },
     async listJobs(query: JobQuery = {}) {
       return queryJobs([...jobs.values()], query).map((job) => structuredClone(job));
+    },
+    async countJobs(filter = {}) {
+      return [...jobs.values()].filter((job) => jobMatches(job, filter)).length;
+    },
+    async jobStats(filter = {}) {
+      return jobStatsOf([...jobs.values()], filter);
     },
     async appendAudit(event) {
       audit.push(structuredClone(event));

@@ -83,11 +83,25 @@ export interface SecurityEvent {
   metadata: Record<string, unknown>;
 }
 
-export interface JobQuery {
+/** Which jobs (seed §7.2's filters); every given field must match. */
+export interface JobFilter {
   status?: JobStatus;
   destinationId?: string;
+  destinationType?: string;
+  /** Jobs created at or after this time (ISO 8601 UTC). */
+  since?: string;
+}
+
+export interface JobQuery extends JobFilter {
   limit?: number;
   offset?: number;
+}
+
+/** How many jobs of a destination type ended (or stand) in a status: `jobs list --stats`. */
+export interface JobStat {
+  destination_type: string;
+  status: JobStatus;
+  count: number;
 }
 
 /** The job + audit store (DESIGN.md §8). Embedded file store by default, TiDB in team mode. */
@@ -96,8 +110,12 @@ export interface Store {
   /** Applies a partial update; returns the new record. Throws JOB_NOT_FOUND. */
   updateJob(jobId: string, patch: Partial<Omit<JobRecord, 'job_id'>>): Promise<JobRecord>;
   getJob(jobId: string): Promise<JobRecord | undefined>;
-  /** Newest first. */
+  /** Newest first (by created_at, then the later-created first); `limit`/`offset` page in the store. */
   listJobs(query?: JobQuery): Promise<JobRecord[]>;
+  /** How many jobs match (the total a page of listJobs is out of). */
+  countJobs(filter?: JobFilter): Promise<number>;
+  /** Counts by destination type and status; a job without a destination type counts as "unknown". */
+  jobStats(filter?: JobFilter): Promise<JobStat[]>;
   appendAudit(event: AuditEvent): Promise<void>;
   listAudit(filter?: { jobId?: string; transactionId?: string }): Promise<AuditEvent[]>;
   appendSecurity(event: SecurityEvent): Promise<void>;
