@@ -96,6 +96,8 @@ export const jobRecordFields = {
   template_id: z.string(),
   destination_id: z.string(),
   destination_type: z.string().optional(),
+  /** Who exported (the configured user identity): in a team store, jobs of several people sit side by side. */
+  actor: z.string().max(256).optional(),
   /** The destination's settings as exported to (never secrets): rollback needs them when settings or `--out` differ later. */
   destination_config: z.record(z.string(), z.unknown()).optional(),
   filename: z.string(),

@@ -26,7 +26,7 @@ export class Migrations {
   async run(destinationId?: string, signal?: AbortSignal): Promise<MigrationResult[]> {
     const results: MigrationResult[] = [];
     // The team store's tables come first (store.type tidb), when no one destination is named.
-    if (destinationId === undefined && this.state.team.enabled) results.push(await this.teamShared());
+    if (destinationId === undefined && this.state.team.enabled) results.push(await this.storeRecords(), await this.teamShared());
     // A shared destination is migrated when named (--dest), by someone who may export there.
     else if (destinationId !== undefined) await this.state.team.refresh();
     const chosen = this.targets(destinationId, results.length > 0);
@@ -46,6 +46,23 @@ export class Migrations {
       }
     }
     return results;
+  }
+
+  /** The team store's records (export_jobs, audit_logs, security_audit_logs). */
+  private async storeRecords(): Promise<MigrationResult> {
+    const store = this.state.config.store;
+    const resource = store.type === 'tidb' ? `tidb://${store.host}:${store.port}/${store.database} (team: jobs, audit, security events)` : 'team store';
+    const migrate = this.state.store.migrate;
+    if (!migrate) throw new ExportError('INTERNAL_ERROR', 'The configured team store has no migrations.', { recoverable: false });
+    try {
+      const applied = await migrate.call(this.state.store);
+      await this.bin.auditAction('MigrateTeamStore', resource, 'success', { scope: 'team_store', applied: applied.map((m) => m.version) });
+      return { destination_id: 'store', resource, applied };
+    } catch (thrown) {
+      const error = toExportError(thrown);
+      await this.bin.auditAction('MigrateTeamStore', resource, 'failure', { scope: 'team_store', error_code: error.code }).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** The team's shared tables (export_templates, export_destinations, destination_access). */

@@ -74,7 +74,12 @@ export function currentActor(env: NodeJS.ProcessEnv, configured?: string): strin
 /** The CLI's App: settings from `--config`, the store from `--store` / the config, secrets from the environment. */
 export async function createCliApp(options: { config?: string; store?: string }, environment: CliEnvironment): Promise<{ app: App; close(): Promise<void> }> {
   const config = await loadConfigFile(options.config === undefined ? undefined : resolve(environment.cwd, options.config));
-  const opened = await openStore(config, { ...(options.store ? { flag: options.store } : {}), env: environment.env, cwd: environment.cwd });
+  const opened = await openStore(config, {
+    ...(options.store ? { flag: options.store } : {}),
+    env: environment.env,
+    cwd: environment.cwd,
+    getSecret: async (id, field) => secretFromEnvironment(config, environment.env, id, field),
+  });
   const app = composeApp(
     {
       workspaceRoot: environment.cwd,

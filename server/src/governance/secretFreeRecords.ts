@@ -31,6 +31,7 @@ export function secretFreeRecords(store: Store): Store {
     getJob: (jobId) => store.getJob(jobId),
     listJobs: (query) => store.listJobs(query),
     countJobs: (filter) => store.countJobs(filter),
+    ...(store.migrate ? { migrate: () => (store.migrate as NonNullable<Store['migrate']>).call(store) } : {}),
     jobStats: (filter) => store.jobStats(filter),
     appendAudit: async (event: AuditEvent) => store.appendAudit(await withoutSecrets(event)),
     listAudit: (filter) => store.listAudit(filter),

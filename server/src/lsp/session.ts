@@ -46,7 +46,7 @@ export class ServerSession {
   /** Applies new settings; invalid settings throw SCHEMA_INVALID and the previous ones stay. */
   async configure(rawSettings: unknown): Promise<ExportConfig> {
     const config = parseConfig(stripNulls(rawSettings), 'devguideExport settings');
-    const where = { env: process.env, cwd: this.inputs.workspaceRoot };
+    const where = { env: process.env, cwd: this.inputs.workspaceRoot, getSecret: (id: string, field: string) => this.inputs.getSecret(id, field) };
     const key = storeKey(config, where);
     const previous = this.store;
     if (previous?.key !== key) this.store = await openStore(config, where);

@@ -127,6 +127,7 @@ async function recordJob(plan: PublishPlan, deps: PublishDeps): Promise<JobRecor
     ...plan.job,
     job_id: plan.job.job_id ?? `job_${randomUUID()}`,
     status: 'queued',
+    actor: plan.job.actor ?? deps.bin.actor,
     retry_count: 0,
     created_at: clock.now().toISOString(),
     content_hash: contentHash(plan.content),

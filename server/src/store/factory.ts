@@ -1,6 +1,5 @@
 import { homedir } from 'node:os';
-import type { ExportConfig } from '../config';
-import { ExportError } from '../errors';
+import type { ExportConfig, TidbStoreConfig } from '../config';
 import { openFileStore } from './fileStore';
 import { resolveStoreDir } from './paths';
 import type { Store } from './types';
@@ -17,6 +16,8 @@ export interface StoreLocation {
   flag?: string;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** A credential (the team store's password: `store`/`password`) — SecretStorage in VS Code, the environment in the CLI. */
+  getSecret?: (id: string, field: string) => Promise<string | undefined>;
 }
 
 /** This machine's data folder: the embedded store's folder, and where rollback data is kept whatever the store. */
@@ -27,7 +28,9 @@ export function dataDirOf(config: ExportConfig, where: StoreLocation): string {
 
 /** Which store a config means; equal keys mean the same store (nothing to reopen). */
 export function storeKey(config: ExportConfig, where: StoreLocation): string {
-  return `${config.store.type}:${dataDirOf(config, where)}`;
+  const store = config.store;
+  const remote = store.type === 'tidb' ? `:${store.user}@${store.host}:${store.port}/${store.database}:${JSON.stringify(store.tls)}` : '';
+  return `${store.type}${remote}:${dataDirOf(config, where)}`;
 }
 
 export interface OpenedStore {
@@ -36,20 +39,26 @@ export interface OpenedStore {
   dataDir: string;
 }
 
-type StoreOpener = (config: ExportConfig, dataDir: string) => Promise<Store>;
+type StoreOpener = (config: ExportConfig, dataDir: string, where: StoreLocation) => Promise<Store>;
 
 const OPENERS: Record<ExportConfig['store']['type'], StoreOpener> = {
   embedded: async (_config, dataDir) => openFileStore(dataDir),
-  // Replaced by the team store (issue 14) before this lands.
-  tidb: async () => {
-    throw new ExportError('STORE_FAILED', 'The team store (store.type "tidb") is not available yet.', { recoverable: false });
+  tidb: async (config, _dataDir, where) => {
+    // mysql2 is loaded only when a database is used.
+    const { openTidbStore } = await import('./tidb/openTidbStore');
+    return openTidbStore(config.store as TidbStoreConfig, { getSecret: where.getSecret ?? (async () => undefined), baseDir: where.cwd, maxRetries: config.limits.maxRetries });
   },
 };
 
 export async function openStore(config: ExportConfig, where: StoreLocation): Promise<OpenedStore> {
   const dataDir = dataDirOf(config, where);
   // Every record goes through the secret scanner on its way in (governance/secretFreeRecords.ts).
-  const store = secretFreeRecords(await OPENERS[config.store.type](config, dataDir));
-  await store.recoverInterrupted();
+  const store = secretFreeRecords(await OPENERS[config.store.type](config, dataDir, where));
+  try {
+    await store.recoverInterrupted();
+  } catch (error) {
+    // The team store may be unreachable or locked now (no password yet): its first use reports that, with the fix.
+    if (config.store.type === 'embedded') throw error;
+  }
   return { key: storeKey(config, where), store, dataDir };
 }

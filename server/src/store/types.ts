@@ -14,6 +14,8 @@ export interface JobRecord {
   template_id: string;
   destination_id: string;
   destination_type?: string;
+  /** Who exported (the configured user identity). */
+  actor?: string;
   /** The destination's settings as exported to (never secrets), for rollback. */
   destination_config?: Record<string, unknown>;
   filename: string;
@@ -120,6 +122,8 @@ export interface Store {
   listAudit(filter?: { jobId?: string; transactionId?: string }): Promise<AuditEvent[]>;
   appendSecurity(event: SecurityEvent): Promise<void>;
   listSecurity(): Promise<SecurityEvent[]>;
+  /** A database store's versioned, idempotent migrations (`devguide-export db migrate`); the file store has none. */
+  migrate?(): Promise<{ version: number; description: string }[]>;
   /** Marks jobs left `running`/`queued` by a crashed process as failed (INTERRUPTED). Returns how many. */
   recoverInterrupted(): Promise<number>;
   close(): Promise<void>;

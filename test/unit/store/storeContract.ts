@@ -108,6 +108,38 @@ export function describeStoreContract(
       assert.deepEqual(ids(await store.listJobs({ status: 'completed' })), ['d', 'e', 'c', 'a']);
     });
 
+    it('filters by destination type and creation time; counts the matches and counts by type and status', async () => {
+      const spec: [string, string, 'queued' | 'completed' | 'failed', string, string | undefined][] = [
+        ['a', '2026-01-01T10:00:00.000Z', 'completed', 'local', 'local'],
+        ['b', '2026-01-03T10:00:00.000Z', 'failed', 'gh', 'github'],
+        ['c', '2026-01-02T10:00:00.000Z', 'completed', 'gh', 'github'],
+        ['d', '2026-01-05T10:00:00.000Z', 'failed', 'kb', 'tidb'],
+        ['e', '2026-01-04T10:00:00.000Z', 'completed', 'old', undefined],
+      ];
+      for (const [id, created_at, status, destination_id, destination_type] of spec) {
+        await store.createJob(makeJob(id, { created_at, status, destination_id, ...(destination_type ? { destination_type } : {}) }));
+      }
+      const ids = (jobs: { job_id: string }[]) => jobs.map((j) => j.job_id);
+      assert.deepEqual(ids(await store.listJobs({ destinationType: 'github' })), ['b', 'c']);
+      assert.deepEqual(ids(await store.listJobs({ since: '2026-01-03T10:00:00.000Z' })), ['d', 'e', 'b']);
+      assert.deepEqual(ids(await store.listJobs({ status: 'failed', since: '2026-01-03T00:00:00Z' })), ['d', 'b']);
+      assert.deepEqual(ids(await store.listJobs({ destinationType: 'unknown' })), ['e']);
+      assert.equal(await store.countJobs(), 5);
+      assert.equal(await store.countJobs({ status: 'failed' }), 2);
+      assert.equal(await store.countJobs({ destinationType: 'github', since: '2026-01-02T12:00:00Z' }), 1);
+      assert.deepEqual(await store.jobStats(), [
+        { destination_type: 'github', status: 'completed', count: 1 },
+        { destination_type: 'github', status: 'failed', count: 1 },
+        { destination_type: 'local', status: 'completed', count: 1 },
+        { destination_type: 'tidb', status: 'failed', count: 1 },
+        { destination_type: 'unknown', status: 'completed', count: 1 },
+      ]);
+      assert.deepEqual(await store.jobStats({ status: 'failed' }), [
+        { destination_type: 'github', status: 'failed', count: 1 },
+        { destination_type: 'tidb', status: 'failed', count: 1 },
+      ]);
+    });
+
     it('lists jobs created at the same time with the later-created first', async () => {
       await store.createJob(makeJob('first'));
       await store.createJob(makeJob('second'));
