@@ -5,7 +5,7 @@ import { composeApp, type App } from '../../../server/src/app/compose';
 import { systemClock } from '../../../server/src/clock';
 import { parseConfig } from '../../../server/src/config';
 import { newMasterKeyText } from '../../../server/src/team/crypto';
-import { createMemoryStore } from '../../../server/src/store/memoryStore';
+import { openTidbStore } from '../../../server/src/store/tidb/openTidbStore';
 import { type LspTestClient, startBuiltServer, tempWorkspace, type TempWorkspace } from '../lsp/lspClient';
 import { sharedMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
 
@@ -48,6 +48,10 @@ describe('Team store over stdio (dist/server.js): team templates, shared destina
     storeEntry = { type: 'tidb', host: server.host, port: server.port, user: teamDb.user, database: teamDb.database, tls: false };
 
     // Alice set the team store up from her CLI (the same application layer).
+    const aliceStore = await openTidbStore(
+      { type: 'tidb', host: server.host, port: server.port, user: teamDb.user, database: teamDb.database, tls: false },
+      { getSecret: async (id, field) => (id === 'store' && field === 'password' ? teamDb.password : undefined), baseDir: ws.dir },
+    );
     const alice: App = composeApp(
       {
         workspaceRoot: ws.dir,
@@ -56,7 +60,7 @@ describe('Team store over stdio (dist/server.js): team templates, shared destina
         builtinTemplatesDir: join(ROOT, 'templates'),
         getSecret: async (id, field) => (({ 'store/password': teamDb.password, 'store/key': key }) as Record<string, string>)[`${id}/${field}`],
       },
-      { config: parseConfig({ store: storeEntry }), trust: { trusted: true, workspaceDestinationIds: new Set() }, store: { store: createMemoryStore(), dataDir: join(ws.dir, '.alice') } },
+      { config: parseConfig({ store: storeEntry }), trust: { trusted: true, workspaceDestinationIds: new Set() }, store: { store: aliceStore, dataDir: join(ws.dir, '.alice') } },
     );
     try {
       await alice.migrations.run();
@@ -67,6 +71,7 @@ describe('Team store over stdio (dist/server.js): team templates, shared destina
       await alice.team.apply(shared.transaction_id, true);
     } finally {
       await alice.dispose();
+      await aliceStore.close();
     }
 
     client = startBuiltServer({ storeDir: join(ws.dir, '.store') });
@@ -75,7 +80,7 @@ describe('Team store over stdio (dist/server.js): team templates, shared destina
     await client.initialize(ws.uri);
   });
   afterEach(async () => {
-    await client.shutdown();
+    await client?.shutdown();
     await ws.cleanup();
   });
 

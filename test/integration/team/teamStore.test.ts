@@ -9,7 +9,7 @@ import { parseConfig } from '../../../server/src/config';
 import type { ExportError } from '../../../server/src/errors';
 import { newMasterKeyText } from '../../../server/src/team/crypto';
 import { TEAM_TABLES } from '../../../server/src/team/teamSql';
-import { createMemoryStore } from '../../../server/src/store/memoryStore';
+import { openTidbStore } from '../../../server/src/store/tidb/openTidbStore';
 import type { Store } from '../../../server/src/store/types';
 import { sharedMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
 
@@ -48,11 +48,16 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     teamDb = await server.newDatabase('team');
     targetDb = await server.newDatabase('teamdest');
     dir = await mkdtemp(join(tmpdir(), 'devguide-team-'));
-    store = createMemoryStore();
+    // The team's jobs and events in the same database (the team store's records part).
+    store = await openTidbStore(
+      { type: 'tidb', host: server.host, port: server.port, user: teamDb.user, database: teamDb.database, tls: false },
+      { getSecret: async (id, field) => (id === 'store' && field === 'password' ? teamDb.password : undefined), baseDir: dir },
+    );
     key = newMasterKeyText();
   });
   afterEach(async () => {
     for (const app of apps.splice(0)) await app.dispose();
+    await store.close();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -88,7 +93,8 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
   async function aliceSharesKb(): Promise<App> {
     const alice = member('alice');
     const migrated = await alice.migrations.run();
-    assert.deepEqual(migrated.map((m) => [m.destination_id, m.applied.map((a) => a.version)]), [['store', [1]]]);
+    // The team store's records, then its shared tables.
+    assert.deepEqual(migrated.map((m) => [m.destination_id, m.applied.map((a) => a.version)]), [['store', [1]], ['store', [1]]]);
     const review = await alice.team.reviewDestination(kbEntry(), { password: targetDb.password }, false);
     assert.equal(review.blocked, false, review.reason_message ?? '');
     assert.equal(review.requires_accept, true);
@@ -104,8 +110,8 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
 
   it('db migrate creates the three shared tables once (a second run applies nothing)', async () => {
     const app = member('alice');
-    assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [1]);
-    assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [0]);
+    assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [1, 1]);
+    assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [0, 0]);
     const tables = (await rowsOf(teamDb, 'SHOW TABLES')).map((r) => Object.values(r)[0]);
     for (const table of TEAM_TABLES) assert.ok(tables.includes(table), table);
   });
