@@ -6,6 +6,7 @@ import { Changes } from './changes';
 import { Exports } from './exports';
 import { Jobs } from './jobs';
 import { Migrations } from './migrations';
+import { StoreImport } from './storeImport';
 import { OpenReviews } from './reviews';
 import { AppState, type AppEnvironment, type Trust } from './state';
 import { Team } from './team';
@@ -30,6 +31,8 @@ export interface App {
   readonly changes: Changes;
   /** Database destinations' migrations (`devguide-export db migrate`). */
   readonly migrations: Migrations;
+  /** `devguide-export store import`: a file store copied into the team store. */
+  readonly storeImport: StoreImport;
   /** The team store's shared templates and destinations (store.type tidb). */
   readonly team: Team;
   /** New settings (and the store they name) for every later call; open reviews stay open. */
@@ -83,6 +86,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
   const jobs = new Jobs(state, bin, exports, catalog.names);
   const changes = new Changes(state, bin);
   const migrations = new Migrations(state, bin);
+  const storeImport = new StoreImport(state, bin);
   const team = new Team(state, bin);
   const appState = state;
   return {
@@ -94,6 +98,7 @@ export function composeApp(env: AppEnvironment, initial: { config: ExportConfig;
     jobs,
     changes,
     migrations,
+    storeImport,
     team,
     configure: (config, store) => appState.update({ config, ...(store ? { store } : {}) }),
     setTrust: (trust) => appState.update({ trust }),

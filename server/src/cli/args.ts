@@ -88,6 +88,7 @@ export type Command =
   | { name: 'jobs-show'; id: string; global: GlobalOptions }
   | { name: 'jobs-rollback'; id: string; global: GlobalOptions }
   | { name: 'db-migrate'; destination?: string; global: GlobalOptions }
+  | { name: 'store-import'; from: string; global: GlobalOptions }
   | TeamCommand<GlobalOptions>;
 
 const globalFlags = {
@@ -224,6 +225,14 @@ export function parseCommandLine(argv: string[]): Command {
       const { dest, ...global } = values;
       return { name: 'db-migrate', ...(dest === undefined ? {} : { destination: check(z.string().min(1), dest) }), global: check(globalOptionsSchema, global) };
     }
+    case 'store': {
+      if (second !== 'import') throw new UsageError('expected "store import --from DIR"');
+      const { values, positionals } = parse(rest, { ...globalFlags, from: { type: 'string' } });
+      if (positionals.length > 0) throw new UsageError('store import takes no arguments (the folder is --from DIR)');
+      const { from, ...global } = values;
+      if (typeof from !== 'string' || from === '') throw new UsageError('store import needs --from DIR (the file store folder to copy)');
+      return { name: 'store-import', from, global: check(globalOptionsSchema, global) };
+    }
     default:
       throw new UsageError(`unknown command "${first}"`);
   }
@@ -245,6 +254,7 @@ Usage:
   devguide-export jobs show ID [--json]
   devguide-export jobs rollback ID [--yes] [--json]
   devguide-export db migrate --config FILE [--dest ID] [--json]
+  devguide-export store import --from DIR --config FILE [--json]
 ${TEAM_HELP}
 Exit codes: 0 done; 1 export failed; 2 usage or input error; 3 review required or blocked.
 FILE may be a chat_messages table: mysql://USER@HOST:PORT/DATABASE (password: DEVGUIDE_SOURCE_PASSWORD).

@@ -75,6 +75,15 @@ export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cw
     }
     case 'jobs-rollback':
       return rollback(app, command.id, command.global.yes, io, json);
+    case 'store-import': {
+      const result = await app.storeImport.fromFileStore(command.from);
+      if (json) print(result);
+      else {
+        const { imported: i, read: r } = result;
+        io.stdout(`Imported from ${result.from}: ${i.jobs} of ${r.jobs} jobs, ${i.audit} of ${r.audit} audit events, ${i.security} of ${r.security} security events (the rest were in the team store already).\n`);
+      }
+      return EXIT.ok;
+    }
     case 'db-migrate': {
       const results = await app.migrations.run(command.destination);
       if (json) print({ destinations: results });

@@ -31,6 +31,9 @@ export function secretFreeRecords(store: Store): Store {
     getJob: (jobId) => store.getJob(jobId),
     listJobs: (query) => store.listJobs(query),
     countJobs: (filter) => store.countJobs(filter),
+    ...(store.importRecords
+      ? { importRecords: async (records) => (store.importRecords as NonNullable<Store['importRecords']>).call(store, await withoutSecrets(records)) }
+      : {}),
     ...(store.migrate ? { migrate: () => (store.migrate as NonNullable<Store['migrate']>).call(store) } : {}),
     jobStats: (filter) => store.jobStats(filter),
     appendAudit: async (event: AuditEvent) => store.appendAudit(await withoutSecrets(event)),

@@ -106,6 +106,13 @@ export interface JobStat {
   count: number;
 }
 
+/** Everything a store holds, as `store import` copies it. */
+export interface StoreRecords {
+  jobs: JobRecord[];
+  audit: AuditEvent[];
+  security: SecurityEvent[];
+}
+
 /** The job + audit store (DESIGN.md §8). Embedded file store by default, TiDB in team mode. */
 export interface Store {
   createJob(job: JobRecord): Promise<void>;
@@ -122,6 +129,12 @@ export interface Store {
   listAudit(filter?: { jobId?: string; transactionId?: string }): Promise<AuditEvent[]>;
   appendSecurity(event: SecurityEvent): Promise<void>;
   listSecurity(): Promise<SecurityEvent[]>;
+  /**
+   * `devguide-export store import`: records copied in from another store,
+   * each kept only when its id is new (so a second run copies nothing).
+   * Returns how many of each were new. Only the team store has it.
+   */
+  importRecords?(records: StoreRecords): Promise<{ jobs: number; audit: number; security: number }>;
   /** A database store's versioned, idempotent migrations (`devguide-export db migrate`); the file store has none. */
   migrate?(): Promise<{ version: number; description: string }[]>;
   /** Marks jobs left `running`/`queued` by a crashed process as failed (INTERRUPTED). Returns how many. */

@@ -6,8 +6,8 @@ import { RetriesExhausted, withTransactionRetries } from '../../db/retry';
 import { ExportError } from '../../errors';
 import { applyJobPatch, interruptedPatch, isUnfinished, splitPatch, UNKNOWN_DESTINATION_TYPE } from '../jobRecords';
 import { currentOwner, ownerIsGone } from '../processOwner';
-import { auditEventSchema, jobPatchSchema, jobRecordSchema, securityEventSchema, type JobPatch } from '../recordSchemas';
-import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat, JobStatus, SecurityEvent, Store } from '../types';
+import { auditEventSchema, jobPatchSchema, jobRecordSchema, securityEventSchema, type ClearableJobField, type JobPatch } from '../recordSchemas';
+import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat, JobStatus, SecurityEvent, Store, StoreRecords } from '../types';
 import { fromSqlTime, jobWhere, STORE_MIGRATION_SCOPE, STORE_MIGRATIONS, storeSql, toSqlTime } from './storeSql';
 
 /**
@@ -51,6 +51,9 @@ export class TidbStore implements Store {
   private readonly mine = new Set<string>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private tablesReady: Promise<void> | undefined;
+  /** Job endings the database did not take (it was unreachable), by job id. */
+  private readonly unsaved = new Map<string, { set: JobPatch; unset: ClearableJobField[] }>();
+  private flushing = false;
   private closed = false;
 
   constructor(
@@ -84,15 +87,47 @@ export class TidbStore implements Store {
     // Whoever (re)queues or runs a job now owns it: recovery checks that process.
     if ((set.status === 'queued' || set.status === 'running') && !('owner' in patch)) set.owner = currentOwner();
     const checked = validate(jobPatchSchema, set, 'job update');
-    const updated = await this.inTransaction('update a job in', async (sql) => {
+    try {
+      const updated = await this.writeJobPatch(jobId, checked, unset);
+      this.unsaved.delete(jobId);
+      this.track(updated);
+      return updated;
+    } catch (error) {
+      // The database went away as the job ended: the ending is kept and written once it is back, so the job is never left running.
+      if (isTerminal(checked.status) && error instanceof ExportError && UNREACHABLE.has(error.code)) {
+        const earlier = this.unsaved.get(jobId);
+        this.unsaved.set(jobId, { set: { ...earlier?.set, ...checked }, unset: [...(earlier?.unset ?? []), ...unset] });
+      }
+      throw error;
+    }
+  }
+
+  private writeJobPatch(jobId: string, set: JobPatch, unset: ClearableJobField[]): Promise<JobRecord> {
+    return this.inTransaction('update a job in', async (sql) => {
       const [row] = await sql.rows<JobRow>(storeSql.jobForUpdate, [jobId]);
       if (!row) throw jobNotFound(jobId);
-      const next = applyJobPatch(this.recordOf(row), checked, unset);
+      const next = applyJobPatch(this.recordOf(row), set, unset);
       await sql.run(storeSql.updateJob, [...this.jobColumns(next), jobId]);
       return next;
     });
-    this.track(updated);
-    return updated;
+  }
+
+  /** Endings that could not be written (the database was down), written now; those that still fail stay for the next call. */
+  private async writeUnsaved(): Promise<void> {
+    if (this.unsaved.size === 0 || this.flushing) return;
+    this.flushing = true;
+    try {
+      for (const [jobId, patch] of [...this.unsaved]) {
+        const written = await this.writeJobPatch(jobId, patch.set, patch.unset).catch((error: unknown) => {
+          if (error instanceof ExportError && error.code === 'JOB_NOT_FOUND') return undefined;
+          throw error;
+        });
+        this.unsaved.delete(jobId);
+        if (written) this.track(written);
+      }
+    } finally {
+      this.flushing = false;
+    }
   }
 
   async getJob(jobId: string): Promise<JobRecord | undefined> {
@@ -158,6 +193,37 @@ export class TidbStore implements Store {
     return rows.map((r) => validate(securityEventSchema, { ...r, timestamp: fromSqlTime(r['timestamp']), metadata: jsonOf(r['metadata']) }, 'security event in the team store'));
   }
 
+  async importRecords(records: StoreRecords): Promise<{ jobs: number; audit: number; security: number }> {
+    const jobs = records.jobs.map((job) => validate(jobRecordSchema, job, 'imported job record'));
+    const audit = records.audit.map((event) => validate(auditEventSchema, event, 'imported audit event'));
+    const security = records.security.map((event) => validate(securityEventSchema, event, 'imported security event'));
+    const count = { jobs: 0, audit: 0, security: 0 };
+    // Oldest first, so jobs created at the same time keep their order; a chunk per transaction.
+    const byTime = <T>(items: T[], time: (item: T) => string) => [...items].sort((a, b) => Date.parse(time(a)) - Date.parse(time(b)));
+    for (const chunk of chunks(byTime(jobs, (j) => j.created_at), IMPORT_CHUNK)) {
+      count.jobs += await this.inTransaction('import jobs into', async (sql) => {
+        let added = 0;
+        for (const job of chunk) added += (await sql.run(storeSql.insertJobIfMissing, [job.job_id, ...this.jobColumns(job)])).affectedRows;
+        return added;
+      });
+    }
+    for (const chunk of chunks(byTime(audit, (e) => e.timestamp), IMPORT_CHUNK)) {
+      count.audit += await this.inTransaction('import audit events into', async (sql) => {
+        let added = 0;
+        for (const event of chunk) added += (await sql.run(storeSql.insertAuditIfMissing, auditValues(event))).affectedRows;
+        return added;
+      });
+    }
+    for (const chunk of chunks(byTime(security, (e) => e.timestamp), IMPORT_CHUNK)) {
+      count.security += await this.inTransaction('import security events into', async (sql) => {
+        let added = 0;
+        for (const event of chunk) added += (await sql.run(storeSql.insertSecurityIfMissing, securityValues(event))).affectedRows;
+        return added;
+      });
+    }
+    return count;
+  }
+
   async recoverInterrupted(): Promise<number> {
     const rows = await this.guard('read unfinished jobs of', () => this.db.rows<{ record: unknown; heartbeat_at: unknown }>(storeSql.unfinishedJobs));
     const now = this.clock.now();
@@ -213,7 +279,9 @@ export class TidbStore implements Store {
 
   /** One heartbeat; a failure is left for the next one (the job itself will report a broken connection). */
   async beat(): Promise<void> {
-    if (this.mine.size === 0 || this.closed) return;
+    if (this.closed) return;
+    await this.guard('write pending job endings to', async () => undefined).catch(() => undefined);
+    if (this.mine.size === 0) return;
     const ids = [...this.mine];
     await this.db.run(storeSql.heartbeat(ids.length), [toSqlTime(this.clock.now().toISOString()), ...ids]).catch(() => undefined);
   }
@@ -287,6 +355,7 @@ export class TidbStore implements Store {
     if (this.closed) throw new ExportError('STORE_FAILED', 'The team store was closed.', { recoverable: false });
     try {
       if (options.tables !== false) await this.ensureTables();
+      await this.writeUnsaved();
       return await work();
     } catch (thrown) {
       if (thrown instanceof ExportError) throw thrown;
@@ -304,6 +373,21 @@ export class TidbStore implements Store {
       throw error;
     }
   }
+}
+
+const IMPORT_CHUNK = 500;
+
+/** Codes meaning the database could not be reached (the write did not happen). */
+const UNREACHABLE: ReadonlySet<string> = new Set(['CONNECTION_FAILED', 'TIMEOUT', 'MAX_RETRIES_EXCEEDED']);
+
+function isTerminal(status: JobStatus | undefined): boolean {
+  return status === 'completed' || status === 'failed' || status === 'rolled_back';
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
 }
 
 function jobNotFound(jobId: string): ExportError {
