@@ -198,6 +198,9 @@ export const ListJobsRequest = request(
     .object({
       status: jobRecordFields.status.optional(),
       destinationId: z.string().optional(),
+      destinationType: z.string().max(32).optional(),
+      /** Jobs created at or after this time (ISO 8601). */
+      since: z.iso.datetime({ offset: true }).optional(),
       limit: z.number().int().min(1).max(10_000).optional(),
       offset: z.number().int().min(0).optional(),
     })

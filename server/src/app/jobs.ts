@@ -4,7 +4,7 @@ import { DESTINATION_TYPES } from '../destinations/registry';
 import { ExportError } from '../errors';
 import { rollbackJob } from '../pipeline/rollback';
 import { exportRequestOfJob, type JobDetails, type JobJson, type JobList, type PreviewResult } from '../protocol';
-import type { AuditEvent, JobQuery, JobRecord } from '../store/types';
+import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat } from '../store/types';
 import type { Exports } from './exports';
 import { jobDetailsJson, jobJson, type JobNames } from './results';
 import type { AppState } from './state';
@@ -22,13 +22,18 @@ export class Jobs {
     const limit = query.limit ?? 100;
     const offset = query.offset ?? 0;
     const { limit: _l, offset: _o, ...filter } = query;
-    const all = await this.state.store.listJobs(filter);
-    const page = all.slice(offset, offset + limit);
+    // One page from the store and its count: a team store holds the whole team's history.
+    const [page, total] = await Promise.all([this.state.store.listJobs({ ...filter, limit, offset }), this.state.store.countJobs(filter)]);
     await this.names.refresh(page.map((job) => job.template_id));
     return {
       jobs: page.map((job) => jobJson(job, this.names)),
-      pagination: { total: all.length, limit, offset, has_more: offset + page.length < all.length },
+      pagination: { total, limit, offset, has_more: offset + page.length < total },
     };
+  }
+
+  /** Counts by destination type and status (`jobs list --stats`). */
+  stats(filter: JobFilter = {}): Promise<JobStat[]> {
+    return this.state.store.jobStats(filter);
   }
 
   async get(jobId: string): Promise<JobDetails> {

@@ -84,7 +84,18 @@ export type Command =
   | { name: 'batch'; plan: string; concurrency: number; global: GlobalOptions }
   | { name: 'templates-list'; global: GlobalOptions }
   | { name: 'templates-check'; files: string[]; global: GlobalOptions }
-  | { name: 'jobs-list'; status?: z.infer<typeof jobStatus>; limit: number; offset: number; global: GlobalOptions }
+  | {
+      name: 'jobs-list';
+      status?: z.infer<typeof jobStatus>;
+      destination?: string;
+      destinationType?: string;
+      /** ISO 8601 UTC: jobs created at or after it. */
+      since?: string;
+      stats: boolean;
+      limit: number;
+      offset: number;
+      global: GlobalOptions;
+    }
   | { name: 'jobs-show'; id: string; global: GlobalOptions }
   | { name: 'jobs-rollback'; id: string; global: GlobalOptions }
   | { name: 'db-migrate'; destination?: string; global: GlobalOptions }
@@ -195,14 +206,26 @@ export function parseCommandLine(argv: string[]): Command {
         const { values, positionals } = parse(rest, {
           ...globalFlags,
           status: { type: 'string' },
+          dest: { type: 'string' },
+          type: { type: 'string' },
+          since: { type: 'string' },
+          'failed-within': { type: 'string' },
+          stats: { type: 'boolean' },
           limit: { type: 'string' },
           offset: { type: 'string' },
         });
         if (positionals.length > 0) throw new UsageError('jobs list takes no arguments');
-        const { status, limit, offset, ...global } = values;
+        const { status, dest, type, since, 'failed-within': failedWithin, stats, limit, offset, ...global } = values;
+        if (failedWithin !== undefined && (status !== undefined || since !== undefined)) throw new UsageError('--failed-within means "--status failed --since DURATION": give it alone');
+        const now = Date.now();
         return {
           name: 'jobs-list',
-          status: check(jobStatus.optional(), status),
+          ...(failedWithin !== undefined ? { status: 'failed' as const, since: sinceTime(String(failedWithin), now, '--failed-within', true) } : {}),
+          ...(status !== undefined ? { status: check(jobStatus, status) } : {}),
+          ...(since !== undefined ? { since: sinceTime(String(since), now, '--since', false) } : {}),
+          ...(dest !== undefined ? { destination: check(z.string().min(1), dest) } : {}),
+          ...(type !== undefined ? { destinationType: check(z.string().min(1).max(32), type) } : {}),
+          stats: stats === true,
           limit: check(z.coerce.number().int().min(1).max(10_000).default(50), limit),
           offset: check(z.coerce.number().int().min(0).default(0), offset),
           global: check(globalOptionsSchema, global),
@@ -238,6 +261,24 @@ export function parseCommandLine(argv: string[]): Command {
   }
 }
 
+const DURATION_UNITS_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `--since`: an ISO date or time (UTC unless it says otherwise), or a
+ * duration back from now (30m, 24h, 7d); `--failed-within` takes only a
+ * duration. Returned as ISO 8601 UTC.
+ */
+export function sinceTime(value: string, now: number, flag: string, durationOnly: boolean): string {
+  const duration = /^(\d{1,6})([mhd])$/.exec(value.trim());
+  if (duration) return new Date(now - Number(duration[1]) * (DURATION_UNITS_MS[duration[2] as string] as number)).toISOString();
+  if (!durationOnly && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value.trim())) {
+    const text = value.trim().replace(' ', 'T');
+    const time = Date.parse(/T/.test(text) && !/(Z|[+-]\d{2}:?\d{2})$/.test(text) ? `${text}Z` : text);
+    if (Number.isFinite(time)) return new Date(time).toISOString();
+  }
+  throw new UsageError(`${flag} expects ${durationOnly ? 'a duration' : 'a date (2026-12-01, 2026-12-01T08:00Z) or a duration'} such as 30m, 24h or 7d, not "${value}"`);
+}
+
 export const HELP_TEXT = `devguide-export — export AI reasoning sessions as reviewed, audited files
 
 Usage:
@@ -250,7 +291,8 @@ Usage:
   devguide-export batch PLAN [--concurrency N] [--yes] [--json]
   devguide-export templates list [--json]
   devguide-export templates check FILE... [--json]
-  devguide-export jobs list [--status S] [--limit N] [--offset N] [--json]
+  devguide-export jobs list [--status S] [--dest ID] [--type TYPE] [--since WHEN] [--failed-within 24h]
+                            [--stats] [--limit N] [--offset N] [--json]
   devguide-export jobs show ID [--json]
   devguide-export jobs rollback ID [--yes] [--json]
   devguide-export db migrate --config FILE [--dest ID] [--json]

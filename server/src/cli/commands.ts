@@ -61,7 +61,23 @@ export async function runAppCommand(command: AppCommand, app: App, io: CliIo, cw
       return EXIT.ok;
     }
     case 'jobs-list': {
-      const list = await app.jobs.list({ ...(command.status ? { status: command.status } : {}), limit: command.limit, offset: command.offset });
+      const filter = {
+        ...(command.status ? { status: command.status } : {}),
+        ...(command.destination ? { destinationId: command.destination } : {}),
+        ...(command.destinationType ? { destinationType: command.destinationType } : {}),
+        ...(command.since ? { since: command.since } : {}),
+      };
+      if (command.stats) {
+        const stats = await app.jobs.stats(filter);
+        if (json) print({ stats });
+        else if (stats.length === 0) io.stdout('No export jobs match.\n');
+        else {
+          io.stdout(`${'destination type'.padEnd(18)} ${'status'.padEnd(12)} count\n`);
+          for (const s of stats) io.stdout(`${s.destination_type.padEnd(18)} ${s.status.padEnd(12)} ${s.count}\n`);
+        }
+        return EXIT.ok;
+      }
+      const list = await app.jobs.list({ ...filter, limit: command.limit, offset: command.offset });
       if (json) print(list);
       else if (list.jobs.length === 0) io.stdout('No export jobs yet.\n');
       else for (const job of list.jobs) io.stdout(`${jobLine(job)}\n`);

@@ -89,6 +89,24 @@ describe('Team store through the CLI (dist/cli.js) and faults (MariaDB)', functi
       const jobs = listed.json<{ jobs: JobLine[] }>().jobs;
       assert.deepEqual(jobs.map((j) => `${j.filename}:${j.status}:${j.actor}`).sort(), ['ana.md:completed:ana', 'ben.md:completed:ben']);
     }
+    // The seed's §7.2 queries, in SQL.
+    const list = async (...flags: string[]) => {
+      const run = await runCli(['jobs', 'list', '--config', config, '--json', ...flags], at);
+      assert.equal(run.code, 0, run.stderr);
+      return run.json<{ jobs?: JobLine[]; stats?: unknown[]; pagination?: { total: number } }>();
+    };
+    assert.deepEqual((await list('--stats')).stats, [{ destination_type: 'local', status: 'completed', count: 2 }]);
+    assert.equal((await list('--failed-within', '24h')).jobs?.length, 0);
+    assert.equal((await list('--dest', 'notes', '--since', '1h')).jobs?.length, 2);
+    assert.equal((await list('--type', 'github')).jobs?.length, 0);
+    assert.equal((await list('--since', '2999-01-01')).jobs?.length, 0);
+    const page = await list('--limit', '1');
+    assert.equal(page.jobs?.length, 1);
+    assert.equal(page.pagination?.total, 2);
+    const bad = await runCli(['jobs', 'list', '--config', config, '--since', 'yesterday'], at);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /--since expects a date .* or a duration such as 30m, 24h or 7d, not "yesterday"/);
+
     for (const run of [migrated, ana, ben]) assert.ok(!`${run.stdout}${run.stderr}`.includes(db.password));
   });
 
