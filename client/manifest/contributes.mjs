@@ -196,13 +196,44 @@ const settings = {
     default: 'medium',
     markdownDescription: 'Lowest risk level at which the Bin\'s review needs an explicit **Accept** (the CLI: `--yes`). Local exports are `low`, databases `medium`, GitHub and Drive `high`.',
   },
-  'devguideExport.store.type': {
-    type: 'string',
+  'devguideExport.store': {
+    type: 'object',
     order: 5,
-    enum: ['embedded'],
-    enumDescriptions: ['A local store in your user data folder (or `storePath`), shared by the extension and the CLI.'],
-    default: 'embedded',
-    markdownDescription: 'Where the export history and audit trail live. `embedded` today; the TiDB team store comes next.',
+    default: { type: 'embedded' },
+    // Where your history goes and which database your store password is sent to: never a workspace's choice.
+    scope: 'application',
+    oneOf: [
+      {
+        type: 'object',
+        title: 'embedded',
+        properties: { type: { const: 'embedded' } },
+        required: ['type'],
+        additionalProperties: false,
+      },
+      {
+        type: 'object',
+        title: 'tidb',
+        properties: {
+          type: { const: 'tidb' },
+          host: { type: 'string', minLength: 1, maxLength: 255, pattern: '^[A-Za-z0-9.:_\\-\\[\\]%]+$', markdownDescription: 'Server host, e.g. `gateway01.us-west-2.prod.aws.tidbcloud.com` or `127.0.0.1`.' },
+          port: { type: 'integer', minimum: 1, maximum: 65535, default: 4000, markdownDescription: 'TiDB listens on 4000; MySQL on 3306.' },
+          user: { type: 'string', minLength: 1, maxLength: 128 },
+          database: { type: 'string', pattern: '^[A-Za-z0-9_$-]{1,64}$' },
+          tls: {
+            oneOf: [{ type: 'boolean' }, { type: 'object', properties: { ca: { type: 'string', minLength: 1 } }, required: ['ca'], additionalProperties: false }],
+            default: true,
+            markdownDescription: '`true`: TLS ≥ 1.2 with the certificate verified (TiDB Cloud needs it); `{"ca": "PATH"}`: verified against that CA; `false`: only for a local server.',
+          },
+        },
+        required: ['type', 'host', 'user', 'database'],
+        additionalProperties: false,
+      },
+    ],
+    defaultSnippets: [
+      { label: 'TiDB team store', body: { type: 'tidb', host: '${1:host}', port: 4000, user: '${2:user}', database: '${3:devguide}', tls: true } },
+    ],
+    markdownDescription:
+      'Where the export history and audit trail live. `{"type": "embedded"}`: a local store in your user data folder (or `storePath`), shared by the extension and the CLI. `{"type": "tidb", host, port, user, database, tls}`: the team store — one history, shared templates and destinations for the whole team. Its password: **Set Destination Credential** → *Team store*. User settings only.',
   },
   'devguideExport.user': {
     type: ['string', 'null'],
@@ -309,7 +340,7 @@ const SECTIONS = [
   { id: 'devguideExport.review', title: 'Review', keys: ['review.requireAt'] },
   { id: 'devguideExport.googleDrive', title: 'Google Drive', keys: ['googleDrive.clientId', 'googleDrive.clientSecret'] },
   { id: 'devguideExport.toolOutput', title: 'Tool Output', keys: ['toolOutput.mode', 'toolOutput.maxLines', 'toolOutput.maxInputChars'] },
-  { id: 'devguideExport.store', title: 'Store', keys: ['store.type', 'storePath'] },
+  { id: 'devguideExport.store', title: 'Store', keys: ['store', 'storePath'] },
   { id: 'devguideExport.limits', title: 'Limits', keys: ['limits.maxContentLength', 'limits.defaultTimeoutMs', 'limits.maxRetries', 'limits.templateCacheTtlMs', 'limits.maxInputBytes', 'rateLimits'] },
 ];
 
@@ -430,7 +461,7 @@ export const manifest = {
       description:
         'In Restricted Mode, workspace templates (they are code) and destinations defined in workspace settings are disabled; built-in templates and destinations from your user settings keep working.',
       // Sources too: a workspace must not point a stored password at a server of its choosing.
-      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.sources', 'devguideExport.templatesDir', 'devguideExport.store.type', 'devguideExport.storePath'],
+      restrictedConfigurations: ['devguideExport.destinations', 'devguideExport.sources', 'devguideExport.templatesDir', 'devguideExport.store', 'devguideExport.storePath'],
     },
     virtualWorkspaces: {
       supported: false,

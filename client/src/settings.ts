@@ -30,6 +30,14 @@ export const settings = {
     const clientSecret = section().inspect<string>('googleDrive.clientSecret')?.globalValue;
     return { ...(clientId ? { clientId } : {}), ...(clientSecret ? { clientSecret } : {}) };
   },
+  /** The team store's address (`user@host:port/database`) when `devguideExport.store` is a TiDB store; user settings only. */
+  teamStore: (): string | undefined => {
+    const store = section().inspect<unknown>('store')?.globalValue;
+    if (typeof store !== 'object' || store === null) return undefined;
+    const { type, host, port, user, database } = store as Record<string, unknown>;
+    if (type !== 'tidb' || typeof host !== 'string' || typeof user !== 'string' || typeof database !== 'string') return undefined;
+    return `${user}@${host}:${typeof port === 'number' ? port : 4000}/${database}`;
+  },
   /** A Drive destination's tokenUrl, as the settings in effect define it. */
   driveTokenUrl: (destinationId: string): string | undefined => driveTokenUrlOf(section().get('destinations'), destinationId),
 };

@@ -45,8 +45,13 @@ const prompts: CredentialPrompts = {
 /** The password of a database source (devguideExport.sources), stored as `source:<id>`. */
 const SOURCE_PASSWORD: SecretField = { field: 'password', label: 'Database password', prompt: 'The password of the database user of this source.', placeHolder: 'password' };
 
+/** The team store's database password (devguideExport.store {type: "tidb"}), the credential `store`/`password`. */
+const STORE_PASSWORD: SecretField = { field: 'password', label: 'Database password', prompt: 'The password of the team store\'s database user.', placeHolder: 'password' };
+
 function sourceCredentials(): CredentialDestination[] {
-  return settings.sources().map((s) => ({ id: sourceCredentialId(s.id), type: 'tidb', name: `${s.name} (source)`, secretFields: [SOURCE_PASSWORD], workspaceDefined: false, enabled: true }));
+  const sources = settings.sources().map((s) => ({ id: sourceCredentialId(s.id), type: 'tidb', name: `${s.name} (source)`, secretFields: [SOURCE_PASSWORD], workspaceDefined: false, enabled: true }));
+  const store = settings.teamStore();
+  return store ? [...sources, { id: 'store', type: 'tidb', name: `Team store (${store})`, secretFields: [STORE_PASSWORD], workspaceDefined: false, enabled: true }] : sources;
 }
 
 /** The destination (or database source, `source:<id>`) named by id, or one picked among those that take a credential. */

@@ -10,10 +10,10 @@ import { makeJob, steppingClock } from '../../unit/store/helpers';
 
 /** The team store against a real MariaDB: the Store contract the file store passes, and what only a shared database has. */
 
-async function open(db: MariaDb, testDb: TestDatabase, options: { clock?: Clock; password?: string } = {}): Promise<TidbStore> {
+async function open(db: MariaDb, testDb: TestDatabase, options: { clock?: Clock; password?: () => string } = {}): Promise<TidbStore> {
   return openTidbStore(
     { type: 'tidb', host: db.host, port: db.port, user: testDb.user, database: testDb.database, tls: false },
-    { getSecret: async (id, field) => (id === 'store' && field === 'password' ? (options.password ?? testDb.password) : undefined), baseDir: process.cwd(), ...(options.clock ? { clock: options.clock } : {}) },
+    { getSecret: async (id, field) => (id === 'store' && field === 'password' ? (options.password?.() ?? testDb.password) : undefined), baseDir: process.cwd(), ...(options.clock ? { clock: options.clock } : {}) },
   );
 }
 
@@ -87,8 +87,9 @@ describe('TiDB team store (MariaDB)', function () {
     assert.equal((await store.getJob('mine'))?.status, 'running');
   });
 
-  it('a wrong password is AUTH_EXPIRED naming user and host (never the password), offering the store\'s credential', async () => {
-    store = await open(db, testDb, { password: 'not-the-password-123' });
+  it('a wrong password is AUTH_EXPIRED naming user and host (never the password), offering the store\'s credential; the next call reads the password again', async () => {
+    let password = 'not-the-password-123';
+    store = await open(db, testDb, { password: () => password });
     const error = await store.listJobs().then(
       () => assert.fail('listed with a wrong password'),
       (e: unknown) => e,
@@ -101,6 +102,9 @@ describe('TiDB team store (MariaDB)', function () {
     assert.doesNotMatch(JSON.stringify({ message: error.message, details: error.details }), /not-the-password-123/);
     assert.equal(error.details?.['destination'], 'store');
     assert.equal(error.details?.['field'], 'password');
+    // The person sets the right password (SecretStorage): the next call reads it again — no restart.
+    password = testDb.password;
+    assert.deepEqual(await store.listJobs(), []);
   });
 
   it('pages, counts and groups in SQL over many jobs (the jobs list query)', async () => {

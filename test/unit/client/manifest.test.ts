@@ -98,7 +98,7 @@ describe('client: manifest', () => {
   it('supports Restricted Mode in part, restricting the settings that point at code, files or the store', () => {
     const { untrustedWorkspaces } = manifest.capabilities;
     assert.equal(untrustedWorkspaces.supported, 'limited');
-    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.sources', 'devguideExport.store.type', 'devguideExport.storePath', 'devguideExport.templatesDir']);
+    assert.deepEqual(untrustedWorkspaces.restrictedConfigurations.sort(), ['devguideExport.destinations', 'devguideExport.sources', 'devguideExport.store', 'devguideExport.storePath', 'devguideExport.templatesDir']);
     for (const key of untrustedWorkspaces.restrictedConfigurations) assert.ok(key in settingProperties(), key);
   });
 
