@@ -27,6 +27,7 @@ import { STAGES, type Stage } from '../../server/src/protocol';
 import { openFileStore } from '../../server/src/store/fileStore';
 import { benchColdAssembly } from './coldAssembly.bench';
 import { benchDatabaseSource } from './database.bench';
+import { benchTeamStore } from './teamStore.bench';
 import { syntheticTranscript } from './synthetic';
 import { benchInVsCode } from './vscode.bench';
 import { benchWebviewPreview } from './webview.bench';
@@ -165,6 +166,7 @@ async function benchExtras(): Promise<string[]> {
     lines.push(`Language server, didChange → publishDiagnostics for a 500-line template: median ${fmt(d.median)} ms, p95 ${fmt(d.p95)} ms over ${d.samples} edits (bar: p95 ≤ 50 ms).`);
   }
   lines.push(...(await benchDatabaseSource()));
+  lines.push(...(await benchTeamStore()));
   lines.push(await benchClientBundle());
   lines.push(...(await benchGitHub()));
   lines.push(...(await benchDrive()));
