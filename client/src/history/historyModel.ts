@@ -85,6 +85,8 @@ export function jobDescription(job: JobRecord): string {
 export function jobTooltipLines(job: JobRecord): string[] {
   const lines = [`${job.filename} — ${STATUS_LABEL[job.status]}`];
   if (job.title) lines.push(`Title: ${job.title}`);
+  // In a team store the history holds everyone's exports.
+  if (job.actor) lines.push(`By: ${job.actor}`);
   lines.push(`Destination: ${job.destination_id}${job.action ? ` (${job.action})` : ''}`);
   lines.push(`Template: ${job.template_id}`);
   const where = job.output_url ?? job.output_location;

@@ -17,12 +17,19 @@ export const HISTORY_VIEW_ID = 'devguideExport.history';
 const FILTERED_CONTEXT = 'devguideExport.historyFiltered';
 /** Bursts of notifications (a batch, a job's stages) become one reload. */
 const REFRESH_DELAY_MS = 150;
+/**
+ * While the view is visible it reloads its page this often: another editor
+ * or a CI run writing to the same store (the team store, or a shared
+ * folder) sends this one no notification. One page of 200 jobs: cheap.
+ */
+const POLL_MS = 30_000;
 
 export class HistoryView implements vscode.Disposable {
   readonly tree: HistoryTree;
   private readonly view: vscode.TreeView<HistoryNode>;
   private readonly disposables: vscode.Disposable[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private poll: ReturnType<typeof setInterval> | undefined;
   private lastLoad: HistoryLoad = { count: 0 };
 
   constructor(server: ServerConnection, logger: Logger) {
@@ -44,7 +51,16 @@ export class HistoryView implements vscode.Disposable {
         this.showMessage();
       }),
       server.onJobsChanged(() => this.refreshSoon()),
+      // Jobs of other processes: reloaded when the view is shown again, when the window gets focus, and on a timer while shown.
+      this.view.onDidChangeVisibility(({ visible }) => {
+        if (visible) this.refreshSoon();
+        this.pollWhile(visible);
+      }),
+      vscode.window.onDidChangeWindowState(({ focused }) => {
+        if (focused && this.view.visible) this.refreshSoon();
+      }),
     );
+    this.pollWhile(this.view.visible);
     void vscode.commands.executeCommand('setContext', FILTERED_CONTEXT, false);
   }
 
@@ -90,8 +106,17 @@ export class HistoryView implements vscode.Disposable {
     this.timer = setTimeout(() => this.refresh(), REFRESH_DELAY_MS);
   }
 
+  private pollWhile(visible: boolean): void {
+    if (visible && !this.poll) this.poll = setInterval(() => this.refreshSoon(), POLL_MS);
+    else if (!visible && this.poll) {
+      clearInterval(this.poll);
+      this.poll = undefined;
+    }
+  }
+
   dispose(): void {
     clearTimeout(this.timer);
+    clearInterval(this.poll);
     for (const d of this.disposables) d.dispose();
   }
 }

@@ -81,6 +81,8 @@ describe('client: Export History model', () => {
     assert.ok(done.includes('Output: /w/exports/plan.md'));
     assert.ok(done.includes('Content hash: sha256:abc'));
     assert.ok(done.includes('Destination: local (UPDATE)'));
+    assert.ok(!done.some((line) => line.startsWith('By:')), 'no actor recorded: no line');
+    assert.ok(jobTooltipLines(job({ actor: 'ana' })).includes('By: ana'), 'a team store shows who exported');
   });
 
   it('flags in contextValue decide the actions: open and roll back when completed, retry when failed, copy when hashed', () => {
