@@ -54,10 +54,25 @@ function sourceCredentials(): CredentialDestination[] {
   return store ? [...sources, { id: 'store', type: 'tidb', name: `Team store (${store})`, secretFields: [STORE_PASSWORD], workspaceDefined: false, enabled: true }] : sources;
 }
 
+/**
+ * The server's destinations — or none when it cannot list them now: with a
+ * team store whose password is not set yet, listing (which reads the team's
+ * shared destinations) fails, and the store's own password must still be
+ * offered here.
+ */
+async function serverDestinations(ctx: Ctx): Promise<Awaited<ReturnType<typeof listDestinations>>> {
+  try {
+    return await listDestinations(ctx);
+  } catch (thrown) {
+    if (!settings.teamStore()) throw thrown;
+    return [];
+  }
+}
+
 /** The destination (or database source, `source:<id>`) named by id, or one picked among those that take a credential. */
 async function chooseDestination(ctx: Ctx, destinationId: string | undefined, purpose: string): Promise<CredentialDestination | undefined> {
   // A destination Restricted Mode hides from the server has no known fields.
-  const all = [...(await listDestinations(ctx)).map((d) => ({ ...d, secretFields: d.secretFields ?? [] })), ...sourceCredentials()];
+  const all = [...(await serverDestinations(ctx)).map((d) => ({ ...d, secretFields: d.secretFields ?? [] })), ...sourceCredentials()];
   if (destinationId) {
     const found = all.find((d) => d.id === destinationId);
     if (!found) void vscode.window.showErrorMessage(`There is no destination "${destinationId}".`);
