@@ -91,29 +91,33 @@ export async function prepareExport(
   });
   const validation = await timed('validate', () => validate(formatted, template, { maxContentLength: state.config.limits.maxContentLength }));
   const destination = await state.openDestination(destinationConfig, signal);
-  const { filename, existing, impact } = await timed('preview', async () => {
-    // The name the file gets there: what the review shows, the batch compares and the job records.
-    const named = request.filename === undefined ? undefined : destination.normalizeFilename(request.filename);
-    const chosen = named !== undefined
-      ? { filename: named, existing: await destination.fetchExisting(named, signal) }
-      : await suggestFilename(
-          { slug: slugOf(title), extension: template.extension },
-          { destinationId: destinationConfig.id, sessionId: assembled.sessionId, messageIds: assembled.messages.map((m) => m.id) },
-          destination,
-          state.store,
-          signal,
-        );
-    // The requested name, so the review still says what it will be saved as.
-    return { ...chosen, impact: await destination.describeImpact(request.filename ?? chosen.filename, signal) };
+  // A review that fails here never reaches the open reviews: its destination (a database pool) is closed now, or the CLI would not exit.
+  const { filename, existing, impact, preview, unchanged } = await disposedOnFailure(destination, async () => {
+    const { filename, existing, impact } = await timed('preview', async () => {
+      // The name the file gets there: what the review shows, the batch compares and the job records.
+      const named = request.filename === undefined ? undefined : destination.normalizeFilename(request.filename);
+      const chosen = named !== undefined
+        ? { filename: named, existing: await destination.fetchExisting(named, signal) }
+        : await suggestFilename(
+            { slug: slugOf(title), extension: template.extension },
+            { destinationId: destinationConfig.id, sessionId: assembled.sessionId, messageIds: assembled.messages.map((m) => m.id) },
+            destination,
+            state.store,
+            signal,
+          );
+      // The requested name, so the review still says what it will be saved as.
+      return { ...chosen, impact: await destination.describeImpact(request.filename ?? chosen.filename, signal) };
+    });
+    const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
+    const unchanged =
+      existing !== undefined &&
+      (await timed('preview', async () => {
+        const rendered = transform(assembled, template, userMetadata(request, title), shiftedClock(state.env.clock)).content;
+        const again = cleanContent(request.redact ? (await redactSecrets(rendered)).content : rendered).content;
+        return sameApartFromExportTime(existing.content, validation.content, again);
+      }));
+    return { filename, existing, impact, preview, unchanged };
   });
-  const preview = await timed('preview', () => buildPreview(validation.content, formatted.metadata, existing?.content));
-  const unchanged =
-    existing !== undefined &&
-    (await timed('preview', async () => {
-      const rendered = transform(assembled, template, userMetadata(request, title), shiftedClock(state.env.clock)).content;
-      const again = cleanContent(request.redact ? (await redactSecrets(rendered)).content : rendered).content;
-      return sameApartFromExportTime(existing.content, validation.content, again);
-    }));
   return {
     request,
     sourceLabel: label,
@@ -133,6 +137,15 @@ export async function prepareExport(
     unchanged,
     stagesMs,
   };
+}
+
+async function disposedOnFailure<T>(destination: { dispose(): Promise<void> }, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await destination.dispose().catch(() => undefined);
+    throw error;
+  }
 }
 
 function stageTimer(state: AppState, stagesMs: StageTimes) {

@@ -21,21 +21,27 @@ const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 
 interface Run {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
   ms: number;
   json<T = Record<string, unknown>>(): T;
 }
 
-function runCli(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<Run> {
+function runCli(args: string[], options: { cwd: string; env: Record<string, string>; killAfterMs?: number }): Promise<Run> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A guard, not a wait: a CLI that never exits is killed, and the test says so.
+  const guard = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   return new Promise((done) => {
-    child.on('close', (code) => done({ code, stdout, stderr, ms: Date.now() - started, json: <T>() => JSON.parse(stdout) as T }));
+    child.on('close', (code, signal) => {
+      clearTimeout(guard);
+      done({ code, signal, stdout, stderr, ms: Date.now() - started, json: <T>() => JSON.parse(stdout) as T });
+    });
   });
 }
 
@@ -121,6 +127,21 @@ describe('TiDB destination end to end through the CLI (dist/cli.js)', function (
     for (const run of [migrated, again, unaccepted, created, updated, rolledBack, shown]) {
       assert.doesNotMatch(run.stdout + run.stderr, new RegExp(db.password), 'the password never appears');
     }
+  });
+
+  it('a wrong password: AUTH_EXPIRED, and the CLI exits (the review\'s pool is closed, it does not keep the process alive)', async () => {
+    const server = await sharedMariaDb();
+    const db = await server.newDatabase('cli_wrong_pw');
+    const { config, env } = await configFor(server, db);
+    const run = await runCli(['export', join(EXAMPLES, 'chat-messages.jsonl'), '--config', config, '--dest', 'kb', '--yes'], {
+      cwd: dir,
+      env: { ...env, DEVGUIDE_SECRET_KB_PASSWORD: 'not-the-password-42' },
+      killAfterMs: 20_000,
+    });
+    assert.equal(run.signal, null, 'the CLI had to be killed: something kept it alive after the error');
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /AUTH_EXPIRED/);
+    assert.ok(!`${run.stdout}${run.stderr}`.includes('not-the-password-42'));
   });
 
   it('an injection-shaped table name is DESTINATION_CONFIG_INVALID and nothing runs', async () => {
