@@ -50,7 +50,7 @@ describe('TiDB team store (MariaDB)', function () {
     const indexes = (await db.sql("SELECT DISTINCT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'export_jobs' ORDER BY i", [testDb.database])) as { i: string }[];
     assert.deepEqual(
       indexes.map((r) => r.i),
-      ['idx_export_jobs_created', 'idx_export_jobs_destination_created', 'idx_export_jobs_status_created', 'idx_export_jobs_type_status', 'PRIMARY', 'uq_export_jobs_seq'],
+      ['idx_export_jobs_created', 'idx_export_jobs_destination_created', 'idx_export_jobs_status_created', 'idx_export_jobs_type_created', 'idx_export_jobs_type_status', 'PRIMARY', 'uq_export_jobs_seq'],
     );
     // A second store (another process) on the same tables sees the first one's records.
     await store.createJob(makeJob('j1', { actor: 'ana', destination_type: 'local' }));
