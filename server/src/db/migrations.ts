@@ -1,5 +1,6 @@
 import { quoteIdentifier as q } from './identifiers';
 import type { Sql } from './client';
+import { errnoOf } from './errors';
 
 /**
  * Versioned, idempotent migrations. Every applied version is recorded in
@@ -48,4 +49,31 @@ export async function applyMigrations(sql: Sql, scope: string, migrations: reado
     applied.push({ version: migration.version, description: migration.description });
   }
   return applied;
+}
+
+/**
+ * A check that the scope's tables are there and up to date, for a store to
+ * run before its first statement: the ledger is read once per process and
+ * missing versions are applied then (idempotent, so two processes starting
+ * at once do no harm). A success is remembered; a failure is not.
+ */
+export function migratedOnce(sql: Sql, scope: string, migrations: readonly VersionedMigration[]): () => Promise<void> {
+  const latest = Math.max(...migrations.map((m) => m.version));
+  let ready: Promise<void> | undefined;
+  return async () => {
+    ready ??= (async () => {
+      const applied = await sql.rows<{ version: unknown }>(ledgerSql.appliedVersions, [scope]).catch((error: unknown) => {
+        // 1146: no ledger yet.
+        if (errnoOf(error) === 1146) return [];
+        throw error;
+      });
+      if (!applied.some((row) => Number(row.version) === latest)) await applyMigrations(sql, scope, migrations);
+    })();
+    try {
+      await ready;
+    } catch (error) {
+      ready = undefined;
+      throw error;
+    }
+  };
 }

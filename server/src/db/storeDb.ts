@@ -1,5 +1,6 @@
 import { STORE_SECRET_ID, type TidbStoreConfig } from '../config';
 import { openDbClient, type DbClient, type RunResult, type Sql } from './client';
+import { ExportError } from '../errors';
 import { errnoOf } from './errors';
 
 /**
@@ -91,3 +92,9 @@ class PasswordRereadingClient implements DbClient {
 
 /** ER_ACCESS_DENIED_ERROR: wrong or missing password. */
 const ACCESS_DENIED = 1045;
+
+/** A refused store password names the store's credential, so VS Code's error offers "Set Credential" for it. */
+export function namingStoreCredential(error: ExportError): ExportError {
+  if (error.code !== 'AUTH_EXPIRED') return error;
+  return new ExportError(error.code, error.message, { details: { ...error.details, destination: STORE_SECRET_ID, field: 'password' }, recoverable: error.recoverable });
+}

@@ -1,11 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { z } from 'zod';
 import { isoUtc, systemClock, type Clock } from '../clock';
 import { ExportError } from '../errors';
 import { LockTimeoutError } from './fileLock';
 import { APPEND_NO_FOLLOW, JsonLinesLog, type LogConsumer, type LogDiagnostics } from './jsonLog';
-import { applyJobPatch, cloneJsonData, filterAudit, interruptedPatch, isUnfinished, jobMatches, jobStatsOf, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
+import { applyJobPatch, checkedRecord, cloneJsonData, filterAudit, interruptedPatch, isUnfinished, jobMatches, jobNotFound, jobStatsOf, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
 import { currentOwner, ownerIsGone } from './processOwner';
 import {
   auditEventSchema,
@@ -144,7 +143,7 @@ class JsonlFileStore implements FileStore {
   }
 
   async createJob(job: JobRecord): Promise<void> {
-    const record = validate(jobRecordSchema, { ...job, owner: job.owner ?? currentOwner() }, 'job record');
+    const record = checkedRecord(jobRecordSchema, { ...job, owner: job.owner ?? currentOwner() }, 'job record');
     await this.guard('write to', () =>
       this.jobLog.exclusive(() =>
         this.jobLog.appendWith(this.jobs, () => {
@@ -163,7 +162,7 @@ class JsonlFileStore implements FileStore {
     const { set, unset } = splitPatch(patch);
     // Whoever (re)queues or runs a job now owns it: recovery checks that process.
     if ((set.status === 'queued' || set.status === 'running') && !('owner' in patch)) set.owner = currentOwner();
-    const checked = validate(jobPatchSchema, set, 'job update');
+    const checked = checkedRecord(jobPatchSchema, set, 'job update');
     return this.guard('write to', () =>
       this.jobLog.exclusive(async () => {
         await this.jobLog.appendWith(this.jobs, () => {
@@ -203,7 +202,7 @@ class JsonlFileStore implements FileStore {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    const checked = validate(auditEventSchema, event, 'audit event');
+    const checked = checkedRecord(auditEventSchema, event, 'audit event');
     await this.guard('write to', () => this.auditLog.append([checked]));
   }
 
@@ -213,7 +212,7 @@ class JsonlFileStore implements FileStore {
   }
 
   async appendSecurity(event: SecurityEvent): Promise<void> {
-    const checked = validate(securityEventSchema, event, 'security event');
+    const checked = checkedRecord(securityEventSchema, event, 'security event');
     await this.guard('write to', () => this.securityLog.append([checked]));
   }
 
@@ -301,19 +300,4 @@ class JsonlFileStore implements FileStore {
       });
     }
   }
-}
-
-function jobNotFound(jobId: string): ExportError {
-  return new ExportError('JOB_NOT_FOUND', `No export job with id "${jobId}".`, { recoverable: false });
-}
-
-/** Records are checked before they are written, so every line written can be read back. */
-function validate<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new ExportError('INVALID_INPUT', `Invalid ${what}: ${problems.join('; ')}`, {
-    details: { problems },
-    recoverable: false,
-  });
 }

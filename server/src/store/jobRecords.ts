@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import { isoUtc } from '../clock';
+import { ExportError } from '../errors';
 import { CLEARABLE_JOB_FIELDS, type ClearableJobField, type JobPatch } from './recordSchemas';
 import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat } from './types';
 
@@ -123,4 +125,19 @@ export function cloneJsonData<T>(value: T): T {
     Object.defineProperty(copy, key, { value: cloneJsonData(item), enumerable: true, writable: true, configurable: true });
   }
   return copy as T;
+}
+
+export function jobNotFound(jobId: string): ExportError {
+  return new ExportError('JOB_NOT_FOUND', `No export job with id "${jobId}".`, { recoverable: false });
+}
+
+/** Records are checked before they are written (and a database's when read back), so every record stored can be read. */
+export function checkedRecord<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
+  throw new ExportError('INVALID_INPUT', `Invalid ${what}: ${problems.join('; ')}`, {
+    details: { problems },
+    recoverable: false,
+  });
 }

@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../clock';
 import { ExportError } from '../errors';
-import { applyJobPatch, filterAudit, interruptedPatch, isUnfinished, jobMatches, jobStatsOf, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
+import { applyJobPatch, filterAudit, interruptedPatch, isUnfinished, jobMatches, jobNotFound, jobStatsOf, queryJobs, sortByTimestamp, splitPatch } from './jobRecords';
 import { currentOwner, ownerIsGone } from './processOwner';
 import type { JobPatch } from './recordSchemas';
 import type { AuditEvent, JobQuery, JobRecord, SecurityEvent, Store } from './types';
@@ -25,7 +25,7 @@ export function createMemoryStore(options: { clock?: Clock } = {}): Store {
     },
     async updateJob(jobId: string, patch: JobPatch) {
       const job = jobs.get(jobId);
-      if (job === undefined) throw new ExportError('JOB_NOT_FOUND', `No export job with id "${jobId}".`, { recoverable: false });
+      if (job === undefined) throw jobNotFound(jobId);
       const { set, unset } = splitPatch(structuredClone(patch));
       if ((set.status === 'queued' || set.status === 'running') && !('owner' in patch)) set.owner = currentOwner();
       const updated = applyJobPatch(job, set, unset);

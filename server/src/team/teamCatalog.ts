@@ -1,7 +1,8 @@
 import type { TidbStoreConfig } from '../config';
 import type { DbClient, Sql } from '../db/client';
-import { dbFailure, errnoOf } from '../db/errors';
-import { applyMigrations, ledgerSql, type AppliedMigration } from '../db/migrations';
+import { dbFailure } from '../db/errors';
+import { applyMigrations, migratedOnce, type AppliedMigration } from '../db/migrations';
+import { namingStoreCredential } from '../db/storeDb';
 import { ExportError } from '../errors';
 import { permissionSchema, type AccessGrant, type Permission } from './access';
 import { sealedValueSchema, type SealedValue } from './crypto';
@@ -72,41 +73,21 @@ export interface DestinationWrite {
 }
 
 export class TeamCatalog {
+  /** The shared tables are there (migrated at first use, as the store's records are): the team's first member need not run the CLI first. */
+  private readonly tablesReady: () => Promise<void>;
+
   constructor(
     private readonly db: DbClient,
     /** Where the store is, for error messages (never the password). */
     private readonly where: Pick<TidbStoreConfig, 'host' | 'port' | 'user' | 'database'>,
     private readonly now: () => Date = () => new Date(),
-  ) {}
-
-  private tablesReady: Promise<void> | undefined;
+  ) {
+    this.tablesReady = migratedOnce(db, TEAM_MIGRATION_SCOPE, TEAM_MIGRATIONS);
+  }
 
   /** The shared tables brought up to date (`devguide-export db migrate`). */
   async migrate(): Promise<AppliedMigration[]> {
     return this.call('create the team tables', (sql) => applyMigrations(sql, TEAM_MIGRATION_SCOPE, TEAM_MIGRATIONS), { tables: false });
-  }
-
-  /**
-   * The shared tables are there and up to date — read from the migration
-   * ledger once per process, missing versions applied then (idempotent), as
-   * the team store's records do: the team's first member need not run the
-   * CLI first. Failures are not cached.
-   */
-  private async ensureTables(): Promise<void> {
-    this.tablesReady ??= (async () => {
-      const latest = Math.max(...TEAM_MIGRATIONS.map((m) => m.version));
-      const applied = await this.db.rows<{ version: unknown }>(ledgerSql.appliedVersions, [TEAM_MIGRATION_SCOPE]).catch((error: unknown) => {
-        if (errnoOf(error) === 1146) return [];
-        throw error;
-      });
-      if (!applied.some((row) => Number(row.version) === latest)) await applyMigrations(this.db, TEAM_MIGRATION_SCOPE, TEAM_MIGRATIONS);
-    })();
-    try {
-      await this.tablesReady;
-    } catch (error) {
-      this.tablesReady = undefined;
-      throw error;
-    }
   }
 
   async templates(): Promise<TeamTemplate[]> {
@@ -186,7 +167,7 @@ export class TeamCatalog {
 
   private async call<T>(what: string, work: (sql: Sql) => Promise<T>, options: { tables?: boolean } = {}): Promise<T> {
     try {
-      if (options.tables !== false) await this.ensureTables();
+      if (options.tables !== false) await this.tablesReady();
       return await work(this.db);
     } catch (thrown) {
       const error = dbFailure(thrown, {
@@ -198,9 +179,7 @@ export class TeamCatalog {
             recoverable: false,
           }),
       });
-      // VS Code's error then offers "Set Credential" for the store's password.
-      if (error.code === 'AUTH_EXPIRED') throw new ExportError(error.code, error.message, { details: { ...error.details, destination: 'store', field: 'password' }, recoverable: error.recoverable });
-      throw error;
+      throw namingStoreCredential(error);
     }
   }
 }

@@ -1,10 +1,11 @@
 import { systemClock, type Clock } from '../../clock';
 import type { DbClient, Sql } from '../../db/client';
 import { dbFailure, errnoOf } from '../../db/errors';
-import { applyMigrations, ledgerSql, type AppliedMigration } from '../../db/migrations';
+import { applyMigrations, migratedOnce, type AppliedMigration } from '../../db/migrations';
 import { RetriesExhausted, withTransactionRetries } from '../../db/retry';
+import { namingStoreCredential } from '../../db/storeDb';
 import { ExportError } from '../../errors';
-import { applyJobPatch, interruptedPatch, isUnfinished, splitPatch, UNKNOWN_DESTINATION_TYPE } from '../jobRecords';
+import { applyJobPatch, checkedRecord, interruptedPatch, isUnfinished, jobNotFound, splitPatch, UNKNOWN_DESTINATION_TYPE } from '../jobRecords';
 import { currentOwner, ownerIsGone } from '../processOwner';
 import { auditEventSchema, jobPatchSchema, jobRecordSchema, securityEventSchema, type ClearableJobField, type JobPatch } from '../recordSchemas';
 import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat, JobStatus, SecurityEvent, Store, StoreRecords } from '../types';
@@ -50,7 +51,8 @@ export class TidbStore implements Store {
   /** This process's unfinished jobs, whose heartbeat it keeps. */
   private readonly mine = new Set<string>();
   private heartbeatTimer: NodeJS.Timeout | undefined;
-  private tablesReady: Promise<void> | undefined;
+  /** The tables are there (migrated at first use). */
+  private readonly tablesReady: () => Promise<void>;
   /** Job endings the database did not take (it was unreachable), by job id. */
   private readonly unsaved = new Map<string, { set: JobPatch; unset: ClearableJobField[] }>();
   private flushing = false;
@@ -62,6 +64,7 @@ export class TidbStore implements Store {
     private readonly options: TidbStoreOptions = {},
   ) {
     this.clock = options.clock ?? systemClock;
+    this.tablesReady = migratedOnce(db, STORE_MIGRATION_SCOPE, STORE_MIGRATIONS);
   }
 
   /** The store's tables brought up to date (versioned, idempotent); what was applied. */
@@ -70,7 +73,7 @@ export class TidbStore implements Store {
   }
 
   async createJob(job: JobRecord): Promise<void> {
-    const record = validate(jobRecordSchema, { ...job, owner: job.owner ?? currentOwner() }, 'job record');
+    const record = checkedRecord(jobRecordSchema, { ...job, owner: job.owner ?? currentOwner() }, 'job record');
     await this.guard('record a job in', async () => {
       try {
         await this.db.run(storeSql.insertJob, [record.job_id, ...this.jobColumns(record)]);
@@ -86,7 +89,7 @@ export class TidbStore implements Store {
     const { set, unset } = splitPatch(patch);
     // Whoever (re)queues or runs a job now owns it: recovery checks that process.
     if ((set.status === 'queued' || set.status === 'running') && !('owner' in patch)) set.owner = currentOwner();
-    const checked = validate(jobPatchSchema, set, 'job update');
+    const checked = checkedRecord(jobPatchSchema, set, 'job update');
     try {
       const updated = await this.writeJobPatch(jobId, checked, unset);
       this.unsaved.delete(jobId);
@@ -157,7 +160,7 @@ export class TidbStore implements Store {
   }
 
   async appendAudit(event: AuditEvent): Promise<void> {
-    const e = validate(auditEventSchema, event, 'audit event');
+    const e = checkedRecord(auditEventSchema, event, 'audit event');
     await this.guard('record an audit event in', () => this.db.run(storeSql.insertAudit, auditValues(e)));
   }
 
@@ -175,7 +178,7 @@ export class TidbStore implements Store {
     const where = parts.length > 0 ? ` WHERE ${parts.join(' AND ')}` : '';
     const rows = await this.guard('read the audit trail of', () => this.db.rows<Record<string, unknown>>(storeSql.listAudit(where), values));
     return rows.map((r) =>
-      validate(
+      checkedRecord(
         auditEventSchema,
         withoutNulls({ ...r, timestamp: fromSqlTime(r['timestamp']), metadata: jsonOf(r['metadata']) }),
         'audit event in the team store',
@@ -184,19 +187,19 @@ export class TidbStore implements Store {
   }
 
   async appendSecurity(event: SecurityEvent): Promise<void> {
-    const e = validate(securityEventSchema, event, 'security event');
+    const e = checkedRecord(securityEventSchema, event, 'security event');
     await this.guard('record a security event in', () => this.db.run(storeSql.insertSecurity, securityValues(e)));
   }
 
   async listSecurity(): Promise<SecurityEvent[]> {
     const rows = await this.guard('read the security events of', () => this.db.rows<Record<string, unknown>>(storeSql.listSecurity));
-    return rows.map((r) => validate(securityEventSchema, { ...r, timestamp: fromSqlTime(r['timestamp']), metadata: jsonOf(r['metadata']) }, 'security event in the team store'));
+    return rows.map((r) => checkedRecord(securityEventSchema, { ...r, timestamp: fromSqlTime(r['timestamp']), metadata: jsonOf(r['metadata']) }, 'security event in the team store'));
   }
 
   async importRecords(records: StoreRecords): Promise<{ jobs: number; audit: number; security: number }> {
-    const jobs = records.jobs.map((job) => validate(jobRecordSchema, job, 'imported job record'));
-    const audit = records.audit.map((event) => validate(auditEventSchema, event, 'imported audit event'));
-    const security = records.security.map((event) => validate(securityEventSchema, event, 'imported security event'));
+    const jobs = records.jobs.map((job) => checkedRecord(jobRecordSchema, job, 'imported job record'));
+    const audit = records.audit.map((event) => checkedRecord(auditEventSchema, event, 'imported audit event'));
+    const security = records.security.map((event) => checkedRecord(securityEventSchema, event, 'imported security event'));
     const count = { jobs: 0, audit: 0, security: 0 };
     // Oldest first, so jobs created at the same time keep their order; a chunk per transaction.
     const byTime = <T>(items: T[], time: (item: T) => string) => [...items].sort((a, b) => Date.parse(time(a)) - Date.parse(time(b)));
@@ -307,7 +310,7 @@ export class TidbStore implements Store {
   }
 
   private recordOf(row: { record: unknown }): JobRecord {
-    return validate(jobRecordSchema, jsonOf(row.record), 'job record in the team store');
+    return checkedRecord(jobRecordSchema, jsonOf(row.record), 'job record in the team store');
   }
 
   private where(filter: JobFilter) {
@@ -329,32 +332,10 @@ export class TidbStore implements Store {
     });
   }
 
-  /**
-   * The tables are there and up to date: read from the migration ledger once
-   * per process; missing versions are applied then (idempotent, so two
-   * processes starting at once do no harm). Failures are not cached.
-   */
-  private async ensureTables(): Promise<void> {
-    this.tablesReady ??= (async () => {
-      const latest = Math.max(...STORE_MIGRATIONS.map((m) => m.version));
-      const applied = await this.db.rows<{ version: unknown }>(ledgerSql.appliedVersions, [STORE_MIGRATION_SCOPE]).catch((error: unknown) => {
-        if (errnoOf(error) === 1146) return [];
-        throw error;
-      });
-      if (!applied.some((row) => Number(row.version) === latest)) await applyMigrations(this.db, STORE_MIGRATION_SCOPE, STORE_MIGRATIONS);
-    })();
-    try {
-      await this.tablesReady;
-    } catch (error) {
-      this.tablesReady = undefined;
-      throw error;
-    }
-  }
-
   private async guard<T>(what: string, work: () => Promise<T>, options: { tables?: boolean } = {}): Promise<T> {
     if (this.closed) throw new ExportError('STORE_FAILED', 'The team store was closed.', { recoverable: false });
     try {
-      if (options.tables !== false) await this.ensureTables();
+      if (options.tables !== false) await this.tablesReady();
       await this.writeUnsaved();
       return await work();
     } catch (thrown) {
@@ -366,11 +347,7 @@ export class TidbStore implements Store {
         missingTable: (message) =>
           new ExportError('STORE_FAILED', `The team store's tables are missing (${message}). Run "devguide-export db migrate" as a user who may create tables.`, { recoverable: false }),
       });
-      if (error.code === 'AUTH_EXPIRED') {
-        // VS Code's error offers "Set Credential" for the store's password.
-        throw new ExportError(error.code, error.message, { details: { ...error.details, destination: 'store', field: 'password' }, recoverable: error.recoverable });
-      }
-      throw error;
+      throw namingStoreCredential(error);
     }
   }
 }
@@ -388,10 +365,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function jobNotFound(jobId: string): ExportError {
-  return new ExportError('JOB_NOT_FOUND', `No export job with id ${jobId}.`, { details: { job_id: jobId }, recoverable: false });
 }
 
 function auditValues(e: AuditEvent): unknown[] {
@@ -414,13 +387,6 @@ function jsonOf(value: unknown): unknown {
 
 function withoutNulls(row: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(row).filter(([, v]) => v !== null));
-}
-
-function validate<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(root)'}: ${i.message}`);
-  throw new ExportError('INVALID_INPUT', `Invalid ${what}: ${problems.join('; ')}`, { details: { problems }, recoverable: false });
 }
 
 export { toSqlTime };
