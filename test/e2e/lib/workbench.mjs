@@ -2,6 +2,9 @@
 // review panel's webview frame, QuickPick and InputBox steps, Quick Open.
 // (Not under test/e2e/ui/: every .mjs file there is a test file.)
 
+import { copyFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
 /**
  * The review panel's page: the webview's content sits in nested iframes;
  * the frame whose document has the panel's #app, once it has rendered a
@@ -157,4 +160,27 @@ export async function editReview(panel, fields, filename) {
   for (const [name, value] of Object.entries(fields)) await panel.locator(`#field-${name} input`).fill(value);
   await panel.locator('#title-filename', { hasText: filename }).waitFor({ state: 'visible' });
   await panel.locator('#accept:not([disabled])').waitFor({ state: 'visible' });
+}
+
+/** Copies an example transcript (examples/NAME) into the workspace unless it is there, opens it through Quick Open and focuses its editor. */
+export async function openExampleTranscript(t, name) {
+  const target = join(t.workspace, name);
+  if (!existsSync(target)) copyFileSync(join(t.extensionPath, 'examples', name), target);
+  await openFile(t.page, name, { attempts: 11 });
+  await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+}
+
+/** Selects line `n` of the active editor (Go to Line, then Home, Shift+End). */
+export async function selectLine(page, n) {
+  await quickInput(page, `:${n}`);
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+End');
+}
+
+/** Opens the DevGuide Export container; returns its Export History pane. */
+export async function openHistory(page) {
+  await page.locator('.activitybar .action-item a[aria-label^="DevGuide Export"]').first().click();
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Export History' }) }).first();
+  await pane.waitFor({ state: 'visible' });
+  return pane;
 }

@@ -5,10 +5,8 @@
 // to its webViewLink.
 // Screenshots: test-artifacts/screenshots/ui-driveExport-*.png
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { require as tsRequire } from 'tsx/cjs/api';
-import { choose, editReview, openFile, openedReview, quickInput, typeInto } from '../lib/workbench.mjs';
+import { choose, editReview, openExampleTranscript, openedReview, selectLine, typeInto } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -42,13 +40,8 @@ export const tests = [
       await typeInto(t.page, 'Google OAuth credentials (JSON) for Team wiki', fake.tokens.authorizedUser());
       await t.waitForNotification('Credential for Team wiki stored');
 
-      const target = join(t.workspace, TRANSCRIPT);
-      if (!existsSync(target)) copyFileSync(join(t.extensionPath, 'examples', TRANSCRIPT), target);
-      await openFile(t.page, TRANSCRIPT, { attempts: 11 });
-      await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await quickInput(t.page, ':2');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 2);
 
       await t.runCommand('DevGuide Export: Export Selection');
       const { panel } = await openedReview(t.page);

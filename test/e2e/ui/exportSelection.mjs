@@ -5,9 +5,9 @@
 // Export History view.
 // Screenshots: test-artifacts/screenshots/ui-exportSelection-*.png
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { choose, editReview, openFile, openedReview, quickInput } from '../lib/workbench.mjs';
+import { choose, editReview, openExampleTranscript, openedReview, openHistory, selectLine } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -30,9 +30,9 @@ export const tests = [
   {
     name: 'Export Selection opens the review panel at once on the defaults; the panel changes them; Accept writes the file',
     fn: async (t) => {
-      await openTranscript(t);
+      await openExampleTranscript(t, TRANSCRIPT);
       // Line 2 holds the assistant's message; select it.
-      await selectLine(t, 2);
+      await selectLine(t.page, 2);
 
       const started = Date.now();
       await t.runCommand('DevGuide Export: Export Selection');
@@ -72,8 +72,8 @@ export const tests = [
   {
     name: 'the same selection again reuses its panel; View Diff opens the diff editor, which closes once the update is accepted',
     fn: async (t) => {
-      await openTranscript(t);
-      await selectLine(t, 2);
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 2);
 
       await t.runCommand('DevGuide Export: Export Selection');
       const { panel } = await openedReview(t.page);
@@ -101,8 +101,8 @@ export const tests = [
   {
     name: 'Preview Export opens a preview beside the editor with no Accept; Export… makes it the review',
     fn: async (t) => {
-      await openTranscript(t);
-      await selectLine(t, 1);
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 1);
       await t.runCommand('DevGuide Export: Preview Export');
       // Beside the transcript, which keeps the focus: the preview's tab is the active one of the other group.
       const { panel, filename } = await openedReview(t.page, { kind: 'Preview' });
@@ -121,8 +121,8 @@ export const tests = [
   {
     name: 'another selection of the same session gets a file of its own, not an update of the first',
     fn: async (t) => {
-      await openTranscript(t);
-      await selectLine(t, 1);
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 1);
 
       await t.runCommand('DevGuide Export: Export Selection');
       const { panel } = await openedReview(t.page);
@@ -137,7 +137,7 @@ export const tests = [
   {
     name: 'picks one block of a message when nothing is selected',
     fn: async (t) => {
-      await openTranscript(t);
+      await openExampleTranscript(t, TRANSCRIPT);
       await t.page.keyboard.press('Control+Home');
 
       await t.runCommand('DevGuide Export: Export Selection');
@@ -226,29 +226,10 @@ export const tests = [
 ];
 
 /** Opens the DevGuide Export container from the activity bar; returns the Export History view's pane. */
-async function openHistory(page) {
-  await page.locator('.activitybar .action-item a[aria-label^="DevGuide Export"]').first().click();
-  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Export History' }) }).first();
-  await pane.waitFor({ state: 'visible' });
-  return pane;
-}
 
-/** Selects line `n` of the active editor (Go to Line, then Home, Shift+End). */
-async function selectLine(t, n) {
-  await quickInput(t.page, `:${n}`);
-  await t.page.keyboard.press('Home');
-  await t.page.keyboard.press('Shift+End');
-}
 
 /** The tabs of review panels (pending, preview or finished). */
 function reviewTabs(page) {
   return page.locator('.tab', { hasText: /^(Review|Preview|Exporting|Exported|Export failed): / });
 }
 
-/** Copies the example transcript into the workspace and opens it through Quick Open. */
-async function openTranscript(t) {
-  const target = join(t.workspace, TRANSCRIPT);
-  if (!existsSync(target)) copyFileSync(join(t.extensionPath, 'examples', TRANSCRIPT), target);
-  await openFile(t.page, TRANSCRIPT, { attempts: 11 });
-  await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-}

@@ -4,10 +4,8 @@
 // stand-in for GitHub holds the commit, and the result links to the file.
 // Screenshots: test-artifacts/screenshots/ui-githubExport-*.png
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { require as tsRequire } from 'tsx/cjs/api';
-import { choose, editReview, openFile, openedReview, quickInput, typeInto } from '../lib/workbench.mjs';
+import { choose, editReview, openExampleTranscript, openedReview, selectLine, typeInto } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -44,13 +42,8 @@ export const tests = [
       await typeInto(t.page, 'GitHub token for Handbook', fake.token);
       await t.waitForNotification('Credential for Handbook stored');
 
-      const target = join(t.workspace, TRANSCRIPT);
-      if (!existsSync(target)) copyFileSync(join(t.extensionPath, 'examples', TRANSCRIPT), target);
-      await openFile(t.page, TRANSCRIPT, { attempts: 11 });
-      await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await quickInput(t.page, ':2');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 2);
 
       await t.runCommand('DevGuide Export: Export Selection');
       const { panel } = await openedReview(t.page);
@@ -80,11 +73,8 @@ export const tests = [
       const { fake } = t.services;
       const repo = fake.repo('acme/handbook');
       repo.commitFiles('main', { 'docs/rollback-notes.md': '# Rollback notes\n\nA colleague\'s version.\n' });
-      await openFile(t.page, TRANSCRIPT, { attempts: 11 });
-      await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await quickInput(t.page, ':2');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 2);
 
       // code-server keeps SecretStorage in the browser: this fresh browser has no token. The error offers to set one.
       await t.runCommand('DevGuide Export: Export Selection');

@@ -5,10 +5,8 @@
 // view lists it from the database.
 // Screenshots: test-artifacts/screenshots/ui-teamStore-*.png
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { require as tsRequire } from 'tsx/cjs/api';
-import { choose, editReview, openFile, openedReview, quickInput, typeInto } from '../lib/workbench.mjs';
+import { choose, editReview, openExampleTranscript, openedReview, openHistory, selectLine, typeInto } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -42,13 +40,8 @@ export const tests = [
       await typeInto(t.page, 'Database password for Team store', teamDb.password);
       await t.waitForNotification('Credential for Team store');
 
-      const target = join(t.workspace, TRANSCRIPT);
-      if (!existsSync(target)) copyFileSync(join(t.extensionPath, 'examples', TRANSCRIPT), target);
-      await openFile(t.page, TRANSCRIPT, { attempts: 11 });
-      await t.page.locator('.editor-instance .monaco-editor .view-lines').first().click();
-      await quickInput(t.page, ':2');
-      await t.page.keyboard.press('Home');
-      await t.page.keyboard.press('Shift+End');
+      await openExampleTranscript(t, TRANSCRIPT);
+      await selectLine(t.page, 2);
 
       await t.runCommand('DevGuide Export: Export Selection');
       const { panel } = await openedReview(t.page);
@@ -68,8 +61,7 @@ export const tests = [
         await root.end();
       }
 
-      await t.page.locator('.activitybar .action-item a[aria-label^="DevGuide Export"]').first().click();
-      const pane = t.page.locator('.pane', { has: t.page.locator('.pane-header', { hasText: 'Export History' }) }).first();
+      const pane = await openHistory(t.page);
       await pane.locator('.monaco-list-row', { hasText: 'team-notes.md' }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await t.screenshot('history');
     },
