@@ -95,11 +95,19 @@ export interface JobWhere {
   index?: string;
 }
 
+const AUDIT_COLUMNS = ['event_id', 'timestamp', 'action', 'resource', 'status', 'job_id', 'transaction_id', 'actor', 'metadata'] as const;
+const SECURITY_COLUMNS = ['event_id', 'timestamp', 'type', 'severity', 'actor', 'resource', 'metadata'] as const;
+
+/** One row into a table, every value a parameter; INSERT IGNORE (import) leaves a row whose key exists as it is. */
+function insertInto(table: string, columns: readonly string[], verb: 'INSERT' | 'INSERT IGNORE'): string {
+  return `${verb} INTO ${table} (${columns.map((c) => q(c)).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`;
+}
+
 export const storeSql = {
   tablesPresent: `SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('export_jobs', 'audit_logs', 'security_audit_logs')`,
-  insertJob: `INSERT INTO ${JOBS} (${q('job_id')}, ${JOB_COLUMNS.map((c) => q(c)).join(', ')}) VALUES (?, ${JOB_COLUMNS.map(() => '?').join(', ')})`,
+  insertJob: insertInto(JOBS, ['job_id', ...JOB_COLUMNS], 'INSERT'),
   /** Import: an existing job id is left as it is. */
-  insertJobIfMissing: `INSERT IGNORE INTO ${JOBS} (${q('job_id')}, ${JOB_COLUMNS.map((c) => q(c)).join(', ')}) VALUES (?, ${JOB_COLUMNS.map(() => '?').join(', ')})`,
+  insertJobIfMissing: insertInto(JOBS, ['job_id', ...JOB_COLUMNS], 'INSERT IGNORE'),
   jobForUpdate: `SELECT ${q('record')} AS record FROM ${JOBS} WHERE ${q('job_id')} = ? FOR UPDATE`,
   jobForUpdateWithHeartbeat: `SELECT ${q('record')} AS record, ${q('heartbeat_at')} AS heartbeat_at FROM ${JOBS} WHERE ${q('job_id')} = ? FOR UPDATE`,
   updateJob: `UPDATE ${JOBS} SET ${JOB_COLUMNS.map((c) => `${q(c)} = ?`).join(', ')} WHERE ${q('job_id')} = ?`,
@@ -119,12 +127,12 @@ export const storeSql = {
   unfinishedJobs: `SELECT ${q('record')} AS record, ${q('heartbeat_at')} AS heartbeat_at FROM ${JOBS} WHERE ${q('status')} IN ('queued', 'running')`,
   /** A live owner's unfinished jobs say it is still there. */
   heartbeat: (count: number) => `UPDATE ${JOBS} SET ${q('heartbeat_at')} = ? WHERE ${q('job_id')} IN (${Array.from({ length: count }, () => '?').join(', ')}) AND ${q('status')} IN ('queued', 'running')`,
-  insertAudit: `INSERT INTO ${AUDIT} (${q('event_id')}, ${q('timestamp')}, ${q('action')}, ${q('resource')}, ${q('status')}, ${q('job_id')}, ${q('transaction_id')}, ${q('actor')}, ${q('metadata')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  insertAuditIfMissing: `INSERT IGNORE INTO ${AUDIT} (${q('event_id')}, ${q('timestamp')}, ${q('action')}, ${q('resource')}, ${q('status')}, ${q('job_id')}, ${q('transaction_id')}, ${q('actor')}, ${q('metadata')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  insertAudit: insertInto(AUDIT, AUDIT_COLUMNS, 'INSERT'),
+  insertAuditIfMissing: insertInto(AUDIT, AUDIT_COLUMNS, 'INSERT IGNORE'),
   listAudit: (where: string) =>
     `SELECT ${q('event_id')} AS event_id, ${q('timestamp')} AS timestamp, ${q('action')} AS action, ${q('resource')} AS resource, ${q('status')} AS status, ${q('job_id')} AS job_id, ${q('transaction_id')} AS transaction_id, ${q('actor')} AS actor, ${q('metadata')} AS metadata FROM ${AUDIT}${where} ORDER BY ${q('timestamp')}, ${q('seq')}`,
-  insertSecurity: `INSERT INTO ${SECURITY} (${q('event_id')}, ${q('timestamp')}, ${q('type')}, ${q('severity')}, ${q('actor')}, ${q('resource')}, ${q('metadata')}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-  insertSecurityIfMissing: `INSERT IGNORE INTO ${SECURITY} (${q('event_id')}, ${q('timestamp')}, ${q('type')}, ${q('severity')}, ${q('actor')}, ${q('resource')}, ${q('metadata')}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  insertSecurity: insertInto(SECURITY, SECURITY_COLUMNS, 'INSERT'),
+  insertSecurityIfMissing: insertInto(SECURITY, SECURITY_COLUMNS, 'INSERT IGNORE'),
   listSecurity: `SELECT ${q('event_id')} AS event_id, ${q('timestamp')} AS timestamp, ${q('type')} AS type, ${q('severity')} AS severity, ${q('actor')} AS actor, ${q('resource')} AS resource, ${q('metadata')} AS metadata FROM ${SECURITY} ORDER BY ${q('timestamp')}, ${q('seq')}`,
 };
 
