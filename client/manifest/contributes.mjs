@@ -23,6 +23,7 @@ const commands = [
   { command: 'devguideExport.copyContentHash', title: 'Copy Content Hash', icon: '$(copy)' },
   { command: 'devguideExport.filterHistoryByStatus', title: 'Filter by Status…', icon: '$(filter)' },
   { command: 'devguideExport.filterHistoryByDestination', title: 'Filter by Destination…', icon: '$(server)' },
+  { command: 'devguideExport.filterHistoryByTime', title: 'Filter by Time…', icon: '$(calendar)' },
   { command: 'devguideExport.clearHistoryFilter', title: 'Clear Filter', icon: '$(clear-all)' },
   { command: 'devguideExport.refreshHistory', title: 'Refresh', icon: '$(refresh)' },
   { command: 'devguideExport.newTemplate', title: 'New Template', icon: '$(new-file)' },
@@ -370,6 +371,7 @@ const VIEW_ONLY = [
   'devguideExport.copyContentHash',
   'devguideExport.filterHistoryByStatus',
   'devguideExport.filterHistoryByDestination',
+  'devguideExport.filterHistoryByTime',
   'devguideExport.clearHistoryFilter',
   'devguideExport.refreshHistory',
 ];
@@ -379,8 +381,9 @@ const menus = {
   'view/title': [
     { command: 'devguideExport.filterHistoryByStatus', group: 'navigation@1', when: IN_HISTORY },
     { command: 'devguideExport.filterHistoryByDestination', group: 'navigation@2', when: IN_HISTORY },
-    { command: 'devguideExport.clearHistoryFilter', group: 'navigation@3', when: `${IN_HISTORY} && devguideExport.historyFiltered` },
-    { command: 'devguideExport.refreshHistory', group: 'navigation@4', when: IN_HISTORY },
+    { command: 'devguideExport.filterHistoryByTime', group: 'navigation@3', when: IN_HISTORY },
+    { command: 'devguideExport.clearHistoryFilter', group: 'navigation@4', when: `${IN_HISTORY} && devguideExport.historyFiltered` },
+    { command: 'devguideExport.refreshHistory', group: 'navigation@5', when: IN_HISTORY },
   ],
   'view/item/context': [
     { command: 'devguideExport.openExportOutput', group: 'inline@1', when: itemHas('openable') },

@@ -50,6 +50,9 @@ export const historyStatusFilterArgs = z.object({ status: z.optional(z.nullable(
 
 export const historyDestinationFilterArgs = z.object({ destinationId: z.optional(z.nullable(id)) });
 
+/** `null`: all time. */
+export const historyTimeFilterArgs = z.object({ range: z.optional(z.nullable(z.enum(['24h', '7d', '30d']))) });
+
 /** `accept: true` accepts the Bin's review without the dialog (like the CLI's --yes). */
 export const newTemplateArgs = z.object({ name: z.optional(id), open: z.optional(z.boolean()), accept: z.optional(z.boolean()) });
 

@@ -15,6 +15,7 @@ export const COMMAND_IDS = [
   'devguideExport.copyContentHash',
   'devguideExport.filterHistoryByStatus',
   'devguideExport.filterHistoryByDestination',
+  'devguideExport.filterHistoryByTime',
   'devguideExport.clearHistoryFilter',
   'devguideExport.refreshHistory',
   'devguideExport.newTemplate',

@@ -2,14 +2,15 @@ import * as vscode from 'vscode';
 import { ListJobsRequest } from '../../../server/src/protocol';
 import type { JobStatus } from '../../../server/src/protocol';
 import type { CmdFactory, Ctx } from '../context';
-import { HISTORY_LIMIT, JOB_STATUSES, STATUS_LABEL, type HistoryFilter } from '../history/historyModel';
+import { HISTORY_LIMIT, JOB_STATUSES, STATUS_LABEL, TIME_RANGES, type HistoryFilter, type TimeRange } from '../history/historyModel';
 import { listDestinations } from '../ui/exportPrompts';
-import { historyDestinationFilterArgs, historyStatusFilterArgs, parseArgs } from './args';
+import { historyDestinationFilterArgs, historyStatusFilterArgs, historyTimeFilterArgs, parseArgs } from './args';
 
 /**
  * The Export History view's filter (its title bar): by status, by
- * destination, both, or none. The view's description shows the filter.
- * With an argument (`{status}` / `{destinationId}`, null = any) no picker opens.
+ * destination, by time (the last 24 hours, 7 or 30 days), any of them, or
+ * none. The view's description shows the filter. With an argument
+ * (`{status}` / `{destinationId}` / `{range}`, null = any) no picker opens.
  */
 
 type FilterOutcome = { status: 'filtered'; filter: HistoryFilter } | { status: 'cancelled' };
@@ -70,6 +71,24 @@ export const filterHistoryByDestination: CmdFactory = (ctx) => async (arg?: unkn
     destinationId = picked.value === ANY ? null : picked.value;
   }
   return apply(ctx, withPart(ctx.history.filter, 'destinationId', destinationId));
+};
+
+export const filterHistoryByTime: CmdFactory = (ctx) => async (arg?: unknown): Promise<FilterOutcome> => {
+  const args = parseArgs(historyTimeFilterArgs, arg, 'Filter by Time');
+  let range: TimeRange | null;
+  if (args.range !== undefined) range = args.range;
+  else {
+    const current = ctx.history.filter.range;
+    type Item = vscode.QuickPickItem & { value: TimeRange | typeof ANY };
+    const items: Item[] = [
+      ...TIME_RANGES.map((r) => ({ label: r.label, value: r.range, ...(current === r.range ? { description: 'current' } : {}) })),
+      { label: 'All time', value: ANY, ...(current === undefined ? { description: 'current' } : {}) },
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: 'Export History: Filter by Time', placeHolder: 'Show the exports started in…' });
+    if (!picked) return { status: 'cancelled' };
+    range = picked.value === ANY ? null : picked.value;
+  }
+  return apply(ctx, withPart(ctx.history.filter, 'range', range));
 };
 
 export const clearHistoryFilter: CmdFactory = (ctx) => async (): Promise<FilterOutcome> => apply(ctx, {});

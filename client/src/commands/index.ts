@@ -10,7 +10,7 @@ import { exportSelection } from './exportSelection';
 import { exportTranscript } from './exportTranscript';
 import { signInToGoogleDrive } from './googleDrive';
 import { copyContentHash, openExportOutput, retryExport, rollbackExport, showHistory, showJobDetails } from './history';
-import { clearHistoryFilter, filterHistoryByDestination, filterHistoryByStatus, refreshHistory } from './historyFilter';
+import { clearHistoryFilter, filterHistoryByDestination, filterHistoryByStatus, filterHistoryByTime, refreshHistory } from './historyFilter';
 import { newTemplate } from './newTemplate';
 import { previewExport } from './previewExport';
 import { setTeamStoreKey } from './teamStore';
@@ -28,6 +28,7 @@ const COMMANDS: Readonly<Record<CommandId, { title: string; factory: CmdFactory 
   'devguideExport.copyContentHash': { title: 'Copy Content Hash', factory: copyContentHash },
   'devguideExport.filterHistoryByStatus': { title: 'Filter by Status', factory: filterHistoryByStatus },
   'devguideExport.filterHistoryByDestination': { title: 'Filter by Destination', factory: filterHistoryByDestination },
+  'devguideExport.filterHistoryByTime': { title: 'Filter by Time', factory: filterHistoryByTime },
   'devguideExport.clearHistoryFilter': { title: 'Clear Filter', factory: clearHistoryFilter },
   'devguideExport.refreshHistory': { title: 'Refresh History', factory: refreshHistory },
   'devguideExport.newTemplate': { title: 'New Template', factory: newTemplate },

@@ -19,9 +19,38 @@ export const STATUS_LABEL: Readonly<Record<JobStatus, string>> = {
 /** Jobs shown when unfiltered and filtered alike: the newest this many. */
 export const HISTORY_LIMIT = 500;
 
+/** How far back the view looks; no range is all time. */
+export type TimeRange = '24h' | '7d' | '30d';
+
+export const TIME_RANGES: readonly { range: TimeRange; label: string; hours: number }[] = [
+  { range: '24h', label: 'Last 24 hours', hours: 24 },
+  { range: '7d', label: 'Last 7 days', hours: 7 * 24 },
+  { range: '30d', label: 'Last 30 days', hours: 30 * 24 },
+];
+
 export interface HistoryFilter {
   status?: JobStatus;
   destinationId?: string;
+  range?: TimeRange;
+}
+
+/** The devguide/listJobs params of the filtered view's page; a range is measured back from `now` (the store filters, seed §7.2). */
+export function listParamsOf(filter: HistoryFilter, now: Date): { limit: number; status?: JobStatus; destinationId?: string; since?: string } {
+  return {
+    limit: HISTORY_LIMIT,
+    ...(filter.status ? { status: filter.status } : {}),
+    ...(filter.destinationId ? { destinationId: filter.destinationId } : {}),
+    ...(filter.range ? { since: sinceOf(filter.range, now) } : {}),
+  };
+}
+
+function rangeLabel(range: TimeRange): string {
+  return TIME_RANGES.find((r) => r.range === range)?.label ?? range;
+}
+
+function sinceOf(range: TimeRange, now: Date): string {
+  const hours = TIME_RANGES.find((r) => r.range === range)?.hours ?? 24;
+  return new Date(now.getTime() - hours * 3_600_000).toISOString();
 }
 
 export interface DayGroup {
@@ -110,24 +139,31 @@ export function jobContextValue(job: JobRecord): string {
 }
 
 export function isFiltered(filter: HistoryFilter): boolean {
-  return filter.status !== undefined || filter.destinationId !== undefined;
+  return filter.status !== undefined || filter.destinationId !== undefined || filter.range !== undefined;
 }
 
-/** The view's description while a filter is on, e.g. "Failed · github"; undefined when off. */
+/** The view's description while a filter is on, e.g. "Filter: Failed · github · Last 24 hours"; undefined when off. */
 export function filterDescription(filter: HistoryFilter): string | undefined {
-  const parts = [filter.status ? STATUS_LABEL[filter.status] : undefined, filter.destinationId].filter((p): p is string => p !== undefined);
+  const parts = [filter.status ? STATUS_LABEL[filter.status] : undefined, filter.destinationId, filter.range ? rangeLabel(filter.range) : undefined].filter(
+    (p): p is string => p !== undefined,
+  );
   return parts.length > 0 ? `Filter: ${parts.join(' · ')}` : undefined;
 }
 
-/** The line above the filtered tree, e.g. "Showing failed exports to github." */
+/** The line above the filtered tree, e.g. "Showing failed exports to github in the last 24 hours." */
 export function filterMessage(filter: HistoryFilter): string | undefined {
   if (!isFiltered(filter)) return undefined;
   const status = filter.status ? `${STATUS_LABEL[filter.status].toLowerCase()} ` : '';
   const destination = filter.destinationId ? ` to ${filter.destinationId}` : '';
-  return `Showing ${status}exports${destination}.`;
+  const range = filter.range ? ` in the ${rangeLabel(filter.range).toLowerCase()}` : '';
+  return `Showing ${status}exports${destination}${range}.`;
 }
 
 /** The same filter the server applies (devguide/listJobs), for jobs already in hand. */
-export function matchesFilter(job: JobRecord, filter: HistoryFilter): boolean {
-  return (filter.status === undefined || job.status === filter.status) && (filter.destinationId === undefined || job.destination_id === filter.destinationId);
+export function matchesFilter(job: JobRecord, filter: HistoryFilter, now: Date = new Date()): boolean {
+  return (
+    (filter.status === undefined || job.status === filter.status) &&
+    (filter.destinationId === undefined || job.destination_id === filter.destinationId) &&
+    (filter.range === undefined || jobDate(job).getTime() >= Date.parse(sinceOf(filter.range, now)))
+  );
 }

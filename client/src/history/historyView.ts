@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { ListJobsRequest } from '../../../server/src/protocol';
 import type { Logger } from '../logging/logger';
 import type { ServerConnection } from '../languageClient/serverConnection';
-import { filterDescription, filterMessage, HISTORY_LIMIT, isFiltered, type HistoryFilter } from './historyModel';
+import { filterDescription, filterMessage, isFiltered, listParamsOf, type HistoryFilter } from './historyModel';
 import { HistoryTree, type HistoryLoad, type HistoryNode } from './historyTree';
 
 /**
@@ -33,14 +33,8 @@ export class HistoryView implements vscode.Disposable {
   private lastLoad: HistoryLoad = { count: 0 };
 
   constructor(server: ServerConnection, logger: Logger) {
-    this.tree = new HistoryTree(async (filter) => {
-      const list = await server.request(ListJobsRequest.type, {
-        limit: HISTORY_LIMIT,
-        ...(filter.status ? { status: filter.status } : {}),
-        ...(filter.destinationId ? { destinationId: filter.destinationId } : {}),
-      });
-      return list.jobs;
-    });
+    // A time range is measured from each load: the timer's reload moves the window along.
+    this.tree = new HistoryTree(async (filter) => (await server.request(ListJobsRequest.type, listParamsOf(filter, new Date()))).jobs);
     this.view = vscode.window.createTreeView(HISTORY_VIEW_ID, { treeDataProvider: this.tree, showCollapseAll: true });
     this.disposables.push(
       this.tree,

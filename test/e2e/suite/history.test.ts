@@ -65,7 +65,7 @@ export function historyTests(): void {
       assert.doesNotMatch(rolled.contextValue, /\bopenable\b/);
     });
 
-    it('filters by status and by destination; the description shows the filter; Clear Filter lifts it', async () => {
+    it('filters by status, destination and time; the description shows the filter; Clear Filter lifts it', async () => {
       const test = await hooks();
       const byStatus = await vscode.commands.executeCommand<{ status: string }>('devguideExport.filterHistoryByStatus', { status: 'rolled_back' });
       assert.equal(byStatus.status, 'filtered');
@@ -85,6 +85,14 @@ export function historyTests(): void {
       assert.equal(test.historyDescription(), 'Filter: local');
       days = await test.historyItems();
       assert.ok(jobItem(days, 'history-kept.md') && jobItem(days, 'history-rolled-back.md'));
+
+      // The time range goes to the store as `since`: today's jobs are in the last 24 hours.
+      await vscode.commands.executeCommand('devguideExport.filterHistoryByTime', { range: '24h' });
+      assert.equal(test.historyDescription(), 'Filter: local · Last 24 hours');
+      days = await test.historyItems();
+      assert.ok(jobItem(days, 'history-kept.md'));
+      await vscode.commands.executeCommand('devguideExport.filterHistoryByTime', { range: null });
+      assert.equal(test.historyDescription(), 'Filter: local');
 
       await vscode.commands.executeCommand('devguideExport.clearHistoryFilter');
       assert.equal(test.historyDescription(), undefined);

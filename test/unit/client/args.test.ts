@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { exportSelectionArgs, exportTranscriptArgs, InvalidArgumentsError, parseArgs, setCredentialArgs } from '../../../client/src/commands/args';
+import { exportSelectionArgs, exportTranscriptArgs, historyTimeFilterArgs, InvalidArgumentsError, parseArgs, setCredentialArgs } from '../../../client/src/commands/args';
 import { isNotATranscript, toUserFacingError } from '../../../client/src/languageClient/serverErrors';
 import { destinationRefsOf, sameIds, workspaceDestinationIdsOf } from '../../../client/src/settingsValues';
 
@@ -10,6 +10,9 @@ describe('client: command arguments, server errors, settings values', () => {
     assert.throws(() => parseArgs(exportSelectionArgs, { template: 3 }, 'Export Selection'), (e: unknown) => e instanceof InvalidArgumentsError && /Export Selection: template/.test(e.message));
     assert.throws(() => parseArgs(exportTranscriptArgs, { messageIds: [''] }, 'x'), InvalidArgumentsError);
     assert.throws(() => parseArgs(setCredentialArgs, { method: 'password' }, 'x'), InvalidArgumentsError);
+    assert.deepEqual(parseArgs(historyTimeFilterArgs, { range: '7d' }, 'x'), { range: '7d' });
+    assert.deepEqual(parseArgs(historyTimeFilterArgs, { range: null }, 'x'), { range: null }, 'null: all time');
+    assert.throws(() => parseArgs(historyTimeFilterArgs, { range: '1y' }, 'Filter by Time'), InvalidArgumentsError);
   });
 
   it('server errors show their message and recoverability; anything else a first line, never a stack', () => {

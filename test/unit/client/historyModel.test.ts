@@ -8,9 +8,10 @@ import {
   jobContextValue,
   jobDescription,
   jobTooltipLines,
+  listParamsOf,
   matchesFilter,
 } from '../../../client/src/history/historyModel';
-import type { JobJson as JobRecord } from '../../../server/src/protocol';
+import { ListJobsRequest, type JobJson as JobRecord } from '../../../server/src/protocol';
 
 /** Local-time ISO string (the view groups by the local calendar day). */
 function at(year: number, month: number, day: number, hour = 12, minute = 0): string {
@@ -106,5 +107,22 @@ describe('client: Export History model', () => {
     assert.equal(filterMessage({ status: 'rolled_back' }), 'Showing rolled back exports.');
     assert.equal(isFiltered({}), false);
     assert.equal(isFiltered({ destinationId: 'local' }), true);
+  });
+
+  it('a time range: the request asks the store for jobs since then, and the description says so', () => {
+    const now = new Date('2026-03-10T12:00:00.000Z');
+    const params = listParamsOf({ status: 'failed', destinationId: 'github', range: '24h' }, now);
+    assert.deepEqual(params, { limit: 500, status: 'failed', destinationId: 'github', since: '2026-03-09T12:00:00.000Z' });
+    assert.equal(ListJobsRequest.params.safeParse(params).success, true, 'what the server accepts');
+    assert.deepEqual(listParamsOf({}, now), { limit: 500 }, 'unfiltered: one page, nothing else');
+    assert.equal(listParamsOf({ range: '7d' }, now).since, '2026-03-03T12:00:00.000Z');
+    assert.equal(listParamsOf({ range: '30d' }, now).since, '2026-02-08T12:00:00.000Z');
+    assert.equal(filterDescription({ range: '7d' }), 'Filter: Last 7 days');
+    assert.equal(filterDescription({ status: 'failed', destinationId: 'github', range: '24h' }), 'Filter: Failed · github · Last 24 hours');
+    assert.equal(filterMessage({ status: 'failed', range: '24h' }), 'Showing failed exports in the last 24 hours.');
+    assert.equal(isFiltered({ range: '30d' }), true);
+    const recent = job({ created_at: '2026-03-10T01:00:00.000Z' });
+    const old = job({ created_at: '2026-03-01T01:00:00.000Z' });
+    assert.deepEqual([recent, old].filter((j) => matchesFilter(j, { range: '24h' }, now)), [recent]);
   });
 });
