@@ -76,13 +76,15 @@ export async function runCommand(page, title, { timeoutMs = 60_000 } = {}) {
   const row = widget.locator('.monaco-list-row', { hasText: title }).first();
   for (;;) {
     await page.keyboard.press('F1');
-    await widget.waitFor({ state: 'visible', timeout: Math.max(1, deadline - Date.now()) });
-    await input.fill(`>${title}`);
     try {
+      // A palette that closes again at once (a webview rebuilt behind it took the focus) is opened again, like a missing row.
+      const timeout = Math.max(1, Math.min(3_000, deadline - Date.now()));
+      await widget.waitFor({ state: 'visible', timeout });
+      await input.fill(`>${title}`, { timeout });
       await row.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(2_000, deadline - Date.now())) });
       break;
     } catch (error) {
-      if (Date.now() >= deadline) throw new Error(`runCommand: no command titled "${title}" in the palette within ${timeoutMs} ms`);
+      if (Date.now() >= deadline) throw new Error(`runCommand: no command titled "${title}" in the palette within ${timeoutMs} ms (${error.message.split('\n')[0]})`);
       // Closed and opened again: the palette lists the commands registered meanwhile (each try waits up to 2 s for the row).
       await page.keyboard.press('Escape');
       await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});

@@ -43,7 +43,9 @@ export function reviewPanel(page, filename, { timeoutMs = 30_000 } = {}) {
 /**
  * Opens the command palette (F1) and types `text`. A key pressed while the
  * focus sits in a webview that VS Code is rebuilding (a review panel shown
- * again) is lost: until the palette's input shows, F1 is pressed again.
+ * again) is lost, and a palette that just opened closes again when such a
+ * webview takes the focus: until the palette's input shows and holds the
+ * text, F1 is pressed again.
  */
 export async function quickInputOpen(page, text, { timeoutMs = 30_000 } = {}) {
   const deadline = Date.now() + timeoutMs;
@@ -51,13 +53,14 @@ export async function quickInputOpen(page, text, { timeoutMs = 30_000 } = {}) {
   for (;;) {
     await page.keyboard.press('F1');
     try {
-      await input.waitFor({ state: 'visible', timeout: Math.max(1, Math.min(3_000, deadline - Date.now())) });
-      break;
-    } catch {
-      if (Date.now() >= deadline) throw new Error(`the command palette did not open (F1) within ${timeoutMs} ms`);
+      const timeout = Math.max(1, Math.min(3_000, deadline - Date.now()));
+      await input.waitFor({ state: 'visible', timeout });
+      await input.fill(text, { timeout });
+      return;
+    } catch (error) {
+      if (Date.now() >= deadline) throw new Error(`the command palette did not open (F1) and take "${text}" within ${timeoutMs} ms: ${error.message}`);
     }
   }
-  await input.fill(text);
 }
 
 /** Types into the palette (e.g. ":2" to go to a line) and runs it. */
