@@ -193,7 +193,8 @@ describe('GitHub destination against the fake GitHub', function () {
       fake.fault({ operationId: PUT, action: primaryRateLimit(3600, 429) });
       const started = Date.now();
       await assert.rejects(destination({}, { maxWaitMs: 30_000 }).save(request('a.md', 'x\n', { expected: { exists: false } })), (error: unknown) => {
-        rejectsWith('RATE_LIMITED', /primary rate limit .* try again in 61 min/)(error);
+        // The reset is a whole second (x-ratelimit-reset): 3,599–3,601 s from now, rounded up to 60 or 61 minutes.
+        rejectsWith('RATE_LIMITED', /primary rate limit .* try again in 6[01] min/)(error);
         const details = (error as ExportError).details ?? {};
         assert.ok(Number(details['retryAfterMs']) > 3_590_000 && Number(details['retryAfterMs']) <= 3_601_000);
         assert.ok(Date.parse(String(details['retryAt'])) > started + 3_590_000);
