@@ -2,6 +2,7 @@
 // store (the CLI here; a colleague's editor or CI with the team store):
 // the server sends no notification for them, so the view reloads when it is
 // shown again, when the window gets focus, and every 30 s while shown.
+// Its Filter by Time… asks the store for the jobs of a range.
 // Screenshots: test-artifacts/screenshots/ui-historyRefresh-*.png
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -59,6 +60,17 @@ export const tests = [
       await history.click();
       await pane.locator('.monaco-list-row', { hasText: 'from-ci-2.md' }).first().waitFor({ state: 'visible', timeout: 15_000 });
       await t.screenshot('shown-again');
+
+      // The view's time filter (the side bar's title, the view being alone in its container): the store answers with the jobs of the range; the line above them says which.
+      const sidebar = t.page.locator('.part.sidebar');
+      await sidebar.locator('.title-actions .action-label[aria-label="Filter by Time…"]').click();
+      const widget = t.page.locator('.quick-input-widget');
+      await widget.locator('.quick-input-title', { hasText: 'Export History: Filter by Time' }).waitFor({ state: 'visible' });
+      await widget.locator('.monaco-list-row', { hasText: 'Last 24 hours' }).first().click();
+      await sidebar.getByText('Showing exports in the last 24 hours.').waitFor({ state: 'visible' });
+      await pane.locator('.monaco-list-row', { hasText: 'from-ci-2.md' }).first().waitFor({ state: 'visible' });
+      await pane.locator('.monaco-list-row', { hasText: 'from-ci.md' }).first().waitFor({ state: 'visible' });
+      await t.screenshot('filtered-by-time');
     },
   },
 ];
