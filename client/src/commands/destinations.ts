@@ -39,11 +39,12 @@ export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown
   type Item = vscode.QuickPickItem & { destination?: ListedDestination; team?: 'share' | 'key' };
   const items: Item[] = [];
   for (const d of destinations) {
-    const teamEntry = d.shared ? shared?.find((s) => s.id === d.id) : undefined;
+    // The team's entry of this id: the one in use (d.shared), or one you shared whose settings entry stays in use here.
+    const teamEntry = shared?.find((s) => s.id === d.id);
     items.push({
       label: `${d.enabled ? '$(export)' : '$(circle-slash)'} ${d.name}`,
-      description: [d.id, d.type, d.shared ? 'team' : d.workspaceDefined ? 'workspace' : 'user'].join(' · '),
-      detail: !d.enabled ? `Disabled: ${d.reason ?? 'not available'}` : teamEntry ? sharedDetail(teamEntry) : await credentialStatus(ctx, d),
+      description: [d.id, d.type, d.shared ? 'team' : `${d.workspaceDefined ? 'workspace' : 'user'}${teamEntry ? ', shared with the team' : ''}`].join(' · '),
+      detail: !d.enabled ? `Disabled: ${d.reason ?? 'not available'}` : teamEntry ? sharedDetail(teamEntry, !d.shared) : await credentialStatus(ctx, d),
       destination: d,
     });
   }
@@ -65,7 +66,7 @@ export const manageDestinations: CmdFactory = (ctx) => async (): Promise<unknown
   }
   const destination = picked.destination;
   const stored = await storedFields(ctx, destination);
-  const teamEntry = destination.shared ? shared?.find((s) => s.id === destination.id) : undefined;
+  const teamEntry = shared?.find((s) => s.id === destination.id);
   type Action = 'test' | 'set' | 'clear' | 'unshare';
   const actions: (vscode.QuickPickItem & { action: Action })[] = [
     { label: '$(debug-start) Test Connection', action: 'test' },

@@ -112,7 +112,9 @@ export async function shareDestination(ctx: Ctx, options: { destinationId?: stri
   if (!id) return { status: 'cancelled' };
   const config = entries.find((e) => e['id'] === id);
   if (!config) throw new Error(`There is no destination "${id}" in your settings.`);
-  const review = await ctx.server.request(ShareDestinationRequest.type, { config, replace: options.replace === true });
+  // Shared before: this is its new version (UpdateDestination), which only its owner or an admin may make.
+  const replace = options.replace ?? ((await listShared(ctx)) ?? []).some((s) => s.id === id);
+  const review = await ctx.server.request(ShareDestinationRequest.type, { config, replace });
   if (review.blocked) {
     const message = review.reason_message ?? 'The Bin blocked this change.';
     void vscode.window.showErrorMessage(`Sharing ${id} is blocked: ${message}`);
@@ -143,11 +145,11 @@ export async function removeShared(ctx: Ctx, shared: SharedDestinationSummary, c
   return { status: 'removed' };
 }
 
-/** How a shared destination reads in Manage Destinations. */
-export function sharedDetail(shared: SharedDestinationSummary): string {
+/** How a shared destination reads in Manage Destinations; `shadowed`: your settings' entry of that id is the one used here. */
+export function sharedDetail(shared: SharedDestinationSummary, shadowed = false): string {
   const you = shared.can_administer ? 'you administer it' : shared.can_export ? 'you may export' : 'no access for you';
   const creds = shared.credential_fields.length > 0 ? `team credential: ${shared.credential_fields.join(', ')}` : 'your own credential';
-  return `$(organization) Shared by ${shared.owner} · ${you} · ${creds}`;
+  return `$(organization) Shared by ${shared.owner} · ${you} · ${creds}${shadowed ? ' · your entry used here' : ''}`;
 }
 
 /** The destination entries of the settings in effect, as written there (never secrets: the Bin refuses those). */

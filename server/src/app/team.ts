@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { basename, extname } from 'node:path';
 import { destinationsOf } from '../config';
-import { descriptorOf } from '../destinations/registry';
+import { descriptorOf, destinationConfigSchema, type DestinationConfig } from '../destinations/registry';
 import { ExportError, toExportError } from '../errors';
 import type { Bin, Verdict } from '../governance/bin';
 import { destinationChangeVerdict, templateChangeVerdict } from '../governance/changeRules';
@@ -98,7 +99,11 @@ export class Team {
     const id = typeof rawConfig === 'object' && rawConfig !== null ? String((rawConfig as { id?: unknown }).id ?? '') : '';
     const existing = records.find((r) => r.id === id);
     if (replace && existing && !mayAdminister(existing, this.state.env.actor)) await this.refuse(existing, 'replace');
-    const localIds = destinationsOf(this.state.config).map((d) => d.id);
+    const local = destinationsOf(this.state.config);
+    // Sharing one of your own settings' entries as it is (Manage Destinations offers exactly those) is fine;
+    // another entry under an id your settings use would be shadowed by yours on this machine: refused.
+    const ownEntry = sameEntry(local.find((d) => d.id === id), rawConfig);
+    const localIds = local.map((d) => d.id).filter((localId) => !(ownEntry && localId === id));
     const { config, ...verdict } = await destinationChangeVerdict({
       type: replace ? 'UpdateDestination' : 'CreateDestination',
       config: rawConfig,
@@ -107,6 +112,12 @@ export class Team {
       trusted: this.state.trust.trusted,
     });
     const shared = sharedVerdict(verdict, existing, Object.keys(secrets));
+    if (ownEntry) {
+      shared.warnings.push({
+        code: 'OWN_SETTINGS_ENTRY',
+        message: `Your settings define "${id}" too: on this machine you keep exporting with that entry and your own credential; the other members get the shared one.`,
+      });
+    }
     if (config && !shared.block) {
       const fields = descriptorOf(config.type)?.secretFields.map((f) => f.field) ?? [];
       const unknown = Object.keys(secrets).filter((f) => !fields.includes(f));
@@ -281,6 +292,16 @@ export class Team {
     const saved = await catalog.destination(change.id);
     return { kind: 'destination', id: change.id, version: saved?.version ?? 1 };
   }
+}
+
+/** Whether a destination entry to share is the settings' entry of that id as it stands (both read by the same schema, so defaults match). */
+function sameEntry(settingsEntry: DestinationConfig | undefined, rawConfig: unknown): boolean {
+  if (!settingsEntry) return false;
+  const parsed = destinationConfigSchema.safeParse(rawConfig);
+  if (!parsed.success) return false;
+  const { allowedUsers: _a, ...mine } = settingsEntry as DestinationConfig & { allowedUsers?: unknown };
+  const { allowedUsers: _b, ...theirs } = parsed.data as DestinationConfig & { allowedUsers?: unknown };
+  return isDeepStrictEqual(mine, theirs);
 }
 
 /** A shared destination changes every member's exports: high risk at least, always an explicit Accept. */

@@ -250,13 +250,19 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     assert.equal((await rowsOf(targetDb, 'SELECT * FROM exported_artifacts')).length, 0);
   });
 
-  it('a shared destination cannot take an id the settings or the store use, nor carry a credential in its entry; unknown credential fields are refused', async () => {
+  it('a shared destination cannot take an id the settings (unless it is that entry) or the store use, nor carry a credential in its entry; unknown credential fields are refused', async () => {
     const alice = member('alice');
     await alice.migrations.run();
     for (const id of ['notes', 'local', 'store']) {
       const review = await alice.team.reviewDestination({ ...kbEntry(), id }, {}, false);
       assert.equal(review.reason, 'NAME_NOT_UNIQUE', id);
     }
+    // Her own settings' entry as it stands (what Manage Destinations offers): shared, with a word that hers stays in use on her machine.
+    const own = await alice.team.reviewDestination({ id: 'notes', type: 'local', baseDir: 'out' }, {}, false);
+    assert.equal(own.blocked, false, own.reason_message ?? '');
+    assert.ok(own.warnings.some((w) => w.code === 'OWN_SETTINGS_ENTRY'));
+    await alice.team.apply(own.transaction_id, true);
+    assert.deepEqual((await alice.team.listDestinations()).map((d) => [d.id, d.owner]), [['notes', 'alice']]);
     const withSecret = await alice.team.reviewDestination({ id: 'gh', type: 'github', repo: 'acme/docs', token: 'ghp_0123456789abcdefghijklmnopqrstuvwxyzAB' }, {}, false);
     assert.equal(withSecret.blocked, true);
     const unknownField = await alice.team.reviewDestination(kbEntry(), { token: 'x' }, false);
