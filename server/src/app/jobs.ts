@@ -73,11 +73,12 @@ export class Jobs {
     return jobJson(rolled, this.names);
   }
 
-  /** Rollback data that no completed job can use any more is removed from the data folder. */
+  /** Rollback data that no completed job can use any more is removed from the data folder (and the team store). */
   private async pruneRollbackData(): Promise<void> {
     const completed = await this.state.store.listJobs({ status: 'completed' });
     const keep = new Set(completed.flatMap((j) => (j.rollback?.previous ? [j.rollback.previous] : [])));
     for (const descriptor of DESTINATION_TYPES) await descriptor.pruneRollbackData?.(this.state.dataDir, keep);
+    await this.state.store.rollbackData?.prune(keep);
   }
 
   private destinationOfJob(job: JobRecord): DestinationConfig {

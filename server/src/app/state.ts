@@ -140,6 +140,8 @@ export class AppState {
       workspaceRoot: this.env.workspaceRoot,
       dataDir: this.dataDir,
       getSecret: (id, field) => this.secret(id, field),
+      // The team store keeps what updates replace for every member; the file store leaves it to the data folder.
+      ...(this.store.rollbackData ? { rollbackData: this.store.rollbackData } : {}),
       limits: { maxRetries: this.currentConfig.limits.maxRetries, timeoutMs: this.currentConfig.limits.defaultTimeoutMs },
       ...(signal ? { signal } : {}),
     };

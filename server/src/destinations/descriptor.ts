@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ID_PATTERN, ID_RULE, type RiskLevel } from '../protocolLimits';
 import type { SecretField } from '../protocol';
+import type { RollbackData } from '../store/rollbackData';
 import type { Destination } from './types';
 
 /**
@@ -16,6 +17,8 @@ export interface DestinationContext {
   dataDir: string;
   /** Reads a credential (SecretStorage in VS Code, the environment in the CLI); the access is audited. */
   getSecret(destinationId: string, field: string): Promise<string | undefined>;
+  /** The store's rollback data, when it keeps it for every member (the team store); remote destinations keep theirs there. */
+  rollbackData?: RollbackData;
   /** Cancels connection attempts of a destination being built. */
   signal?: AbortSignal;
   /** The configured limits (`limits.maxRetries`, `limits.defaultTimeoutMs`) for destinations that retry and wait themselves. */

@@ -75,6 +75,7 @@ export const tidbDestination = defineDestination<TidbDestinationConfig>({
       password: password === '' ? undefined : password,
       workspaceRoot: context.workspaceRoot,
       dataDir: context.dataDir,
+      ...(context.rollbackData ? { rollbackData: context.rollbackData } : {}),
       ...(context.limits ? { maxRetries: context.limits.maxRetries, timeoutMs: context.limits.timeoutMs } : {}),
     });
   },

@@ -35,6 +35,8 @@ export function secretFreeRecords(store: Store): Store {
       ? { importRecords: async (records) => (store.importRecords as NonNullable<Store['importRecords']>).call(store, await withoutSecrets(records)) }
       : {}),
     ...(store.migrate ? { migrate: () => (store.migrate as NonNullable<Store['migrate']>).call(store) } : {}),
+    // Content an update replaced (what was at the destination already), not a record of ours: kept as it was.
+    ...(store.rollbackData ? { rollbackData: store.rollbackData } : {}),
     jobStats: (filter) => store.jobStats(filter),
     appendAudit: async (event: AuditEvent) => store.appendAudit(await withoutSecrets(event)),
     listAudit: (filter) => store.listAudit(filter),

@@ -1,4 +1,5 @@
 import type { ErrorInfo } from '../errors';
+import type { RollbackData } from './rollbackData';
 
 export type JobStatus = 'queued' | 'running' | 'completed' | 'failed' | 'rolled_back';
 
@@ -137,6 +138,11 @@ export interface Store {
   importRecords?(records: StoreRecords): Promise<{ jobs: number; audit: number; security: number }>;
   /** A database store's versioned, idempotent migrations (`devguide-export db migrate`); the file store has none. */
   migrate?(): Promise<{ version: number; description: string }[]>;
+  /**
+   * Where destinations keep what an update replaced, when the store keeps it
+   * for everyone (the team store); without it, each machine's data folder.
+   */
+  readonly rollbackData?: RollbackData;
   /** Marks jobs left `running`/`queued` by a crashed process as failed (INTERRUPTED). Returns how many. */
   recoverInterrupted(): Promise<number>;
   close(): Promise<void>;

@@ -40,12 +40,15 @@ describe('TiDB team store (MariaDB)', function () {
 
   it('creates its tables by a versioned, idempotent migration: the first use applies it, db migrate then applies nothing', async () => {
     store = await open(db, testDb);
-    assert.deepEqual(await store.migrate(), [{ version: 1, description: 'export_jobs, audit_logs and security_audit_logs with the indexes of the job queries' }]);
+    assert.deepEqual(await store.migrate(), [
+      { version: 1, description: 'export_jobs, audit_logs and security_audit_logs with the indexes of the job queries' },
+      { version: 2, description: 'rollback_objects and rollback_markers: what an update replaced, so any member may roll it back' },
+    ]);
     assert.deepEqual(await store.migrate(), []);
     const tables = (await db.sql('SELECT TABLE_NAME AS t FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY t', [testDb.database])) as { t: string }[];
     assert.deepEqual(
       tables.map((r) => r.t),
-      ['audit_logs', 'devguide_export_migrations', 'export_jobs', 'security_audit_logs'],
+      ['audit_logs', 'devguide_export_migrations', 'export_jobs', 'rollback_markers', 'rollback_objects', 'security_audit_logs'],
     );
     const indexes = (await db.sql("SELECT DISTINCT INDEX_NAME AS i FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = 'export_jobs' ORDER BY i", [testDb.database])) as { i: string }[];
     assert.deepEqual(

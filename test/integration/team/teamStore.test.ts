@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -94,7 +95,7 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     const alice = member('alice');
     const migrated = await alice.migrations.run();
     // The team store's records, then its shared tables.
-    assert.deepEqual(migrated.map((m) => [m.destination_id, m.applied.map((a) => a.version)]), [['store', [1]], ['store', [1]]]);
+    assert.deepEqual(migrated.map((m) => [m.destination_id, m.applied.map((a) => a.version)]), [['store', [1, 2]], ['store', [1]]]);
     const review = await alice.team.reviewDestination(kbEntry(), { password: targetDb.password }, false);
     assert.equal(review.blocked, false, review.reason_message ?? '');
     assert.equal(review.requires_accept, true);
@@ -110,7 +111,8 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
 
   it('db migrate creates the three shared tables once (a second run applies nothing)', async () => {
     const app = member('alice');
-    assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [1, 1]);
+    // The store's records (versions 1 and 2), then its shared tables.
+    assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [2, 1]);
     assert.deepEqual((await app.migrations.run()).map((r) => r.applied.length), [0, 0]);
     const tables = (await rowsOf(teamDb, 'SHOW TABLES')).map((r) => Object.values(r)[0]);
     for (const table of TEAM_TABLES) assert.ok(tables.includes(table), table);
@@ -225,6 +227,32 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     await assert.rejects(exportTo(member('bob'), 'kb', 'Revoked'), (e: ExportError) => e.code === 'PERMISSION_DENIED');
     await carol.team.removeDestination('kb');
     assert.equal((await rowsOf(teamDb, 'SELECT * FROM destination_access')).length, 0, 'its access list went with it');
+  });
+
+  it('rollback data lives in the team store: an update alice made on her machine is rolled back by bob on his', async () => {
+    const alice = await aliceSharesKb();
+    await alice.team.grant('kb', 'bob', 'write');
+    const toRelease = (title: string) => alice.exports.exportNow({ source: { kind: 'file', path: TRANSCRIPT }, destination: 'kb', title, filename: 'release.md' }, { yes: true, force: false });
+    assert.equal((await toRelease('Release 1')).status, 'completed');
+    const update = await toRelease('Release 2');
+    assert.equal(update.status, 'completed');
+    assert.ok(update.status === 'completed' && update.job.action === 'UPDATE');
+    const jobId = update.status === 'completed' ? update.job.job_id : '';
+    const [before] = await rowsOf(targetDb, "SELECT content FROM exported_artifacts WHERE filename = 'release.md'");
+    assert.match(String(before?.['content']), /Release 2/);
+    // What the update replaced is in the team's database, not in alice's data folder.
+    assert.equal((await rowsOf(teamDb, 'SELECT hash FROM rollback_objects')).length, 1);
+    assert.equal(existsSync(join(dir, '.data', 'alice', 'backups', 'tidb', 'objects')), false);
+
+    const bob = member('bob');
+    const rolled = await bob.jobs.rollback(jobId);
+    assert.equal(rolled.status, 'rolled_back');
+    const [after] = await rowsOf(targetDb, "SELECT content FROM exported_artifacts WHERE filename = 'release.md'");
+    assert.match(String(after?.['content']), /Release 1/);
+    assert.doesNotMatch(String(after?.['content']), /Release 2/);
+    // Its marker released; nothing needs the content any more once no completed job refers to it: pruned.
+    assert.equal((await rowsOf(teamDb, 'SELECT job_id FROM rollback_markers')).length, 0);
+    assert.equal((await rowsOf(teamDb, 'SELECT hash FROM rollback_objects')).length, 0);
   });
 
   it('a wrong key is AUTH_EXPIRED and a changed ciphertext DESTINATION_CONFIG_INVALID: nothing reaches the destination', async () => {

@@ -6,6 +6,7 @@ import { RetriesExhausted, withTransactionRetries } from '../../db/retry';
 import { ExportError } from '../../errors';
 import type { PublishResult, RollbackInfo } from '../../model';
 import type { Sleep } from '../../pipeline/retry';
+import { isStoreRollbackReference, type RollbackData } from '../../store/rollbackData';
 import { nodeAtomicWriteFs } from '../atomicWrite';
 import { LocalBackups } from '../localBackups';
 import { sanitizeFilename } from '../safePath';
@@ -37,6 +38,8 @@ export interface TidbDestinationOptions {
   password: string | undefined;
   workspaceRoot: string;
   dataDir: string;
+  /** The team store's rollback data: an updated row's previous content kept there, so any member may roll it back. Else the data folder. */
+  rollbackData?: RollbackData;
   maxRetries?: number;
   timeoutMs?: number;
   /** Tests shorten the backoff between attempts. */
@@ -74,14 +77,18 @@ class TidbDestination implements Destination {
   readonly retriesInternally = true;
   readonly id: string;
   private client: Promise<DbClient> | undefined;
-  private readonly backups: LocalBackups;
+  /** Where this save keeps what it replaces. */
+  private readonly backups: RollbackData;
+  /** This machine's data folder: where rollbacks made without a team store were kept (and still are read from). */
+  private readonly localBackups: LocalBackups;
 
   constructor(
     private readonly config: TidbDestinationConfig,
     private readonly options: TidbDestinationOptions,
   ) {
     this.id = config.id;
-    this.backups = new LocalBackups(tidbBackupDir(options.dataDir), nodeAtomicWriteFs);
+    this.localBackups = new LocalBackups(tidbBackupDir(options.dataDir), nodeAtomicWriteFs);
+    this.backups = options.rollbackData ?? this.localBackups;
   }
 
   private get server(): string {
@@ -271,9 +278,16 @@ class TidbDestination implements Destination {
     let restore: z.infer<typeof backupSchema> | undefined;
     if (info.action === 'UPDATE') {
       if (!info.previous) throw rollbackFailure(`No previous version of ${info.location} was recorded`);
-      const bytes = await this.backups.read(info.previous).catch(() => undefined);
+      const inStore = isStoreRollbackReference(info.previous);
+      const kept = inStore ? this.options.rollbackData : this.localBackups;
+      if (!kept) throw rollbackFailure(`The previous content of ${info.location} is kept in the team store, which these settings do not use`);
+      const bytes = await kept.read(info.previous).catch((error: unknown) => {
+        // The team store unreachable is not "gone": say why.
+        if (error instanceof ExportError) throw rollbackFailure(`The previous content of ${info.location} could not be read: ${error.message}`, error.recoverable);
+        return undefined;
+      });
       const parsed = bytes === undefined ? undefined : backupSchema.safeParse(JSON.parse(bytes.toString('utf8')));
-      if (!parsed?.success) throw rollbackFailure(`The previous content of ${info.location} is no longer kept on this machine`);
+      if (!parsed?.success) throw rollbackFailure(`The previous content of ${info.location} is no longer kept ${inStore ? 'in the team store' : 'on this machine'}`);
       restore = parsed.data;
     }
     try {
@@ -297,7 +311,7 @@ class TidbDestination implements Destination {
           await sql.run(s.update.sql, s.update.values(filename, { content: saved.content, metadataJson: saved.metadata, contentHash: versionOf(saved.content), jobId: saved.jobId }));
         }),
       );
-      if (info.action === 'UPDATE' && extra.data.jobId) await this.backups.release(extra.data.jobId);
+      if (info.action === 'UPDATE' && extra.data.jobId && info.previous) await (isStoreRollbackReference(info.previous) ? this.options.rollbackData : this.localBackups)?.release(extra.data.jobId);
     } catch (error) {
       if (error instanceof ExportError && error.code === 'ROLLBACK_FAILED') throw error;
       const failure = this.failure(error, `roll back ${info.location}`);

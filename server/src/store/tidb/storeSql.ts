@@ -3,7 +3,8 @@ import { quoteIdentifier as q } from '../../db/identifiers';
 
 /**
  * Every SQL statement of the team store's records — export_jobs,
- * audit_logs, security_audit_logs — in one place, to be read against
+ * audit_logs, security_audit_logs, and the rollback data (rollback_objects,
+ * rollback_markers) — in one place, to be read against
  * TiDB's MySQL compatibility list: plain MySQL 5.7/8.0 syntax that TiDB
  * (≥ 6.x) and MariaDB accept; no foreign keys (TiDB did not enforce them
  * before 8.5), triggers or procedures. Every value is a `?` parameter.
@@ -18,6 +19,8 @@ export const STORE_MIGRATION_SCOPE = 'team_store';
 const JOBS = q('export_jobs');
 const AUDIT = q('audit_logs');
 const SECURITY = q('security_audit_logs');
+const OBJECTS = q('rollback_objects');
+const MARKERS = q('rollback_markers');
 
 export const STORE_MIGRATIONS: readonly VersionedMigration[] = [
   {
@@ -83,6 +86,28 @@ export const STORE_MIGRATIONS: readonly VersionedMigration[] = [
 ) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
     ],
   },
+  {
+    version: 2,
+    description: 'rollback_objects and rollback_markers: what an update replaced, so any member may roll it back',
+    statements: [
+      // Content-addressed: the same previous content kept once. LONGBLOB: a destination's row holds up to 6 MiB.
+      `CREATE TABLE IF NOT EXISTS ${OBJECTS} (
+  ${q('hash')} CHAR(64) NOT NULL,
+  ${q('content')} LONGBLOB NOT NULL,
+  ${q('created_at')} DATETIME(3) NOT NULL,
+  PRIMARY KEY (${q('hash')})
+) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
+      // One per job and target: which content that job's rollback restores (a retried save keeps the first).
+      `CREATE TABLE IF NOT EXISTS ${MARKERS} (
+  ${q('job_id')} VARCHAR(128) NOT NULL,
+  ${q('target_hash')} CHAR(64) NOT NULL,
+  ${q('object_hash')} CHAR(64) NOT NULL,
+  ${q('created_at')} DATETIME(3) NOT NULL,
+  PRIMARY KEY (${q('job_id')}, ${q('target_hash')}),
+  KEY ${q('idx_rollback_markers_object')} (${q('object_hash')})
+) DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin`,
+    ],
+  },
 ];
 
 const JOB_COLUMNS = ['status', 'destination_id', 'destination_type', 'template_id', 'filename', 'actor', 'error_code', 'created_at', 'started_at', 'completed_at', 'owner_host', 'owner_pid', 'owner_started_at', 'heartbeat_at', 'record'] as const;
@@ -133,6 +158,17 @@ export const storeSql = {
     `SELECT ${q('event_id')} AS event_id, ${q('timestamp')} AS timestamp, ${q('action')} AS action, ${q('resource')} AS resource, ${q('status')} AS status, ${q('job_id')} AS job_id, ${q('transaction_id')} AS transaction_id, ${q('actor')} AS actor, ${q('metadata')} AS metadata FROM ${AUDIT}${where} ORDER BY ${q('timestamp')}, ${q('seq')}`,
   insertSecurity: insertInto(SECURITY, SECURITY_COLUMNS, 'INSERT'),
   insertSecurityIfMissing: insertInto(SECURITY, SECURITY_COLUMNS, 'INSERT IGNORE'),
+  rollbackMarker: `SELECT ${q('object_hash')} AS object_hash FROM ${MARKERS} WHERE ${q('job_id')} = ? AND ${q('target_hash')} = ? FOR UPDATE`,
+  rollbackObjectPresent: `SELECT 1 AS present FROM ${OBJECTS} WHERE ${q('hash')} = ?`,
+  insertRollbackObject: insertInto(OBJECTS, ['hash', 'content', 'created_at'], 'INSERT IGNORE'),
+  insertRollbackMarker: insertInto(MARKERS, ['job_id', 'target_hash', 'object_hash', 'created_at'], 'INSERT'),
+  rollbackObject: `SELECT ${q('content')} AS content FROM ${OBJECTS} WHERE ${q('hash')} = ?`,
+  deleteRollbackMarker: `DELETE FROM ${MARKERS} WHERE ${q('job_id')} = ? AND ${q('target_hash')} = ?`,
+  deleteRollbackMarkers: `DELETE FROM ${MARKERS} WHERE ${q('job_id')} = ?`,
+  /** Content no job's marker points at (the candidates of a prune). */
+  unmarkedRollbackObjects: `SELECT o.${q('hash')} AS hash FROM ${OBJECTS} o WHERE NOT EXISTS (SELECT 1 FROM ${MARKERS} m WHERE m.${q('object_hash')} = o.${q('hash')})`,
+  /** Deletes content only while still unmarked (a marker added meanwhile keeps it). */
+  deleteUnmarkedRollbackObject: `DELETE FROM ${OBJECTS} WHERE ${q('hash')} = ? AND NOT EXISTS (SELECT 1 FROM ${MARKERS} m WHERE m.${q('object_hash')} = ?)`,
   listSecurity: `SELECT ${q('event_id')} AS event_id, ${q('timestamp')} AS timestamp, ${q('type')} AS type, ${q('severity')} AS severity, ${q('actor')} AS actor, ${q('resource')} AS resource, ${q('metadata')} AS metadata FROM ${SECURITY} ORDER BY ${q('timestamp')}, ${q('seq')}`,
 };
 

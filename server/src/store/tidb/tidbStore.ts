@@ -9,7 +9,9 @@ import { applyJobPatch, checkedRecord, interruptedPatch, isUnfinished, jobNotFou
 import { currentOwner, ownerIsGone } from '../processOwner';
 import { auditEventSchema, jobPatchSchema, jobRecordSchema, securityEventSchema, type ClearableJobField, type JobPatch } from '../recordSchemas';
 import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat, JobStatus, SecurityEvent, Store, StoreRecords } from '../types';
+import type { RollbackData } from '../rollbackData';
 import { fromSqlTime, jobWhere, STORE_MIGRATION_SCOPE, STORE_MIGRATIONS, storeSql, toSqlTime } from './storeSql';
+import { TidbRollbackData } from './tidbRollbackData';
 
 /**
  * The team store (DESIGN.md §8, issue 14): jobs, audit and security events
@@ -57,6 +59,8 @@ export class TidbStore implements Store {
   private readonly unsaved = new Map<string, { set: JobPatch; unset: ClearableJobField[] }>();
   private flushing = false;
   private closed = false;
+  /** What updates replaced, in the team's database: any member may roll them back. */
+  readonly rollbackData: RollbackData;
 
   constructor(
     private readonly db: DbClient,
@@ -65,6 +69,7 @@ export class TidbStore implements Store {
   ) {
     this.clock = options.clock ?? systemClock;
     this.tablesReady = migratedOnce(db, STORE_MIGRATION_SCOPE, STORE_MIGRATIONS);
+    this.rollbackData = new TidbRollbackData(db, (what, work) => this.guard(what, work), this.clock);
   }
 
   /** The store's tables brought up to date (versioned, idempotent); what was applied. */
