@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import * as path from 'node:path';
 import { atomicWriteFile, type AtomicWriteFs } from './atomicWrite';
+import type { RollbackData } from '../store/rollbackData';
 import { assertNoSymlinkEscape, isStrictlyInside, sanitizeSegment } from './safePath';
 
 /**
@@ -25,7 +26,7 @@ async function readIfPresent(file: string): Promise<Buffer | undefined> {
   }
 }
 
-export class LocalBackups {
+export class LocalBackups implements RollbackData {
   readonly objects: string;
   private readonly jobs: string;
 
