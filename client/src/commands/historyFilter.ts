@@ -29,21 +29,35 @@ function withPart<K extends keyof HistoryFilter>(filter: HistoryFilter, key: K, 
   return next;
 }
 
+/**
+ * A filter part's picker: "any" and the choices, the current one marked;
+ * undefined when dismissed, null for "any".
+ */
+async function pickPart<V extends string>(
+  current: V | undefined,
+  choices: readonly { label: string; value: V }[],
+  any: { label: string; last?: boolean },
+  options: { title: string; placeHolder: string },
+): Promise<V | null | undefined> {
+  type Item = vscode.QuickPickItem & { value: V | typeof ANY };
+  const mark = (value: V | undefined) => (current === value ? { description: 'current' } : {});
+  const anyItem: Item = { label: any.label, value: ANY, ...mark(undefined) };
+  const items: Item[] = choices.map((c) => ({ label: c.label, value: c.value, ...mark(c.value) }));
+  const picked = await vscode.window.showQuickPick(any.last ? [...items, anyItem] : [anyItem, ...items], options);
+  if (!picked) return undefined;
+  return picked.value === ANY ? null : picked.value;
+}
+
 export const filterHistoryByStatus: CmdFactory = (ctx) => async (arg?: unknown): Promise<FilterOutcome> => {
   const args = parseArgs(historyStatusFilterArgs, arg, 'Filter by Status');
-  let status: JobStatus | null;
-  if (args.status !== undefined) status = args.status;
-  else {
-    const current = ctx.history.filter.status;
-    type Item = vscode.QuickPickItem & { value: JobStatus | typeof ANY };
-    const items: Item[] = [
-      { label: 'All statuses', value: ANY, ...(current === undefined ? { description: 'current' } : {}) },
-      ...JOB_STATUSES.map((s) => ({ label: STATUS_LABEL[s], value: s, ...(current === s ? { description: 'current' } : {}) })),
-    ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Export History: Filter by Status', placeHolder: 'Show the exports that…' });
-    if (!picked) return { status: 'cancelled' };
-    status = picked.value === ANY ? null : picked.value;
-  }
+  const status =
+    args.status !== undefined
+      ? args.status
+      : await pickPart<JobStatus>(ctx.history.filter.status, JOB_STATUSES.map((s) => ({ label: STATUS_LABEL[s], value: s })), { label: 'All statuses' }, {
+          title: 'Export History: Filter by Status',
+          placeHolder: 'Show the exports that…',
+        });
+  if (status === undefined) return { status: 'cancelled' };
   return apply(ctx, withPart(ctx.history.filter, 'status', status));
 };
 
@@ -75,19 +89,14 @@ export const filterHistoryByDestination: CmdFactory = (ctx) => async (arg?: unkn
 
 export const filterHistoryByTime: CmdFactory = (ctx) => async (arg?: unknown): Promise<FilterOutcome> => {
   const args = parseArgs(historyTimeFilterArgs, arg, 'Filter by Time');
-  let range: TimeRange | null;
-  if (args.range !== undefined) range = args.range;
-  else {
-    const current = ctx.history.filter.range;
-    type Item = vscode.QuickPickItem & { value: TimeRange | typeof ANY };
-    const items: Item[] = [
-      ...TIME_RANGES.map((r) => ({ label: r.label, value: r.range, ...(current === r.range ? { description: 'current' } : {}) })),
-      { label: 'All time', value: ANY, ...(current === undefined ? { description: 'current' } : {}) },
-    ];
-    const picked = await vscode.window.showQuickPick(items, { title: 'Export History: Filter by Time', placeHolder: 'Show the exports started in…' });
-    if (!picked) return { status: 'cancelled' };
-    range = picked.value === ANY ? null : picked.value;
-  }
+  const range =
+    args.range !== undefined
+      ? args.range
+      : await pickPart<TimeRange>(ctx.history.filter.range, TIME_RANGES.map((r) => ({ label: r.label, value: r.range })), { label: 'All time', last: true }, {
+          title: 'Export History: Filter by Time',
+          placeHolder: 'Show the exports started in…',
+        });
+  if (range === undefined) return { status: 'cancelled' };
   return apply(ctx, withPart(ctx.history.filter, 'range', range));
 };
 

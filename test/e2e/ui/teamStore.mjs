@@ -43,10 +43,7 @@ export const tests = [
     name: 'the store password via Set Destination Credential; an export is a job of the team store, with its actor, listed in the history',
     fn: async (t) => {
       const { db, teamDb } = t.services;
-      await t.runCommand('DevGuide Export: Set Destination Credential');
-      await choose(t.page, 'Set Destination Credential', 'Team store', 'Team store');
-      await typeInto(t.page, 'Database password for Team store', teamDb.password);
-      await t.waitForNotification('Credential for Team store');
+      await setDatabasePassword(t, 'Team store', teamDb.password);
 
       await openExampleTranscript(t, TRANSCRIPT);
       await selectLine(t.page, 2);
@@ -79,14 +76,8 @@ export const tests = [
     fn: async (t) => {
       const { db, teamDb } = t.services;
       // This browser's SecretStorage: the store's password, the team key, and docs' own password (the one that gets sealed).
-      await t.runCommand('DevGuide Export: Set Destination Credential');
-      await choose(t.page, 'Set Destination Credential', 'Team store', 'Team store');
-      await typeInto(t.page, 'Database password for Team store', teamDb.password);
-      await t.waitForNotification('Credential for Team store');
-      await t.runCommand('DevGuide Export: Set Destination Credential');
-      await choose(t.page, 'Set Destination Credential', 'Team docs', 'Team docs');
-      await typeInto(t.page, 'Database password for Team docs', teamDb.password);
-      await t.waitForNotification('Credential for Team docs');
+      await setDatabasePassword(t, 'Team store', teamDb.password);
+      await setDatabasePassword(t, 'Team docs', teamDb.password);
 
       await t.runCommand('DevGuide Export: Manage Destinations');
       await choose(t.page, 'DevGuide Export: Destinations', 'Set Team Store Key', 'Set Team Store Key');
@@ -136,3 +127,11 @@ export const tests = [
     },
   },
 ];
+
+/** Set Destination Credential → NAME → its database password, stored in this browser's SecretStorage. */
+async function setDatabasePassword(t, name, password) {
+  await t.runCommand('DevGuide Export: Set Destination Credential');
+  await choose(t.page, 'Set Destination Credential', name, name);
+  await typeInto(t.page, `Database password for ${name}`, password);
+  await t.waitForNotification(`Credential for ${name}`);
+}
