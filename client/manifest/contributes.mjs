@@ -152,7 +152,11 @@ const settings = {
         user: { type: 'string', minLength: 1, maxLength: 128 },
         database: { type: 'string', pattern: DATABASE_PATTERN, patternErrorMessage: '1–64 letters, digits, "_", "$" or "-".' },
         table: { type: 'string', pattern: IDENTIFIER_PATTERN, patternErrorMessage: IDENTIFIER_MESSAGE, default: 'chat_messages', markdownDescription: 'The table of chat messages.' },
-        tls: { type: 'boolean', default: true, markdownDescription: 'TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it); `false` for a local server only.' },
+        tls: {
+          default: true,
+          markdownDescription: '`true`: TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it). `{"ca": "path/to/ca.pem"}`: verified against that CA. `false`: no TLS (a local server only).',
+          oneOf: [{ type: 'boolean' }, { type: 'object', additionalProperties: false, required: ['ca'], properties: { ca: { type: 'string', minLength: 1, markdownDescription: 'CA certificate file (PEM), relative to the workspace.' } } }],
+        },
       },
     },
     defaultSnippets: [{ label: 'TiDB chat_messages', body: [{ id: '${1:team-chats}', type: 'tidb', host: '${2:host}', port: 4000, user: '${3:user}', database: '${4:database}', table: 'chat_messages', tls: true }] }],

@@ -37,8 +37,8 @@ export const sourceConfigSchema = z
     user: dbEndpointFields.user,
     database: dbEndpointFields.database,
     table: identifierSchema.default('chat_messages'),
-    /** TLS ≥ 1.2 with the certificate verified (TiDB Cloud requires it); `false` only for a local server. */
-    tls: z.boolean().default(true),
+    /** As every database entry: `true` (verified), `{ca}` (a CA file, for a private CA), `false` only for a local server. */
+    tls: dbEndpointFields.tls,
   })
   .strict();
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;

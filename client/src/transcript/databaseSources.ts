@@ -17,7 +17,8 @@ const sourceEntry = z.object({
   user: z.string().check(z.minLength(1)),
   database: z.string().check(z.minLength(1)),
   table: z.optional(z.string()),
-  tls: z.optional(z.boolean()),
+  /** `{ca}`: the address asks for TLS; the server takes the CA file from the matching configured source. */
+  tls: z.optional(z.union([z.boolean(), z.object({ ca: z.string().check(z.minLength(1)) })])),
 });
 
 export interface DatabaseSourceRef {
@@ -44,7 +45,7 @@ export function databaseSourcesOf(value: unknown): DatabaseSourceRef[] {
     const port = s.port ?? 4000;
     const table = s.table ?? 'chat_messages';
     const host = s.host.includes(':') ? `[${s.host}]` : s.host;
-    const tls = s.tls ?? true;
+    const tls = s.tls !== false;
     refs.push({
       id: s.id,
       name: s.name ?? s.id,

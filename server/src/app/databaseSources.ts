@@ -28,7 +28,8 @@ export function databaseTranscripts(state: () => AppState): DatabaseTranscripts 
       const password = await state().secret(sourceSecretId(configured?.id), 'password');
       return {
         password: password === '' ? undefined : password,
-        tls: address.tls || (configured?.tls ?? false),
+        // A configured CA file wins; else TLS when the address or the configured source asks for it.
+        tls: typeof configured?.tls === 'object' ? configured.tls : address.tls || (configured?.tls ?? false),
         hint: configured
           ? `In VS Code, export from the source "${configured.name ?? configured.id}" again to be asked for its password; in the CLI set DEVGUIDE_SOURCE_PASSWORD.`
           : 'Set DEVGUIDE_SOURCE_PASSWORD.',

@@ -1,11 +1,13 @@
 import { strict as assert } from 'node:assert';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTidbDestination } from '../../../server/src/destinations/tidb/destination';
 import { checkedTidbConfig } from '../../../server/src/destinations/tidbDescriptor';
 import type { Destination } from '../../../server/src/destinations/types';
+import { createChatMessagesTable, insertChatRows } from '../../support/chatMessages';
 import { sharedMariaDb, startMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
+import { cliWorkspace } from '../cliHarness';
 import { makeCertificates, type TestCertificates } from '../../support/tlsCertificates';
 
 /**
@@ -94,5 +96,33 @@ describe('TiDB destination over TLS', function () {
 
   it('an unreadable CA file is DESTINATION_CONFIG_INVALID naming it', async () => {
     await assert.rejects(destination(server, { tls: { ca: 'no/such/ca.pem' } }).fetchExisting('x.md'), (error: unknown) => (error as { code?: string }).code === 'DESTINATION_CONFIG_INVALID' && /no\/such\/ca\.pem/.test((error as Error).message));
+  });
+
+  it('a chat_messages source configured with tls: {ca} reads its sessions over TLS (the CLI, its address matching the configured source)', async () => {
+    const connection = await db.connect();
+    try {
+      await createChatMessagesTable(connection);
+      await insertChatRows(connection, [{ id: 'm1', session_id: 'secure', role: 'user', content: 'Over TLS, please.', created_at: '2026-03-01T10:00:00.000Z' }]);
+    } finally {
+      await connection.end();
+    }
+    const cli = await cliWorkspace();
+    try {
+      const config = join(cli.dir, 'sources.json');
+      const source = { id: 'chats', type: 'tidb', host: 'localhost', port: server.port, user: db.user, database: db.database };
+      const address = `mysql://${db.user}@localhost:${server.port}/${db.database}`;
+      const env = { DEVGUIDE_SOURCE_PASSWORD: db.password };
+      await writeFile(config, JSON.stringify({ sources: [{ ...source, tls: { ca: certificates.ca } }] }));
+      const listed = await cli.run(['sessions', address, '--config', config, '--json'], env);
+      assert.equal(listed.code, 0, listed.stderr + listed.stdout);
+      assert.deepEqual(listed.json<{ sessions: { id: string }[] }>().sessions.map((s) => s.id), ['secure']);
+      // The same source with tls: true trusts only the system's CAs: this throwaway CA is refused.
+      await writeFile(config, JSON.stringify({ sources: [{ ...source, tls: true }] }));
+      const refused = await cli.run(['sessions', address, '--config', config, '--json'], env);
+      assert.notEqual(refused.code, 0);
+      assert.match(refused.stderr + refused.stdout, /TLS/);
+    } finally {
+      await cli.cleanup();
+    }
   });
 });

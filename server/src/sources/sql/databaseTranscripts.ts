@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openDbClient, type DbClient } from '../../db/client';
+import { openDbClient, type DbClient, type DbEndpoint } from '../../db/client';
 import { dbFailure } from '../../db/errors';
 import { ExportError } from '../../errors';
 import type { ChatMessage, ParsedTranscript } from '../../model';
@@ -20,8 +20,8 @@ import { CHAT_COLUMNS, chatSourceSql } from './chatMessagesSql';
 
 export interface DatabaseCredentials {
   password: string | undefined;
-  /** TLS required (the address asks for it, or the configured source does). */
-  tls: boolean;
+  /** TLS required (the address asks for it, or the configured source does), with the configured source's CA file when it names one. */
+  tls: DbEndpoint['tls'];
   /** How to set the password, for AUTH_EXPIRED. */
   hint: string;
 }
