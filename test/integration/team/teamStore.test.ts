@@ -183,8 +183,11 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     assert.equal(run.status, 'completed', JSON.stringify(run.status === 'completed' ? '' : run));
     assert.equal((await rowsOf(targetDb, 'SELECT filename FROM exported_artifacts')).length, 1);
 
-    for (const table of [...TEAM_TABLES, 'devguide_export_migrations']) {
-      const rows = await rowsOf(teamDb, `SELECT * FROM ${table}`);
+    // Every table of the team's database: the shared ones, the store's records, rollback data, the migration ledger.
+    const tables = (await rowsOf(teamDb, 'SHOW TABLES')).map((r) => String(Object.values(r)[0]));
+    for (const table of [...TEAM_TABLES, 'export_jobs', 'audit_logs', 'security_audit_logs', 'devguide_export_migrations']) assert.ok(tables.includes(table), table);
+    for (const table of tables) {
+      const rows = await rowsOf(teamDb, `SELECT * FROM \`${table}\``);
       for (const row of rows) {
         const text = JSON.stringify(row, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString('utf8') : v));
         assert.ok(!text.includes(targetDb.password), `${table} holds the password in clear`);
