@@ -1,9 +1,10 @@
 import type { Bin } from '../governance/bin';
 import type { DestinationConfig } from '../config';
-import { DESTINATION_TYPES } from '../destinations/registry';
+import { DESTINATION_TYPES, descriptorOf } from '../destinations/registry';
 import { ExportError } from '../errors';
 import { rollbackJob } from '../pipeline/rollback';
 import { exportRequestOfJob, type JobDetails, type JobJson, type JobList, type PreviewResult } from '../protocol';
+import { currentOwner } from '../store/processOwner';
 import type { AuditEvent, JobFilter, JobQuery, JobRecord, JobStat } from '../store/types';
 import type { Exports } from './exports';
 import { jobDetailsJson, jobJson, type JobNames } from './results';
@@ -65,7 +66,12 @@ export class Jobs {
       store: this.state.store,
       bin: this.bin,
       clock: this.state.env.clock,
-      destinationFor: (job) => this.state.openDestination(this.destinationOfJob(job), signal),
+      destinationFor: (job) => {
+        const config = this.destinationOfJob(job);
+        // Only a shared store holds other machines' jobs (a local store's host name may drift: not checked there).
+        if (this.state.config.store.type === 'tidb') refuseAnotherMachinesFile(job, config);
+        return this.state.openDestination(config, signal);
+      },
       ...(signal ? { signal } : {}),
     });
     this.state.env.onJobChanged?.({ jobId: rolled.job_id, status: rolled.status });
@@ -103,4 +109,19 @@ export class Jobs {
       .filter((e) => (seen.has(e.event_id) ? false : (seen.add(e.event_id), true)))
       .sort((a, b) => a.timestamp.localeCompare(b.timestamp));
   }
+}
+
+/**
+ * A file a destination wrote on its machine's disk (local) is rolled back
+ * there: from another machine sharing the team store, the same path would
+ * name that machine's own file, not the one the export wrote.
+ */
+function refuseAnotherMachinesFile(job: JobRecord, config: DestinationConfig): void {
+  const host = job.owner?.host;
+  if (host === undefined || descriptorOf(config.type)?.remote !== false || host === currentOwner().host) return;
+  throw new ExportError(
+    'ROLLBACK_FAILED',
+    `Could not roll back ${job.output_location ?? job.filename}: it was written to the disk of ${host}; roll it back there (this is ${currentOwner().host}).`,
+    { details: { host }, recoverable: false },
+  );
 }

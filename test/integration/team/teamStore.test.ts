@@ -258,6 +258,20 @@ describe('Team store: shared templates, destinations and access (MariaDB)', func
     assert.equal((await rowsOf(teamDb, 'SELECT hash FROM rollback_objects')).length, 0);
   });
 
+  it('a local file written on another machine is not rolled back from this one: ROLLBACK_FAILED naming that machine, the file left alone', async () => {
+    const alice = member('alice');
+    const run = await exportTo(alice, 'notes', 'Written on her laptop');
+    assert.equal(run.status, 'completed');
+    const job = run.status === 'completed' ? run.job : undefined;
+    const written = join(dir, String(job?.output_location).replace(/^.*?out\//, 'out/'));
+    assert.ok(existsSync(written), written);
+    const record = await store.getJob(String(job?.job_id));
+    await store.updateJob(String(job?.job_id), { owner: { ...(record?.owner ?? { pid: 1, started_at: new Date().toISOString() }), host: 'alice-laptop' } });
+    await assert.rejects(member('bob').jobs.rollback(String(job?.job_id)), (e: ExportError) => e.code === 'ROLLBACK_FAILED' && /alice-laptop; roll it back there/.test(e.message));
+    assert.ok(existsSync(written), 'the file is left alone');
+    assert.equal((await store.getJob(String(job?.job_id)))?.status, 'completed');
+  });
+
   it('a wrong key is AUTH_EXPIRED and a changed ciphertext DESTINATION_CONFIG_INVALID: nothing reaches the destination', async () => {
     await aliceSharesKb();
     const wrong = member('alice', { key: newMasterKeyText() });
