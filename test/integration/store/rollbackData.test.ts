@@ -17,6 +17,8 @@ import { sharedMariaDb } from '../../support/mariadb';
 
 interface Subject {
   data: RollbackData;
+  /** The largest stored value, in bytes (the team store: one row of rollback_objects must fit TiDB's 6 MiB entry). */
+  largestStored?(): Promise<number>;
   dispose(): Promise<void>;
 }
 
@@ -66,6 +68,14 @@ function describeRollbackDataContract(name: string, open: () => Promise<Subject>
       assert.equal((await subject.data.read(b.path))?.toString('utf8'), 'shared');
     });
 
+    it('a large content (7 MiB of text, as JSON of a 6 MiB row would be) comes back whole', async () => {
+      const large = Buffer.from(JSON.stringify({ content: 'line of an exported document\n'.repeat(250_000) }), 'utf8');
+      assert.ok(large.length > 7 * 1024 * 1024);
+      const kept = await subject.data.keep('job_large', 'big.md', large);
+      assert.ok((await subject.data.read(kept.path))?.equals(large));
+      if (subject.largestStored) assert.ok((await subject.largestStored()) < 6 * 1024 * 1024, 'stored compressed, within one TiDB entry');
+    });
+
     it('binary content comes back byte for byte', async () => {
       const bytes = Buffer.from([0, 255, 1, 254, 0x80, 0x0a, 0x0d]);
       const kept = await subject.data.keep('job_bin', 't', bytes);
@@ -88,6 +98,10 @@ describeRollbackDataContract('the team store (MariaDB)', async () => {
   );
   return {
     data: store.rollbackData,
+    largestStored: async () => {
+      const [row] = (await db.sql(`SELECT MAX(LENGTH(content)) AS n FROM \`${testDb.database}\`.rollback_objects`)) as { n: number }[];
+      return Number(row?.n ?? 0);
+    },
     dispose: async () => {
       await store.close();
       await db.sql(`DROP DATABASE \`${testDb.database}\``);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Clock } from '../../clock';
 import type { DbClient } from '../../db/client';
 import { STORE_ROLLBACK_PREFIX, isStoreRollbackReference, type RollbackData } from '../rollbackData';
@@ -13,7 +14,9 @@ export type GuardedWork = <T>(what: string, work: () => Promise<T>) => Promise<T
  * The team store's rollback data: the content an update replaced, in the
  * team's database (rollback_objects, content-addressed; rollback_markers,
  * one per job and target), so a rollback works from any member's machine —
- * the same contract as LocalBackups in the data folder.
+ * the same contract as LocalBackups in the data folder. The content is
+ * stored gzipped: a row near TiDB's 6 MiB entry limit, kept with its
+ * metadata as JSON (escapes make it longer), must still fit one entry.
  */
 export class TidbRollbackData implements RollbackData {
   constructor(
@@ -31,7 +34,7 @@ export class TidbRollbackData implements RollbackData {
         if (marker) return { path: referenceOf(String(marker.object_hash)), undo: async () => undefined };
         const hash = sha256(previous);
         const now = toSqlTime(this.clock.now().toISOString());
-        const createdObject = (await sql.run(storeSql.insertRollbackObject, [hash, previous, now])).affectedRows > 0;
+        const createdObject = (await sql.run(storeSql.insertRollbackObject, [hash, gzipSync(previous), now])).affectedRows > 0;
         await sql.run(storeSql.insertRollbackMarker, [jobId, targetHash, hash, now]);
         return {
           path: referenceOf(hash),
@@ -49,8 +52,8 @@ export class TidbRollbackData implements RollbackData {
     const hash = hashOf(reference);
     if (hash === undefined) throw new Error(`not a team store rollback reference: ${reference}`);
     const [row] = await this.guard('read rollback data from', () => this.db.rows<{ content: unknown }>(storeSql.rollbackObject, [hash]));
-    if (row === undefined) return undefined;
-    return Buffer.isBuffer(row.content) ? row.content : Buffer.from(String(row.content), 'utf8');
+    if (row === undefined || !Buffer.isBuffer(row.content)) return undefined;
+    return gunzipSync(row.content);
   }
 
   async release(jobId: string): Promise<void> {
