@@ -48,34 +48,30 @@ export class Migrations {
     return results;
   }
 
-  /** The team store's records (export_jobs, audit_logs, security_audit_logs). */
-  private async storeRecords(): Promise<MigrationResult> {
-    const store = this.state.config.store;
-    const resource = store.type === 'tidb' ? `tidb://${store.host}:${store.port}/${store.database} (team: jobs, audit, security events)` : 'team store';
-    const migrate = this.state.store.migrate;
+  /** The team store's records (export_jobs, audit_logs, security_audit_logs) and its rollback data. */
+  private storeRecords(): Promise<MigrationResult> {
+    const store = this.state.store;
+    const migrate = store.migrate;
     if (!migrate) throw new ExportError('INTERNAL_ERROR', 'The configured team store has no migrations.', { recoverable: false });
-    try {
-      const applied = await migrate.call(this.state.store);
-      await this.bin.auditAction('MigrateTeamStore', resource, 'success', { scope: 'team_store', applied: applied.map((m) => m.version) });
-      return { destination_id: 'store', resource, applied };
-    } catch (thrown) {
-      const error = toExportError(thrown);
-      await this.bin.auditAction('MigrateTeamStore', resource, 'failure', { scope: 'team_store', error_code: error.code }).catch(() => undefined);
-      throw error;
-    }
+    return this.teamPart('team_store', 'jobs, audit, security events', () => migrate.call(store));
   }
 
   /** The team's shared tables (export_templates, export_destinations, destination_access). */
-  private async teamShared(): Promise<MigrationResult> {
+  private teamShared(): Promise<MigrationResult> {
+    return this.teamPart('team_shared', 'templates, destinations, access', async () => (await this.state.team.requireCatalog('Migrating the team store')).migrate());
+  }
+
+  /** One scope of the team store's tables migrated, the outcome audited either way. */
+  private async teamPart(scope: string, holds: string, migrate: () => Promise<MigrationResult['applied']>): Promise<MigrationResult> {
     const store = this.state.config.store;
-    const resource = store.type === 'tidb' ? `tidb://${store.host}:${store.port}/${store.database} (team: templates, destinations, access)` : 'team store';
+    const resource = store.type === 'tidb' ? `tidb://${store.host}:${store.port}/${store.database} (team: ${holds})` : 'team store';
     try {
-      const applied = await (await this.state.team.requireCatalog('Migrating the team store')).migrate();
-      await this.bin.auditAction('MigrateTeamStore', resource, 'success', { scope: 'team_shared', applied: applied.map((m) => m.version) });
+      const applied = await migrate();
+      await this.bin.auditAction('MigrateTeamStore', resource, 'success', { scope, applied: applied.map((m) => m.version) });
       return { destination_id: 'store', resource, applied };
     } catch (thrown) {
       const error = toExportError(thrown);
-      await this.bin.auditAction('MigrateTeamStore', resource, 'failure', { scope: 'team_shared', error_code: error.code }).catch(() => undefined);
+      await this.bin.auditAction('MigrateTeamStore', resource, 'failure', { scope, error_code: error.code }).catch(() => undefined);
       throw error;
     }
   }
