@@ -20,7 +20,7 @@ const REFRESH_DELAY_MS = 150;
 /**
  * While the view is visible it reloads its page this often: another editor
  * or a CI run writing to the same store (the team store, or a shared
- * folder) sends this one no notification. One page of 200 jobs: cheap.
+ * folder) sends this one no notification. One page (HISTORY_LIMIT jobs), filtered by the store: cheap.
  */
 const POLL_MS = 30_000;
 

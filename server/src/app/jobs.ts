@@ -118,10 +118,11 @@ export class Jobs {
  */
 function refuseAnotherMachinesFile(job: JobRecord, config: DestinationConfig): void {
   const host = job.owner?.host;
-  if (host === undefined || descriptorOf(config.type)?.remote !== false || host === currentOwner().host) return;
+  const here = currentOwner().host;
+  if (host === undefined || descriptorOf(config.type)?.remote !== false || host === here) return;
   throw new ExportError(
     'ROLLBACK_FAILED',
-    `Could not roll back ${job.output_location ?? job.filename}: it was written to the disk of ${host}; roll it back there (this is ${currentOwner().host}).`,
+    `Could not roll back ${job.output_location ?? job.filename}: it was written to the disk of ${host}; roll it back there (this is ${here}).`,
     { details: { host }, recoverable: false },
   );
 }

@@ -279,7 +279,7 @@ class TidbDestination implements Destination {
     if (info.action === 'UPDATE') {
       if (!info.previous) throw rollbackFailure(`No previous version of ${info.location} was recorded`);
       const inStore = isStoreRollbackReference(info.previous);
-      const kept = inStore ? this.options.rollbackData : this.localBackups;
+      const kept = this.keptIn(info.previous);
       if (!kept) throw rollbackFailure(`The previous content of ${info.location} is kept in the team store, which these settings do not use`);
       const bytes = await kept.read(info.previous).catch((error: unknown) => {
         // The team store unreachable is not "gone": say why.
@@ -311,7 +311,7 @@ class TidbDestination implements Destination {
           await sql.run(s.update.sql, s.update.values(filename, { content: saved.content, metadataJson: saved.metadata, contentHash: versionOf(saved.content), jobId: saved.jobId }));
         }),
       );
-      if (info.action === 'UPDATE' && extra.data.jobId && info.previous) await (isStoreRollbackReference(info.previous) ? this.options.rollbackData : this.localBackups)?.release(extra.data.jobId);
+      if (info.action === 'UPDATE' && extra.data.jobId && info.previous) await this.keptIn(info.previous)?.release(extra.data.jobId);
     } catch (error) {
       if (error instanceof ExportError && error.code === 'ROLLBACK_FAILED') throw error;
       const failure = this.failure(error, `roll back ${info.location}`);
@@ -320,6 +320,11 @@ class TidbDestination implements Destination {
   }
 
   // --- plumbing --------------------------------------------------------------
+
+  /** Where a rollback reference's content is kept: the team store's (undefined when these settings use none) or this machine's data folder. */
+  private keptIn(reference: string): RollbackData | undefined {
+    return isStoreRollbackReference(reference) ? this.options.rollbackData : this.localBackups;
+  }
 
   private db(): Promise<DbClient> {
     this.client ??= openDbClient(
