@@ -1,6 +1,4 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,7 +7,7 @@ import { systemClock } from '../../../server/src/clock';
 import { parseConfig } from '../../../server/src/config';
 import { ExportError } from '../../../server/src/errors';
 import { openTidbStore } from '../../../server/src/store/tidb/openTidbStore';
-import { EXAMPLES } from '../cliHarness';
+import { EXAMPLES, requireBuiltCli, runBuiltCli as runCli } from '../cliHarness';
 import { sharedMariaDb, startMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
 
 /**
@@ -21,24 +19,7 @@ import { sharedMariaDb, startMariaDb, type MariaDb, type TestDatabase } from '..
  */
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const CLI = join(ROOT, 'dist', 'cli.js');
 const TRANSCRIPT = join(EXAMPLES, 'chat-messages.jsonl');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json<T = Record<string, unknown>>(): T;
-}
-
-function runCli(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<Run> {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T })));
-}
 
 type JobLine = { job_id: string; status: string; actor?: string; filename: string };
 
@@ -49,7 +30,7 @@ describe('Team store through the CLI (dist/cli.js) and faults (MariaDB)', functi
   let db: TestDatabase;
 
   before(function () {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node build.mjs` first (npm test does)');
+    requireBuiltCli();
   });
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'devguide-team-store-cli-'));

@@ -1,10 +1,8 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { EXAMPLES } from '../cliHarness';
+import { join } from 'node:path';
+import { EXAMPLES, requireBuiltCli, runBuiltCli, type BuiltCliRun as Run } from '../cliHarness';
 import { newMasterKeyText } from '../../../server/src/team/crypto';
 import { sharedMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
 
@@ -19,27 +17,12 @@ import { sharedMariaDb, type MariaDb, type TestDatabase } from '../../support/ma
  * The job store is the team store too (issue 14 part A's TiDB store).
  */
 
-const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
 const TRANSCRIPT = join(EXAMPLES, 'chat-messages.jsonl');
 const TEMPLATE = '---\nname: Incident Report\noutput: markdown\nextension: .md\n---\n# {{metadata.title}} (incident)\n\n{{{content}}}\n';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  json<T = Record<string, unknown>>(): T;
-}
-
-function runCli(args: string[], options: { cwd: string; env: Record<string, string> }): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
-  for (const name of ['DEVGUIDE_USER', 'DEVGUIDE_ACTOR', 'DEVGUIDE_STORE_KEY']) if (!(name in options.env)) delete env[name];
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((done) => child.on('close', (code) => done({ code, stdout, stderr, json: <T>() => JSON.parse(stdout) as T })));
-}
+/** The identity and team key come only from what a test gives (never the developer's own environment). */
+const runCli = (args: string[], options: { cwd: string; env: Record<string, string> }) =>
+  runBuiltCli(args, { ...options, unsetEnv: ['DEVGUIDE_USER', 'DEVGUIDE_ACTOR', 'DEVGUIDE_STORE_KEY'] });
 
 describe('Team store: shared templates and destinations through the CLI (dist/cli.js)', function () {
   this.timeout(120_000);
@@ -51,7 +34,7 @@ describe('Team store: shared templates and destinations through the CLI (dist/cl
   const outputs: string[] = [];
 
   before(async function () {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node build.mjs` first (npm test does)');
+    requireBuiltCli();
     server = await sharedMariaDb();
   });
   beforeEach(async () => {

@@ -1,11 +1,9 @@
 import { strict as assert } from 'node:assert';
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Connection } from 'mysql2/promise';
-import { EXAMPLES } from '../cliHarness';
+import { EXAMPLES, requireBuiltCli, runBuiltCli as runCli, type BuiltCliRun as Run } from '../cliHarness';
 import { sharedMariaDb, startMariaDb, type MariaDb, type TestDatabase } from '../../support/mariadb';
 
 /**
@@ -16,34 +14,6 @@ import { sharedMariaDb, startMariaDb, type MariaDb, type TestDatabase } from '..
  * stopping mid-export: the job fails with CONNECTION_FAILED, no row is
  * half-written, and the same export succeeds once the server is back.
  */
-
-const CLI = resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');
-
-interface Run {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-  json<T = Record<string, unknown>>(): T;
-}
-
-function runCli(args: string[], options: { cwd: string; env: Record<string, string>; killAfterMs?: number }): Promise<Run> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  // A guard, not a wait: a CLI that never exits is killed, and the test says so.
-  const guard = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), options.killAfterMs);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  return new Promise((done) => {
-    child.on('close', (code, signal) => {
-      clearTimeout(guard);
-      done({ code, signal, stdout, stderr, ms: Date.now() - started, json: <T>() => JSON.parse(stdout) as T });
-    });
-  });
-}
 
 async function waitFor(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -58,7 +28,7 @@ describe('TiDB destination end to end through the CLI (dist/cli.js)', function (
   let dir: string;
 
   before(function () {
-    if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `node build.mjs` first (npm test does)');
+    requireBuiltCli();
   });
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'devguide-tidb-cli-'));
