@@ -82,6 +82,20 @@ export async function choose(page, step, typed, expectedLabel, before) {
   await input.press('Enter');
 }
 
+/**
+ * Set Destination Credential for one destination (filtered by `typed`, the
+ * row labelled `name`) whose credential is one field: the InputBox titled
+ * "FIELD for NAME" takes `value`; the notification says it is stored
+ * ("Credential for SHOWN stored": SHOWN is how the command names it, `name`
+ * unless it adds where, as the team store's address).
+ */
+export async function setCredential(t, { name, typed = name, field, value, shown = name }) {
+  await t.runCommand('DevGuide Export: Set Destination Credential');
+  await choose(t.page, 'Set Destination Credential', typed, name);
+  await typeInto(t.page, `${field} for ${name}`, value);
+  await t.waitForNotification(`Credential for ${shown} stored`);
+}
+
 /** An InputBox step: waits for its title, replaces the value, Enter. */
 export async function typeInto(page, step, value) {
   const widget = page.locator('.quick-input-widget');

@@ -6,7 +6,7 @@
 // Screenshots: test-artifacts/screenshots/ui-driveExport-*.png
 import assert from 'node:assert/strict';
 import { require as tsRequire } from 'tsx/cjs/api';
-import { choose, editReview, openExampleTranscript, openedReview, selectLine, typeInto } from '../lib/workbench.mjs';
+import { editReview, openExampleTranscript, openedReview, selectLine, setCredential } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -35,10 +35,7 @@ export const tests = [
     name: 'credentials set with Set Destination Credential; Export Selection → Accept creates the file in the folder',
     fn: async (t) => {
       const { fake, folder } = t.services;
-      await t.runCommand('DevGuide Export: Set Destination Credential');
-      await choose(t.page, 'Set Destination Credential', 'Team', 'Team wiki');
-      await typeInto(t.page, 'Google OAuth credentials (JSON) for Team wiki', fake.tokens.authorizedUser());
-      await t.waitForNotification('Credential for Team wiki stored');
+      await setCredential(t, { name: 'Team wiki', typed: 'Team', field: 'Google OAuth credentials (JSON)', value: fake.tokens.authorizedUser() });
 
       await openExampleTranscript(t, TRANSCRIPT);
       await selectLine(t.page, 2);

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { require as tsRequire } from 'tsx/cjs/api';
-import { choose, editReview, openExampleTranscript, openedReview, openHistory, selectLine, typeInto } from '../lib/workbench.mjs';
+import { choose, editReview, openExampleTranscript, openedReview, openHistory, selectLine, setCredential, typeInto } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -43,7 +43,7 @@ export const tests = [
     name: 'the store password via Set Destination Credential; an export is a job of the team store, with its actor, listed in the history',
     fn: async (t) => {
       const { db, teamDb } = t.services;
-      await setDatabasePassword(t, 'Team store', teamDb.password);
+      await setCredential(t, { name: 'Team store', field: 'Database password', value: teamDb.password, shown: storeShown(db, teamDb) });
 
       await openExampleTranscript(t, TRANSCRIPT);
       await selectLine(t.page, 2);
@@ -76,8 +76,8 @@ export const tests = [
     fn: async (t) => {
       const { db, teamDb } = t.services;
       // This browser's SecretStorage: the store's password, the team key, and docs' own password (the one that gets sealed).
-      await setDatabasePassword(t, 'Team store', teamDb.password);
-      await setDatabasePassword(t, 'Team docs', teamDb.password);
+      await setCredential(t, { name: 'Team store', field: 'Database password', value: teamDb.password, shown: storeShown(db, teamDb) });
+      await setCredential(t, { name: 'Team docs', field: 'Database password', value: teamDb.password });
 
       await t.runCommand('DevGuide Export: Manage Destinations');
       await choose(t.page, 'DevGuide Export: Destinations', 'Set Team Store Key', 'Set Team Store Key');
@@ -128,10 +128,7 @@ export const tests = [
   },
 ];
 
-/** Set Destination Credential → NAME → its database password, stored in this browser's SecretStorage. */
-async function setDatabasePassword(t, name, password) {
-  await t.runCommand('DevGuide Export: Set Destination Credential');
-  await choose(t.page, 'Set Destination Credential', name, name);
-  await typeInto(t.page, `Database password for ${name}`, password);
-  await t.waitForNotification(`Credential for ${name}`);
+/** How Set Destination Credential names the team store: with its address. */
+function storeShown(db, teamDb) {
+  return `Team store (${teamDb.user}@${db.host}:${db.port}/${teamDb.database})`;
 }

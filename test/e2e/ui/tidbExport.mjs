@@ -5,7 +5,7 @@
 // Screenshots: test-artifacts/screenshots/ui-tidbExport-*.png
 import assert from 'node:assert/strict';
 import { require as tsRequire } from 'tsx/cjs/api';
-import { choose, editReview, openExampleTranscript, openedReview, selectLine, typeInto } from '../lib/workbench.mjs';
+import { editReview, openExampleTranscript, openedReview, selectLine, setCredential } from '../lib/workbench.mjs';
 
 export const options = {
   workspace: 'test/e2e/ui/fixtures/export-workspace',
@@ -35,10 +35,7 @@ export const tests = [
     fn: async (t) => {
       const { db, testDb } = t.services;
       const { database, password } = testDb;
-      await t.runCommand('DevGuide Export: Set Destination Credential');
-      await choose(t.page, 'Set Destination Credential', 'Know', 'Knowledge base');
-      await typeInto(t.page, 'Database password for Knowledge base', password);
-      await t.waitForNotification('Credential for Knowledge base stored');
+      await setCredential(t, { name: 'Knowledge base', typed: 'Know', field: 'Database password', value: password });
 
       await openExampleTranscript(t, TRANSCRIPT);
       await selectLine(t.page, 2);
